@@ -1,0 +1,88 @@
+/* The platform interface: how guest code runs and traps. The sentry sees
+ * only this; platform/<name>/ fills struct platform_ops.
+ *
+ * Address-space operations take the calling task's context because a
+ * ptrace address space can only be changed through one of its own traced
+ * threads; other platforms may ignore it. */
+#ifndef PLATFORM_PLATFORM_H
+#define PLATFORM_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+/* Guest register file: the host's x86-64 user_regs_struct layout. */
+struct arch_regs {
+	struct user_regs_struct r;
+};
+
+/* The legacy FXSAVE area the sentry keeps for signal frames. */
+struct arch_fpstate {
+	uint8_t fx[512];
+};
+
+enum trap_kind {
+	TRAP_SYSCALL,   /* guest executed syscall; nr in regs.orig_rax */
+	TRAP_FAULT,     /* memory fault: addr, write, code (SEGV_MAPERR/ACCERR) */
+	TRAP_SIGNAL,    /* synchronous exception: signo, code, addr */
+	TRAP_INTERRUPT, /* kicked by platform->interrupt() */
+	TRAP_EXIT,      /* the host thread died under us (killed from outside) */
+};
+
+struct trap_info {
+	enum trap_kind kind;
+	int signo;
+	int code;
+	uint64_t addr;
+	bool write;
+	bool int80; /* syscall came through int $0x80 (32-bit ABI) */
+};
+
+struct platform;
+struct address_space;
+struct context;
+
+struct platform_ops {
+	const char *name;
+	int (*init)(struct platform *p, int memfd);
+	/* A new, empty address space. creator is the calling task's context
+	 * in some other address space (NULL for the first one). The new space
+	 * comes with one spare thread for context_new(). */
+	struct address_space *(*as_new)(struct platform *p, struct context *creator);
+	void (*as_release)(struct address_space *as);
+	/* Map memory-file pages [off, off+len) at addr with prot. */
+	int (*as_map)(struct context *ctx, uint64_t addr, uint64_t len,
+		      uint64_t memfile_off, int prot);
+	int (*as_unmap)(struct context *ctx, uint64_t addr, uint64_t len);
+	int (*as_protect)(struct context *ctx, uint64_t addr, uint64_t len, int prot);
+	/* Prepare a spare thread in ctx's address space for a new task that
+	 * shares it (CLONE_VM). */
+	int (*as_spawn_thread)(struct context *ctx);
+	/* Claim a spare thread of as for the calling host thread. */
+	struct context *(*context_new)(struct platform *p, struct address_space *as);
+	void (*context_release)(struct context *ctx);
+	/* Run guest code with *regs until it traps; fills *regs and *trap.
+	 * Returns 0, or -errno when the context is dead. */
+	int (*switch_to)(struct context *ctx, struct arch_regs *regs,
+			 struct trap_info *trap);
+	/* Kick a guest running in ctx back to the sentry (any thread). */
+	void (*interrupt)(struct context *ctx);
+	int (*get_fpstate)(struct context *ctx, struct arch_fpstate *fp);
+	int (*set_fpstate)(struct context *ctx, const struct arch_fpstate *fp);
+	/* Highest guest address + 1. */
+	uint64_t (*max_addr)(struct platform *p);
+};
+
+struct platform {
+	const struct platform_ops *ops;
+	int memfd;
+	void *priv;
+};
+
+extern struct platform *the_platform;
+
+/* Select a platform by name ("ptrace"); NULL if unknown. */
+const struct platform_ops *platform_lookup(const char *name);
+
+#endif

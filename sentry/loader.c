@@ -1,0 +1,535 @@
+/* ELF and #! loading; the initial stack layout follows
+ * fs/binfmt_elf.c:create_elf_tables(). */
+#define _GNU_SOURCE
+#include "sentry/loader.h"
+#include "sentry/hooks.h"
+#include "sentry/log.h"
+
+#include <cpuid.h>
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+
+#define MAX_SCRIPT_DEPTH 4
+#define BINPRM_BUF 256
+#define MAX_PHDRS 128
+#define ET_DYN_BASE 0x555555554000UL
+#define MAX_ARG_STRLEN (PAGE_SIZE * 32)
+#define MAX_ARGS_BYTES (2UL << 20)
+
+extern const char vdso_image_start[], vdso_image_end[];
+
+static int vdso_fill(struct memobj *obj, uint64_t pgoff, void *page)
+{
+	size_t len = (size_t)(vdso_image_end - vdso_image_start);
+	size_t off = pgoff << PAGE_SHIFT;
+
+	(void)obj;
+	if (off < len)
+		memcpy(page, vdso_image_start + off, len - off < PAGE_SIZE ? len - off : PAGE_SIZE);
+	return 0;
+}
+
+static const struct memobj_ops vdso_ops = { .fill = vdso_fill };
+
+struct memobj *vdso_memobj(void)
+{
+	static struct memobj *obj;
+
+	if (!obj)
+		obj = memobj_new(&vdso_ops, NULL,
+				 (uint64_t)(vdso_image_end - vdso_image_start), "[vdso]");
+	return obj;
+}
+
+struct elf_info {
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[MAX_PHDRS];
+	uint64_t bias;
+	uint64_t entry;
+	uint64_t phdr_addr;
+	uint64_t brk;       /* end of the highest segment */
+	char interp[4096];
+	bool has_interp;
+};
+
+static int read_elf(const struct exec_file_ops *ops, void *h, struct elf_info *e)
+{
+	Elf64_Ehdr *eh = &e->eh;
+	size_t phsz;
+
+	if (ops->pread(h, eh, sizeof(*eh), 0) != sizeof(*eh))
+		return -ENOEXEC;
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_machine != EM_X86_64 ||
+	    (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) ||
+	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 ||
+	    eh->e_phnum > MAX_PHDRS)
+		return -ENOEXEC;
+	phsz = (size_t)eh->e_phnum * sizeof(Elf64_Phdr);
+	if (ops->pread(h, e->ph, phsz, eh->e_phoff) != (ssize_t)phsz)
+		return -ENOEXEC;
+	e->has_interp = false;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr *p = &e->ph[i];
+
+		if (p->p_type == PT_INTERP) {
+			if (p->p_filesz < 2 || p->p_filesz > sizeof(e->interp))
+				return -ENOEXEC;
+			if (ops->pread(h, e->interp, p->p_filesz, p->p_offset) !=
+			    (ssize_t)p->p_filesz)
+				return -ENOEXEC;
+			if (e->interp[p->p_filesz - 1] != 0)
+				return -ENOEXEC;
+			e->has_interp = true;
+		}
+	}
+	return 0;
+}
+
+static int prot_of(uint32_t flags)
+{
+	return ((flags & PF_R) ? PROT_READ : 0) | ((flags & PF_W) ? PROT_WRITE : 0) |
+	       ((flags & PF_X) ? PROT_EXEC : 0);
+}
+
+/* Map the PT_LOAD segments of e at a bias chosen here. */
+static int map_elf(struct mm *mm, const struct exec_file_ops *ops, void *h,
+		   struct elf_info *e, bool is_interp)
+{
+	uint64_t lo = ~0UL, hi = 0;
+	struct memobj *obj;
+	int err = 0;
+
+	for (int i = 0; i < e->eh.e_phnum; i++) {
+		Elf64_Phdr *p = &e->ph[i];
+
+		if (p->p_type != PT_LOAD)
+			continue;
+		if (p->p_memsz < p->p_filesz || p->p_vaddr + p->p_memsz < p->p_vaddr ||
+		    (p->p_vaddr & ~PAGE_MASK) != (p->p_offset & ~PAGE_MASK))
+			return -ENOEXEC;
+		if ((p->p_vaddr & PAGE_MASK) < lo)
+			lo = p->p_vaddr & PAGE_MASK;
+		if (PAGE_ALIGN(p->p_vaddr + p->p_memsz) > hi)
+			hi = PAGE_ALIGN(p->p_vaddr + p->p_memsz);
+	}
+	if (lo >= hi || hi - lo > mm->max_addr)
+		return -ENOEXEC;
+	e->bias = 0;
+	if (e->eh.e_type == ET_DYN) {
+		long base;
+
+		if (is_interp)
+			base = mm_get_unmapped_area(mm, 0, hi - lo, false);
+		else
+			base = (long)ET_DYN_BASE;
+		if (base < 0)
+			return (int)base;
+		e->bias = (uint64_t)base - lo;
+	} else if (hi > mm->max_addr) {
+		return -ENOEXEC;
+	}
+	obj = ops->memobj(h);
+	if (!obj)
+		return -ENOMEM;
+	e->brk = 0;
+	e->phdr_addr = 0;
+	for (int i = 0; i < e->eh.e_phnum && !err; i++) {
+		Elf64_Phdr *p = &e->ph[i];
+		uint64_t start = (p->p_vaddr & PAGE_MASK) + e->bias;
+		uint64_t fend = p->p_vaddr + p->p_filesz + e->bias;
+		uint64_t mend = PAGE_ALIGN(p->p_vaddr + p->p_memsz + e->bias);
+		int prot = prot_of(p->p_flags);
+		long r;
+
+		if (p->p_type == PT_PHDR)
+			e->phdr_addr = p->p_vaddr + e->bias;
+		if (p->p_type != PT_LOAD)
+			continue;
+		if (p->p_offset <= e->eh.e_phoff &&
+		    e->eh.e_phoff + e->eh.e_phnum * sizeof(Elf64_Phdr) <= p->p_offset + p->p_filesz &&
+		    !e->phdr_addr)
+			e->phdr_addr = p->p_vaddr + (e->eh.e_phoff - p->p_offset) + e->bias;
+		if (p->p_filesz) {
+			r = mm_mmap(mm, NULL, start, PAGE_ALIGN(fend) - start, prot | PROT_WRITE,
+				    MAP_PRIVATE | MAP_FIXED, obj, p->p_offset >> PAGE_SHIFT, NULL);
+			if (r < 0) {
+				err = (int)r;
+				break;
+			}
+			/* Zero the bss part of the last file page. */
+			if (p->p_memsz > p->p_filesz && (fend & ~PAGE_MASK))
+				err = mm_zero_out(mm, NULL, fend, PAGE_SIZE - (fend & ~PAGE_MASK));
+			if (!err && !(prot & PROT_WRITE))
+				err = mm_mprotect(mm, NULL, start, PAGE_ALIGN(fend) - start, prot);
+			start = PAGE_ALIGN(fend);
+		}
+		if (!err && mend > start) {
+			r = mm_mmap(mm, NULL, start, mend - start, prot,
+				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0, NULL);
+			if (r < 0)
+				err = (int)r;
+		}
+		if (mend > e->brk)
+			e->brk = mend;
+	}
+	memobj_put(obj);
+	e->entry = e->eh.e_entry + e->bias;
+	return err;
+}
+
+static size_t strv_len(char *const v[])
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static uint64_t hwcap(void)
+{
+	unsigned int a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return 0;
+	return d;
+}
+
+/* Lay out strings, AT_RANDOM bytes, auxv, envp, argv, argc. */
+static int setup_stack(struct mm *mm, struct elf_info *main, struct elf_info *interp,
+		       char *const argv[], char *const envp[], const char *execfn,
+		       struct task *t, uint64_t *sp_out)
+{
+	size_t argc = strv_len(argv), envc = strv_len(envp), total = 0;
+	uint64_t sp = mm->stack_top, *ptrs, random_addr, execfn_addr, platform_addr;
+	uint64_t auxv[64];
+	size_t na = 0, nptr, i;
+	uint8_t rnd[16];
+	int err;
+
+	for (i = 0; i < argc; i++) {
+		size_t l = strlen(argv[i]) + 1;
+
+		if (l > MAX_ARG_STRLEN)
+			return -E2BIG;
+		total += l;
+	}
+	for (i = 0; i < envc; i++) {
+		size_t l = strlen(envp[i]) + 1;
+
+		if (l > MAX_ARG_STRLEN)
+			return -E2BIG;
+		total += l;
+	}
+	if (total + (argc + envc) * 8 > MAX_ARGS_BYTES)
+		return -E2BIG;
+	if (mm_mmap(mm, NULL, mm->stack_top - (8UL << 20), 8UL << 20, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, NULL, 0,
+		    "[stack]") < 0)
+		return -ENOMEM;
+
+	sp -= 8;
+	execfn_addr = sp -= strlen(execfn) + 1;
+	if ((err = mm_copy_out(mm, NULL, sp, execfn, strlen(execfn) + 1)))
+		return err;
+	ptrs = calloc(argc + envc + 2, sizeof(uint64_t));
+	if (!ptrs)
+		return -ENOMEM;
+	mm->env_end = sp;
+	for (i = envc; i-- > 0;) {
+		sp -= strlen(envp[i]) + 1;
+		ptrs[argc + 1 + i] = sp;
+		if ((err = mm_copy_out(mm, NULL, sp, envp[i], strlen(envp[i]) + 1)))
+			goto out;
+	}
+	mm->env_start = sp;
+	mm->arg_end = sp;
+	for (i = argc; i-- > 0;) {
+		sp -= strlen(argv[i]) + 1;
+		ptrs[i] = sp;
+		if ((err = mm_copy_out(mm, NULL, sp, argv[i], strlen(argv[i]) + 1)))
+			goto out;
+	}
+	mm->arg_start = sp;
+	platform_addr = sp -= 7;
+	if ((err = mm_copy_out(mm, NULL, sp, "x86_64", 7)))
+		goto out;
+	sp &= ~15UL;
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		memset(rnd, 0x5a, sizeof(rnd));
+	random_addr = sp -= 16;
+	if ((err = mm_copy_out(mm, NULL, sp, rnd, sizeof(rnd))))
+		goto out;
+
+#define AUX(k, v) (auxv[na++] = (k), auxv[na++] = (v))
+	AUX(AT_SYSINFO_EHDR, mm->vdso_base);
+	AUX(AT_MINSIGSTKSZ, 3632);
+	AUX(AT_HWCAP, hwcap());
+	AUX(AT_PAGESZ, PAGE_SIZE);
+	AUX(AT_CLKTCK, 100);
+	AUX(AT_PHDR, main->phdr_addr);
+	AUX(AT_PHENT, sizeof(Elf64_Phdr));
+	AUX(AT_PHNUM, main->eh.e_phnum);
+	AUX(AT_BASE, interp ? interp->bias : 0);
+	AUX(AT_FLAGS, 0);
+	AUX(AT_ENTRY, main->entry);
+	AUX(AT_UID, t->cred->uid);
+	AUX(AT_EUID, t->cred->euid);
+	AUX(AT_GID, t->cred->gid);
+	AUX(AT_EGID, t->cred->egid);
+	AUX(AT_SECURE, 0);
+	AUX(AT_RANDOM, random_addr);
+	AUX(AT_HWCAP2, 0);
+	AUX(AT_EXECFN, execfn_addr);
+	AUX(AT_PLATFORM, platform_addr);
+	AUX(AT_NULL, 0);
+#undef AUX
+	memcpy(mm->auxv, auxv, na * sizeof(uint64_t));
+	mm->auxv_len = (int)na;
+
+	nptr = 1 + argc + 1 + envc + 1;
+	sp -= (na + nptr) * 8;
+	sp &= ~15UL;
+	{
+		uint64_t at = sp, v = argc;
+
+		if ((err = mm_copy_out(mm, NULL, at, &v, 8)))
+			goto out;
+		at += 8;
+		for (i = 0; i < argc; i++, at += 8)
+			if ((err = mm_copy_out(mm, NULL, at, &ptrs[i], 8)))
+				goto out;
+		v = 0;
+		if ((err = mm_copy_out(mm, NULL, at, &v, 8)))
+			goto out;
+		at += 8;
+		for (i = 0; i < envc; i++, at += 8)
+			if ((err = mm_copy_out(mm, NULL, at, &ptrs[argc + 1 + i], 8)))
+				goto out;
+		if ((err = mm_copy_out(mm, NULL, at, &v, 8)))
+			goto out;
+		at += 8;
+		if ((err = mm_copy_out(mm, NULL, at, auxv, na * 8)))
+			goto out;
+	}
+	*sp_out = sp;
+out:
+	free(ptrs);
+	return err;
+}
+
+/* Parse "#!interp [arg]" from buf; returns 1 if it is a script. */
+static int parse_shebang(const char *buf, size_t n, char *interp, size_t isz, char *arg,
+			 size_t asz)
+{
+	char line[BINPRM_BUF + 1];
+	char *p, *e;
+
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		return 0;
+	memcpy(line, buf + 2, n - 2);
+	line[n - 2] = 0;
+	e = strchr(line, '\n');
+	if (!e) {
+		if (n == BINPRM_BUF)
+			return -ENOEXEC; /* interpreter line too long */
+		e = line + strlen(line);
+	}
+	*e = 0;
+	for (p = line; *p == ' ' || *p == '\t'; p++)
+		;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = 0;
+	if (!*p)
+		return -ENOEXEC;
+	e = p + strcspn(p, " \t");
+	if ((size_t)(e - p) >= isz)
+		return -ENAMETOOLONG;
+	memcpy(interp, p, (size_t)(e - p));
+	interp[e - p] = 0;
+	arg[0] = 0;
+	if (*e) {
+		*e++ = 0;
+		while (*e == ' ' || *e == '\t')
+			e++;
+		if (strlen(e) >= asz)
+			return -ENAMETOOLONG;
+		strcpy(arg, e);
+	}
+	return 1;
+}
+
+static int load(struct task *t, const struct exec_file_ops *ops, const char *path,
+		char *const argv[], char *const envp[], const char *execfn, int depth,
+		struct exec_image *img)
+{
+	char buf[BINPRM_BUF], interp[BINPRM_BUF], iarg[BINPRM_BUF];
+	struct elf_info *e = NULL, *ie = NULL;
+	void *h = NULL, *ih = NULL;
+	struct mm *mm = NULL;
+	ssize_t n;
+	uint64_t sp;
+	int err;
+
+	if ((err = ops->open(t, path, &h)))
+		return err;
+	n = ops->pread(h, buf, sizeof(buf), 0);
+	if (n < 0) {
+		err = (int)n;
+		goto out;
+	}
+	err = parse_shebang(buf, (size_t)n, interp, sizeof(interp), iarg, sizeof(iarg));
+	if (err < 0)
+		goto out;
+	if (err == 1) {
+		size_t argc = strv_len(argv), k = 0;
+		char **nargv;
+
+		ops->close(h);
+		h = NULL;
+		if (depth >= MAX_SCRIPT_DEPTH)
+			return -ELOOP;
+		nargv = calloc(argc + 3, sizeof(char *));
+		if (!nargv)
+			return -ENOMEM;
+		nargv[k++] = interp;
+		if (iarg[0])
+			nargv[k++] = iarg;
+		nargv[k++] = (char *)path;
+		for (size_t i = 1; i < argc; i++)
+			nargv[k++] = argv[i];
+		err = load(t, ops, interp, nargv, envp, execfn, depth + 1, img);
+		free(nargv);
+		return err;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if ((err = read_elf(ops, h, e)))
+		goto out;
+	mm = mm_new(the_platform->ops->max_addr(the_platform));
+	if (!mm) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if ((err = map_elf(mm, ops, h, e, false)))
+		goto out;
+	mm->brk_start = mm->brk = e->brk;
+	if (e->has_interp) {
+		ie = calloc(1, sizeof(*ie));
+		if (!ie) {
+			err = -ENOMEM;
+			goto out;
+		}
+		if ((err = ops->open(t, e->interp, &ih)))
+			goto out;
+		if ((err = read_elf(ops, ih, ie)) || ie->has_interp) {
+			err = err ? err : -ELIBBAD;
+			goto out;
+		}
+		if ((err = map_elf(mm, ops, ih, ie, true)))
+			goto out;
+	}
+	{
+		struct memobj *vobj = vdso_memobj();
+		long va = vobj ? mm_mmap(mm, NULL, 0, vobj->size, PROT_READ | PROT_EXEC,
+					 MAP_PRIVATE, vobj, 0, "[vdso]")
+			       : -ENOMEM;
+
+		if (va < 0) {
+			err = (int)va;
+			goto out;
+		}
+		mm->vdso_base = (uint64_t)va;
+	}
+	if ((err = setup_stack(mm, e, ie, argv, envp, execfn, t, &sp)))
+		goto out;
+	mm->as = the_platform->ops->as_new(the_platform, t->ctx);
+	if (!mm->as) {
+		err = -EAGAIN;
+		goto out;
+	}
+	memset(&img->regs, 0, sizeof(img->regs));
+	img->regs.r.rip = ie ? ie->entry : e->entry;
+	img->regs.r.rsp = sp;
+	img->regs.r.cs = 0x33;
+	img->regs.r.ss = 0x2b;
+	img->regs.r.eflags = 0x202;
+	{
+		const char *base = strrchr(path, '/');
+
+		base = base ? base + 1 : path;
+		memset(img->comm, 0, sizeof(img->comm));
+		strncpy(img->comm, base, sizeof(img->comm) - 1);
+	}
+	mm->exe_path = strdup(path);
+	img->mm = mm;
+	mm = NULL;
+	err = 0;
+out:
+	if (mm)
+		mm_put(mm);
+	if (h)
+		ops->close(h);
+	if (ih)
+		ops->close(ih);
+	free(e);
+	free(ie);
+	return err;
+}
+
+int loader_load(struct task *t, const struct exec_file_ops *ops, const char *path,
+		char *const argv[], char *const envp[], struct exec_image *img)
+{
+	memset(img, 0, sizeof(*img));
+	return load(t, ops, path, argv, envp, path, 0, img);
+}
+
+void task_exec_commit(struct task *t, struct exec_image *img)
+{
+	const struct platform_ops *pops = the_platform->ops;
+
+	if (t->clear_child_tid && t->ctx) {
+		int zero = 0;
+
+		if (copy_to_guest(t, t->clear_child_tid, &zero, sizeof(zero)) == 0)
+			futex_wake_addr(t, t->clear_child_tid, 1, false);
+	}
+	t->clear_child_tid = 0;
+	t->robust_list = 0;
+	if (t->ctx)
+		pops->context_release(t->ctx);
+	if (t->mm)
+		mm_put(t->mm);
+	t->mm = img->mm;
+	t->ctx = pops->context_new(the_platform, t->mm->as);
+	if (!t->ctx)
+		sentry_panic("exec: no context in the new address space");
+	t->regs = img->regs;
+	memcpy(t->comm, img->comm, sizeof(t->comm));
+	task_hooks.files_close_on_exec(t->files);
+	if (t->sighand->refs > 1) {
+		struct sighand *sh = sighand_copy(t->sighand);
+
+		if (sh) {
+			sighand_put(t->sighand);
+			t->sighand = sh;
+		}
+	}
+	sighand_exec_reset(t->sighand);
+	t->altstack.ss_sp = NULL;
+	t->altstack.ss_size = 0;
+	t->altstack.ss_flags = SS_DISABLE;
+	free(t->tg->exec_name);
+	t->tg->exec_name = strdup(img->comm);
+	task_vfork_release(t);
+	img->mm = NULL;
+}

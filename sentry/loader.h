@@ -1,0 +1,39 @@
+/* The ELF loader: static, static-PIE and dynamically linked x86-64 ELF
+ * (PT_INTERP) and #! scripts, building a fresh address space with the
+ * initial stack (argv, envp, auxv) and the sentry's vDSO. Files are read
+ * through exec_file_ops so the sentry does not depend on the VFS. */
+#ifndef SENTRY_LOADER_H
+#define SENTRY_LOADER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sentry/task.h"
+
+struct exec_file_ops {
+	/* Open path for execution (checks it is a regular executable file).
+	 * Returns 0 and *h, or -errno. */
+	int (*open)(struct task *t, const char *path, void **h);
+	ssize_t (*pread)(void *h, void *buf, size_t n, uint64_t off);
+	/* The file's page cache object, with a new reference. */
+	struct memobj *(*memobj)(void *h);
+	void (*close)(void *h);
+};
+
+struct exec_image {
+	struct mm *mm;          /* new address space, owns a platform AS */
+	struct arch_regs regs;  /* initial registers */
+	char comm[16];
+	char *exe_path;
+};
+
+/* Build the image of path with argv/envp into *img. Nothing of t changes;
+ * the caller commits with task_exec_commit(). */
+int loader_load(struct task *t, const struct exec_file_ops *ops, const char *path,
+		char *const argv[], char *const envp[], struct exec_image *img);
+/* Point of no return: t becomes img (other threads must be gone). */
+void task_exec_commit(struct task *t, struct exec_image *img);
+/* The vDSO image object (shared by every process). */
+struct memobj *vdso_memobj(void);
+
+#endif

@@ -1,0 +1,162 @@
+/* Memory objects and the sparse radix map behind page tables. */
+#include "sentry/memobj.h"
+#include "sentry/memfile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PT_BITS 9
+#define PT_FAN (1 << PT_BITS)
+#define PT_LEVELS 4
+
+struct pt_node {
+	void *slot[PT_FAN];
+};
+
+struct pt {
+	struct pt_node root;
+};
+
+struct pt *pt_new(void)
+{
+	return calloc(1, sizeof(struct pt));
+}
+
+static void node_free(struct pt_node *n, int level)
+{
+	if (level > 1)
+		for (int i = 0; i < PT_FAN; i++)
+			if (n->slot[i])
+				node_free(n->slot[i], level - 1);
+	free(n);
+}
+
+void pt_free(struct pt *pt)
+{
+	if (!pt)
+		return;
+	for (int i = 0; i < PT_FAN; i++)
+		if (pt->root.slot[i])
+			node_free(pt->root.slot[i], PT_LEVELS - 1);
+	free(pt);
+}
+
+uint64_t *pt_slot(struct pt *pt, uint64_t idx, int create)
+{
+	struct pt_node *n = &pt->root;
+
+	if (idx >> (PT_BITS * PT_LEVELS))
+		return NULL;
+	for (int level = PT_LEVELS - 1; level > 0; level--) {
+		unsigned i = (idx >> (PT_BITS * level)) & (PT_FAN - 1);
+
+		if (!n->slot[i]) {
+			if (!create)
+				return NULL;
+			n->slot[i] = calloc(1, sizeof(struct pt_node));
+			if (!n->slot[i])
+				return NULL;
+		}
+		n = n->slot[i];
+	}
+	return (uint64_t *)&n->slot[idx & (PT_FAN - 1)];
+}
+
+static void walk(struct pt_node *n, int level, uint64_t base, uint64_t start,
+		 uint64_t end, void (*fn)(uint64_t, uint64_t *, void *), void *arg)
+{
+	uint64_t span = 1UL << (PT_BITS * level);
+
+	for (unsigned i = 0; i < PT_FAN; i++) {
+		uint64_t lo = base + i * span, hi = lo + span;
+
+		if (hi <= start || lo >= end || !n->slot[i])
+			continue;
+		if (level == 0) {
+			fn(lo, (uint64_t *)&n->slot[i], arg);
+		} else {
+			walk(n->slot[i], level - 1, lo, start, end, fn, arg);
+		}
+	}
+}
+
+void pt_walk(struct pt *pt, uint64_t start, uint64_t end,
+	     void (*fn)(uint64_t idx, uint64_t *slot, void *arg), void *arg)
+{
+	walk(&pt->root, PT_LEVELS - 1, 0, start, end, fn, arg);
+}
+
+struct memobj *memobj_new(const struct memobj_ops *ops, void *priv, uint64_t size,
+			  const char *name)
+{
+	struct memobj *obj = calloc(1, sizeof(*obj));
+
+	if (!obj)
+		return NULL;
+	obj->pages = pt_new();
+	if (!obj->pages) {
+		free(obj);
+		return NULL;
+	}
+	obj->refs = 1;
+	obj->ops = ops;
+	obj->priv = priv;
+	obj->size = size;
+	obj->name = name ? strdup(name) : NULL;
+	return obj;
+}
+
+void memobj_get(struct memobj *obj)
+{
+	obj->refs++;
+}
+
+static void put_page_slot(uint64_t idx, uint64_t *slot, void *arg)
+{
+	(void)idx;
+	(void)arg;
+	page_put(*slot);
+	*slot = 0;
+}
+
+void memobj_put(struct memobj *obj)
+{
+	if (!obj || --obj->refs)
+		return;
+	if (obj->ops && obj->ops->release)
+		obj->ops->release(obj);
+	pt_walk(obj->pages, 0, ~0UL, put_page_slot, NULL);
+	pt_free(obj->pages);
+	free(obj->name);
+	free(obj);
+}
+
+int64_t memobj_page(struct memobj *obj, uint64_t pgoff)
+{
+	uint64_t *slot = pt_slot(obj->pages, pgoff, 1);
+	int64_t pfn;
+	int err;
+
+	if (!slot)
+		return -ENOMEM;
+	if (*slot)
+		return (int64_t)*slot;
+	pfn = memfile_alloc();
+	if (pfn < 0)
+		return pfn;
+	if (obj->ops && obj->ops->fill) {
+		err = obj->ops->fill(obj, pgoff, pfn_ptr((uint64_t)pfn));
+		if (err < 0) {
+			page_put((uint64_t)pfn);
+			return err;
+		}
+	}
+	*slot = (uint64_t)pfn;
+	return pfn;
+}
+
+void memobj_truncate(struct memobj *obj, uint64_t pgoff)
+{
+	pt_walk(obj->pages, pgoff, ~0UL, put_page_slot, NULL);
+}

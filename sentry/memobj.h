@@ -1,0 +1,52 @@
+/* Memory objects: page caches that VMAs map. A file's pages (per inode),
+ * a MAP_SHARED|MAP_ANONYMOUS region or the vDSO image are each one
+ * memobj; private mappings of it copy pages on write. */
+#ifndef SENTRY_MEMOBJ_H
+#define SENTRY_MEMOBJ_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct memobj;
+
+struct memobj_ops {
+	/* Fill a fresh zeroed page with the contents at page index pgoff.
+	 * Returns 0 or -errno. NULL: pages start zeroed (anonymous). */
+	int (*fill)(struct memobj *obj, uint64_t pgoff, void *page);
+	/* Write a dirty page back (shared writable file mappings). */
+	int (*writeback)(struct memobj *obj, uint64_t pgoff, const void *page);
+	void (*release)(struct memobj *obj);
+};
+
+struct memobj {
+	int refs;
+	const struct memobj_ops *ops;
+	void *priv;
+	uint64_t size;      /* bytes; pages wholly beyond it raise SIGBUS */
+	char *name;         /* shown in /proc/pid/maps */
+	dev_t dev;
+	ino_t ino;
+	struct pt *pages;   /* pgoff -> pfn */
+};
+
+struct memobj *memobj_new(const struct memobj_ops *ops, void *priv, uint64_t size,
+			  const char *name);
+void memobj_get(struct memobj *obj);
+void memobj_put(struct memobj *obj);
+/* The pfn holding page pgoff, filled on first use; -errno on failure.
+ * The reference stays with the object: callers page_get() what they keep. */
+int64_t memobj_page(struct memobj *obj, uint64_t pgoff);
+/* Drop cached pages at and beyond pgoff (truncate). */
+void memobj_truncate(struct memobj *obj, uint64_t pgoff);
+
+/* A sparse page-number -> value map (4 levels of 512), used for page
+ * tables and object caches. Values are nonzero uint64_t. */
+struct pt;
+struct pt *pt_new(void);
+void pt_free(struct pt *pt);
+uint64_t *pt_slot(struct pt *pt, uint64_t idx, int create);
+/* Call fn on every nonzero slot with index in [start, end). */
+void pt_walk(struct pt *pt, uint64_t start, uint64_t end,
+	     void (*fn)(uint64_t idx, uint64_t *slot, void *arg), void *arg);
+
+#endif

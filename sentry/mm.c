@@ -1,0 +1,986 @@
+/* Memory manager: VMAs, the guest page table, faults, copy-in/out. */
+#define _GNU_SOURCE
+#include "sentry/mm.h"
+#include "sentry/log.h"
+#include "platform/platform.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define MMAP_MIN_ADDR     0x10000UL
+#define ANON_AROUND       64   /* pages mapped around an anonymous fault */
+#define FILE_AROUND       16   /* pages mapped around a file fault */
+#define MAX_RUNS_PER_FAULT 16
+
+static const struct platform_ops *pops(void)
+{
+	return the_platform->ops;
+}
+
+struct mm *mm_new(uint64_t max_addr)
+{
+	struct mm *mm = calloc(1, sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	mm->pt = pt_new();
+	if (!mm->pt) {
+		free(mm);
+		return NULL;
+	}
+	mm->refs = 1;
+	mm->max_addr = max_addr;
+	mm->stack_top = max_addr - 0x100000UL;
+	mm->mmap_base = mm->stack_top - 0x8000000UL - 0x800000UL;
+	return mm;
+}
+
+void mm_get(struct mm *mm)
+{
+	mm->refs++;
+}
+
+/* ---- VMA array ---- */
+
+/* Index of the first VMA whose end is above addr. */
+static int vma_index(struct mm *mm, uint64_t addr)
+{
+	int lo = 0, hi = mm->nvma;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (mm->vmas[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct vma *mm_find_vma(struct mm *mm, uint64_t addr)
+{
+	int i = vma_index(mm, addr);
+
+	if (i < mm->nvma && mm->vmas[i].start <= addr)
+		return &mm->vmas[i];
+	return NULL;
+}
+
+static int vma_insert_at(struct mm *mm, int i, const struct vma *v)
+{
+	if (mm->nvma == mm->cap) {
+		int cap = mm->cap ? mm->cap * 2 : 32;
+		struct vma *n = realloc(mm->vmas, (size_t)cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		mm->vmas = n;
+		mm->cap = cap;
+	}
+	memmove(&mm->vmas[i + 1], &mm->vmas[i], (size_t)(mm->nvma - i) * sizeof(*v));
+	mm->vmas[i] = *v;
+	mm->nvma++;
+	return 0;
+}
+
+static void vma_remove_at(struct mm *mm, int i)
+{
+	memobj_put(mm->vmas[i].obj);
+	memmove(&mm->vmas[i], &mm->vmas[i + 1], (size_t)(mm->nvma - i - 1) * sizeof(struct vma));
+	mm->nvma--;
+}
+
+/* Make sure no VMA straddles addr. */
+static int vma_split(struct mm *mm, uint64_t addr)
+{
+	int i = vma_index(mm, addr);
+	struct vma tail;
+
+	if (i >= mm->nvma || mm->vmas[i].start >= addr)
+		return 0;
+	tail = mm->vmas[i];
+	tail.start = addr;
+	if (tail.obj) {
+		tail.pgoff += (addr - mm->vmas[i].start) >> PAGE_SHIFT;
+		memobj_get(tail.obj);
+	}
+	mm->vmas[i].end = addr;
+	return vma_insert_at(mm, i + 1, &tail);
+}
+
+static bool vma_mergeable(const struct vma *a, const struct vma *b)
+{
+	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
+	    a->name != b->name || a->obj != b->obj)
+		return false;
+	if (a->obj && a->pgoff + ((a->end - a->start) >> PAGE_SHIFT) != b->pgoff)
+		return false;
+	return true;
+}
+
+static void vma_merge_around(struct mm *mm, int i)
+{
+	if (i + 1 < mm->nvma && vma_mergeable(&mm->vmas[i], &mm->vmas[i + 1])) {
+		mm->vmas[i].end = mm->vmas[i + 1].end;
+		vma_remove_at(mm, i + 1);
+	}
+	if (i > 0 && vma_mergeable(&mm->vmas[i - 1], &mm->vmas[i])) {
+		mm->vmas[i - 1].end = mm->vmas[i].end;
+		vma_remove_at(mm, i);
+	}
+}
+
+static bool range_free(struct mm *mm, uint64_t start, uint64_t end)
+{
+	int i = vma_index(mm, start);
+
+	return i >= mm->nvma || mm->vmas[i].start >= end;
+}
+
+long mm_get_unmapped_area(struct mm *mm, uint64_t hint, uint64_t len, bool fixed)
+{
+	uint64_t top;
+	int i;
+
+	if (len > mm->max_addr - MMAP_MIN_ADDR)
+		return -ENOMEM;
+	if (fixed)
+		return (hint >= MMAP_MIN_ADDR && hint + len <= mm->max_addr && hint + len > hint)
+			       ? (long)hint : -ENOMEM;
+	hint = PAGE_ALIGN(hint);
+	if (hint >= MMAP_MIN_ADDR && hint + len <= mm->max_addr && hint + len > hint &&
+	    range_free(mm, hint, hint + len))
+		return (long)hint;
+	/* Top-down from mmap_base, below every VMA that is in the way. */
+	top = mm->mmap_base;
+	i = vma_index(mm, top) - 1;
+	if (i + 1 < mm->nvma && mm->vmas[i + 1].start < top)
+		top = mm->vmas[i + 1].start;
+	for (; i >= -1; i--) {
+		uint64_t floor = i >= 0 ? mm->vmas[i].end : MMAP_MIN_ADDR;
+
+		if (top >= floor + len && top - len >= MMAP_MIN_ADDR)
+			return (long)(top - len);
+		if (i >= 0)
+			top = mm->vmas[i].start;
+	}
+	/* Then bottom-up above mmap_base. */
+	for (i = vma_index(mm, mm->mmap_base); ; i++) {
+		uint64_t start = i > 0 ? mm->vmas[i - 1].end : MMAP_MIN_ADDR;
+		uint64_t end = i < mm->nvma ? mm->vmas[i].start : mm->max_addr;
+
+		if (start < mm->mmap_base)
+			start = mm->mmap_base;
+		if (end > start && end - start >= len)
+			return (long)start;
+		if (i >= mm->nvma)
+			break;
+	}
+	return -ENOMEM;
+}
+
+/* ---- page table ---- */
+
+static inline uint64_t pte_prot(uint64_t pte)
+{
+	return (pte >> PTE_PROT_SHIFT) & 7;
+}
+
+static inline uint64_t pte_make(uint64_t pfn, uint64_t flags)
+{
+	return (pfn << 12) | flags | PTE_PRESENT;
+}
+
+struct clear_arg {
+	struct mm *mm;
+	bool any_mapped;
+	bool keep_pages; /* mremap: ptes moved, not freed */
+};
+
+static void clear_slot(uint64_t idx, uint64_t *slot, void *arg)
+{
+	struct clear_arg *c = arg;
+
+	(void)idx;
+	if (*slot & PTE_MAPPED)
+		c->any_mapped = true;
+	if (!c->keep_pages) {
+		page_put(PTE_PFN(*slot));
+		c->mm->rss_pages--;
+	}
+	*slot = 0;
+}
+
+/* Drop the pages of [start, end) and their host mappings. */
+static void pte_clear_range(struct mm *mm, struct context *ctx, uint64_t start, uint64_t end)
+{
+	struct clear_arg c = { .mm = mm };
+
+	pt_walk(mm->pt, start >> PAGE_SHIFT, end >> PAGE_SHIFT, clear_slot, &c);
+	if (c.any_mapped && ctx)
+		pops()->as_unmap(ctx, start, end - start);
+}
+
+static void unmark_slot(uint64_t idx, uint64_t *slot, void *arg)
+{
+	(void)idx;
+	if (*slot & PTE_MAPPED) {
+		*(bool *)arg = true;
+		*slot &= ~(PTE_MAPPED | (7UL << PTE_PROT_SHIFT));
+	}
+}
+
+/* Remove host mappings of [start, end) but keep the pages. */
+static void as_drop_range(struct mm *mm, struct context *ctx, uint64_t start, uint64_t end)
+{
+	bool any = false;
+
+	pt_walk(mm->pt, start >> PAGE_SHIFT, end >> PAGE_SHIFT, unmark_slot, &any);
+	if (any && ctx)
+		pops()->as_unmap(ctx, start, end - start);
+}
+
+/* ---- mapping operations ---- */
+
+static int unmap_range(struct mm *mm, struct context *ctx, uint64_t start, uint64_t end)
+{
+	int i, err;
+
+	if ((err = vma_split(mm, start)) || (err = vma_split(mm, end)))
+		return err;
+	i = vma_index(mm, start);
+	while (i < mm->nvma && mm->vmas[i].start < end)
+		vma_remove_at(mm, i);
+	pte_clear_range(mm, ctx, start, end);
+	return 0;
+}
+
+long mm_mmap(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len,
+	     int prot, int flags, struct memobj *obj, uint64_t pgoff, const char *name)
+{
+	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+	struct vma v = { 0 };
+	long where;
+	int i, err;
+
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return -EINVAL;
+	if (fixed && (addr & ~PAGE_MASK))
+		return -EINVAL;
+	where = mm_get_unmapped_area(mm, addr, len, fixed);
+	if (where < 0)
+		return where;
+	if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
+	    !range_free(mm, (uint64_t)where, (uint64_t)where + len))
+		return -EEXIST;
+	if (fixed && (err = unmap_range(mm, ctx, (uint64_t)where, (uint64_t)where + len)))
+		return err;
+	v.start = (uint64_t)where;
+	v.end = v.start + len;
+	v.prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+	v.name = name;
+	if (flags & MAP_SHARED) {
+		v.flags |= VMA_SHARED;
+		if (!obj) {
+			obj = memobj_new(NULL, NULL, len, "/dev/zero (deleted)");
+			if (!obj)
+				return -ENOMEM;
+		} else {
+			memobj_get(obj);
+		}
+	} else if (obj) {
+		memobj_get(obj);
+	} else {
+		v.flags |= VMA_ANON;
+	}
+	if (flags & MAP_GROWSDOWN)
+		v.flags |= VMA_GROWSDOWN;
+	v.obj = obj;
+	v.pgoff = pgoff;
+	i = vma_index(mm, v.start);
+	if ((err = vma_insert_at(mm, i, &v))) {
+		memobj_put(obj);
+		return err;
+	}
+	vma_merge_around(mm, i);
+	return where;
+}
+
+int mm_munmap(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len)
+{
+	uint64_t end = addr + PAGE_ALIGN(len);
+	int err;
+
+	if ((addr & ~PAGE_MASK) || !len || end > mm->max_addr || end < addr)
+		return -EINVAL;
+	err = unmap_range(mm, ctx, addr, end);
+	memfile_flush();
+	return err;
+}
+
+/* Is [start, end) fully covered by VMAs? */
+static bool range_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+	int i = vma_index(mm, start);
+	uint64_t at = start;
+
+	for (; i < mm->nvma && at < end; i++) {
+		if (mm->vmas[i].start > at)
+			return false;
+		at = mm->vmas[i].end;
+	}
+	return at >= end;
+}
+
+int mm_mprotect(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len, int prot)
+{
+	uint64_t end = addr + PAGE_ALIGN(len);
+	int i, err;
+
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
+		return -EINVAL;
+	if (end < addr)
+		return -ENOMEM;
+	if (!len)
+		return 0;
+	if (!range_mapped(mm, addr, end))
+		return -ENOMEM;
+	if ((err = vma_split(mm, addr)) || (err = vma_split(mm, end)))
+		return err;
+	for (i = vma_index(mm, addr); i < mm->nvma && mm->vmas[i].start < end; i++) {
+		struct vma *v = &mm->vmas[i];
+
+		if ((v->flags & VMA_SHARED) && (prot & PROT_WRITE) && v->obj &&
+		    v->obj->ops && v->obj->ops->fill && !v->obj->ops->writeback)
+			return -EACCES; /* shared mapping of a read-only file */
+		v->prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+	}
+	/* Host mappings are dropped and refault with the new protection, so a
+	 * copy-on-write page can never become writable by accident. */
+	as_drop_range(mm, ctx, addr, end);
+	for (i = vma_index(mm, addr); i < mm->nvma && mm->vmas[i].start < end; i++)
+		vma_merge_around(mm, i);
+	return 0;
+}
+
+struct move_arg {
+	struct mm *mm;
+	int64_t delta; /* in pages */
+};
+
+static void move_slot(uint64_t idx, uint64_t *slot, void *arg)
+{
+	struct move_arg *m = arg;
+	uint64_t *dst = pt_slot(m->mm->pt, (uint64_t)((int64_t)idx + m->delta), 1);
+
+	if (dst) {
+		*dst = *slot & ~(PTE_MAPPED | (7UL << PTE_PROT_SHIFT));
+	} else {
+		page_put(PTE_PFN(*slot));
+		m->mm->rss_pages--;
+	}
+}
+
+long mm_mremap(struct mm *mm, struct context *ctx, uint64_t old, uint64_t old_len,
+	       uint64_t new_len, int flags, uint64_t new_addr)
+{
+	struct vma *v, nv;
+	uint64_t old_end;
+	long dest;
+	int i, err;
+
+	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if (flags & MREMAP_DONTUNMAP)
+		return -EINVAL; /* not supported yet */
+	if (old & ~PAGE_MASK)
+		return -EINVAL;
+	old_len = PAGE_ALIGN(old_len);
+	new_len = PAGE_ALIGN(new_len);
+	if (!new_len)
+		return -EINVAL;
+	old_end = old + old_len;
+	v = mm_find_vma(mm, old);
+	if (!v)
+		return -EFAULT;
+	if (!old_len) {
+		/* Duplicate a shared mapping. */
+		if (!(v->flags & VMA_SHARED) || !(flags & MREMAP_MAYMOVE))
+			return -EINVAL;
+		return mm_mmap(mm, ctx, new_addr, new_len, v->prot,
+			       MAP_SHARED | ((flags & MREMAP_FIXED) ? MAP_FIXED : 0), v->obj,
+			       v->pgoff + ((old - v->start) >> PAGE_SHIFT), v->name);
+	}
+	if (old_end > v->end || old_end < old)
+		return -EFAULT;
+	if (flags & MREMAP_FIXED) {
+		if ((new_addr & ~PAGE_MASK) || new_addr + new_len > mm->max_addr ||
+		    new_addr < MMAP_MIN_ADDR)
+			return -EINVAL;
+		if (new_addr < old_end && old < new_addr + new_len)
+			return -EINVAL;
+	}
+	if (!(flags & MREMAP_FIXED) && new_len <= old_len) {
+		if (new_len < old_len && (err = mm_munmap(mm, ctx, old + new_len, old_len - new_len)))
+			return err;
+		return (long)old;
+	}
+	if (!(flags & MREMAP_FIXED) && old_end == v->end &&
+	    old + new_len <= mm->max_addr && old + new_len > old &&
+	    range_free(mm, old_end, old + new_len)) {
+		/* Grow in place. */
+		v->end = old + new_len;
+		vma_merge_around(mm, (int)(v - mm->vmas));
+		return (long)old;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	if (flags & MREMAP_FIXED) {
+		if ((err = unmap_range(mm, ctx, new_addr, new_addr + new_len)))
+			return err;
+		dest = (long)new_addr;
+	} else {
+		dest = mm_get_unmapped_area(mm, 0, new_len, false);
+		if (dest < 0)
+			return dest;
+	}
+	v = mm_find_vma(mm, old);
+	nv = *v;
+	nv.start = (uint64_t)dest;
+	nv.end = (uint64_t)dest + new_len;
+	if (nv.obj) {
+		nv.pgoff += (old - v->start) >> PAGE_SHIFT;
+		memobj_get(nv.obj);
+	}
+	/* Move the pages of the part that survives, then drop the old range. */
+	{
+		struct move_arg m = { mm, (int64_t)((uint64_t)dest >> PAGE_SHIFT) -
+					      (int64_t)(old >> PAGE_SHIFT) };
+		uint64_t keep = old_len < new_len ? old_len : new_len;
+		struct clear_arg c = { .mm = mm, .keep_pages = true };
+
+		pt_walk(mm->pt, old >> PAGE_SHIFT, (old + keep) >> PAGE_SHIFT, move_slot, &m);
+		pt_walk(mm->pt, old >> PAGE_SHIFT, (old + keep) >> PAGE_SHIFT, clear_slot, &c);
+		if (c.any_mapped && ctx)
+			pops()->as_unmap(ctx, old, keep);
+	}
+	if ((err = unmap_range(mm, ctx, old, old_end))) {
+		memobj_put(nv.obj);
+		return err;
+	}
+	i = vma_index(mm, nv.start);
+	if ((err = vma_insert_at(mm, i, &nv))) {
+		memobj_put(nv.obj);
+		return err;
+	}
+	vma_merge_around(mm, i);
+	memfile_flush();
+	return dest;
+}
+
+long mm_brk(struct mm *mm, struct context *ctx, uint64_t brk)
+{
+	uint64_t old_end = PAGE_ALIGN(mm->brk), new_end = PAGE_ALIGN(brk);
+
+	if (brk < mm->brk_start || brk >= mm->mmap_base)
+		return (long)mm->brk;
+	if (new_end > old_end) {
+		if (!range_free(mm, old_end, new_end))
+			return (long)mm->brk;
+		if (mm_mmap(mm, ctx, old_end, new_end - old_end, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0, "[heap]") < 0)
+			return (long)mm->brk;
+	} else if (new_end < old_end) {
+		mm_munmap(mm, ctx, new_end, old_end - new_end);
+	}
+	mm->brk = brk;
+	return (long)brk;
+}
+
+int mm_madvise(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len, int advice)
+{
+	uint64_t end = addr + PAGE_ALIGN(len);
+	int i;
+
+	if ((addr & ~PAGE_MASK) || end < addr)
+		return -EINVAL;
+	switch (advice) {
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+	case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE:
+	case MADV_DONTDUMP:
+	case MADV_DODUMP:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+	case MADV_DONTFORK:
+	case MADV_DOFORK:
+		/* Hints (or core-dump/KSM controls with no effect here);
+		 * DONTFORK is honoured as a hint only: the child gets a
+		 * copy-on-write view, which is indistinguishable unless the
+		 * child touches the range. */
+		if (!range_mapped(mm, addr, end))
+			return -ENOMEM;
+		return 0;
+	case MADV_DONTNEED:
+	case MADV_FREE:
+		if (!range_mapped(mm, addr, end))
+			return -ENOMEM;
+		for (i = vma_index(mm, addr); i < mm->nvma && mm->vmas[i].start < end; i++) {
+			struct vma *v = &mm->vmas[i];
+			uint64_t s = v->start > addr ? v->start : addr;
+			uint64_t e = v->end < end ? v->end : end;
+
+			if (v->flags & VMA_SHARED)
+				as_drop_range(mm, ctx, s, e);
+			else
+				pte_clear_range(mm, ctx, s, e);
+		}
+		memfile_flush();
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int mm_mincore(struct mm *mm, uint64_t addr, uint64_t len, uint8_t *vec)
+{
+	uint64_t end = addr + PAGE_ALIGN(len), a;
+
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	if (end < addr || !range_mapped(mm, addr, end))
+		return -ENOMEM;
+	for (a = addr; a < end; a += PAGE_SIZE) {
+		uint64_t *slot = pt_slot(mm->pt, a >> PAGE_SHIFT, 0);
+
+		vec[(a - addr) >> PAGE_SHIFT] = (slot && *slot) ? 1 : 0;
+	}
+	return 0;
+}
+
+int mm_msync(struct mm *mm, uint64_t addr, uint64_t len, int flags)
+{
+	uint64_t end = addr + PAGE_ALIGN(len);
+
+	if ((addr & ~PAGE_MASK) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	if (end < addr || !range_mapped(mm, addr, end))
+		return -ENOMEM;
+	/* Shared mappings of writable files write through their object's
+	 * pages; nothing is buffered here yet. */
+	return 0;
+}
+
+/* ---- faults ---- */
+
+/* Ensure the page at vpn (inside v) is present; returns the pte or 0 and
+ * sets *err. For write, break copy-on-write sharing. */
+static uint64_t page_present(struct mm *mm, struct context *ctx, struct vma *v,
+			     uint64_t vpn, bool write, int *err)
+{
+	uint64_t *slot = pt_slot(mm->pt, vpn, 1);
+	uint64_t pte;
+	int64_t pfn;
+
+	if (!slot) {
+		*err = -ENOMEM;
+		return 0;
+	}
+	pte = *slot;
+	if (!pte) {
+		if (v->obj) {
+			uint64_t pgoff = v->pgoff + vpn - (v->start >> PAGE_SHIFT);
+
+			if (pgoff << PAGE_SHIFT >= PAGE_ALIGN(v->obj->size) &&
+			    !(v->obj->ops == NULL)) {
+				*err = -EIO; /* beyond end of file: SIGBUS */
+				return 0;
+			}
+			pfn = memobj_page(v->obj, pgoff);
+			if (pfn < 0) {
+				*err = (int)pfn;
+				return 0;
+			}
+			page_get((uint64_t)pfn);
+			pte = pte_make((uint64_t)pfn, (v->flags & VMA_SHARED) ? PTE_SHARED : 0);
+		} else {
+			pfn = memfile_alloc();
+			if (pfn < 0) {
+				*err = (int)pfn;
+				return 0;
+			}
+			pte = pte_make((uint64_t)pfn, 0);
+		}
+		mm->rss_pages++;
+		*slot = pte;
+	}
+	if (write && !(pte & PTE_SHARED) && page_refs(PTE_PFN(pte)) > 1) {
+		pfn = memfile_alloc();
+		if (pfn < 0) {
+			*err = (int)pfn;
+			return 0;
+		}
+		memcpy(pfn_ptr((uint64_t)pfn), pfn_ptr(PTE_PFN(pte)), PAGE_SIZE);
+		page_put(PTE_PFN(pte));
+		if ((pte & PTE_MAPPED) && ctx)
+			pops()->as_unmap(ctx, vpn << PAGE_SHIFT, PAGE_SIZE);
+		pte = pte_make((uint64_t)pfn, 0);
+		*slot = pte;
+	}
+	return pte;
+}
+
+static int map_prot_for(struct vma *v, uint64_t pte)
+{
+	int prot = v->prot;
+
+	if (!(pte & PTE_SHARED) && page_refs(PTE_PFN(pte)) > 1)
+		prot &= ~PROT_WRITE;
+	return prot;
+}
+
+/* Map [first, last] pages of v (all present) in runs. */
+static int map_window(struct mm *mm, struct context *ctx, struct vma *v, uint64_t first,
+		      uint64_t last, uint64_t fault_vpn)
+{
+	int runs = 0, err = 0;
+	uint64_t vpn = first;
+
+	while (vpn <= last) {
+		uint64_t *slot = pt_slot(mm->pt, vpn, 0);
+		uint64_t start = vpn, pfn0;
+		int prot;
+
+		if (!slot || !*slot || ((*slot & PTE_MAPPED) && vpn != fault_vpn)) {
+			vpn++;
+			continue;
+		}
+		pfn0 = PTE_PFN(*slot);
+		prot = map_prot_for(v, *slot);
+		for (vpn++; vpn <= last; vpn++) {
+			uint64_t *s = pt_slot(mm->pt, vpn, 0);
+
+			if (!s || !*s || (*s & PTE_MAPPED) || PTE_PFN(*s) != pfn0 + (vpn - start) ||
+			    map_prot_for(v, *s) != prot)
+				break;
+		}
+		if (runs >= MAX_RUNS_PER_FAULT && !(fault_vpn >= start && fault_vpn < vpn))
+			continue;
+		err = pops()->as_map(ctx, start << PAGE_SHIFT, (vpn - start) << PAGE_SHIFT,
+				     pfn0 << PAGE_SHIFT, prot);
+		if (err < 0)
+			return err;
+		runs++;
+		for (uint64_t p = start; p < vpn; p++) {
+			uint64_t *s = pt_slot(mm->pt, p, 0);
+
+			*s = (*s & ~(7UL << PTE_PROT_SHIFT)) | PTE_MAPPED |
+			     ((uint64_t)prot << PTE_PROT_SHIFT);
+		}
+	}
+	return 0;
+}
+
+int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *si_code)
+{
+	struct vma *v = mm_find_vma(mm, addr);
+	uint64_t vpn = addr >> PAGE_SHIFT, *slot, pte, first, last, around;
+	uint64_t vfirst, vlast;
+	bool write = false;
+	int err = 0;
+
+	*si_code = SEGV_MAPERR;
+	if (!v)
+		return SIGSEGV;
+	*si_code = SEGV_ACCERR;
+	if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return SIGSEGV;
+	slot = pt_slot(mm->pt, vpn, 0);
+	pte = slot ? *slot : 0;
+	if (pte & PTE_MAPPED) {
+		/* Mapped, yet it faulted: a write to a page we mapped without
+		 * write permission (copy-on-write), or a real violation. */
+		if (pte_prot(pte) == (uint64_t)v->prot)
+			return SIGSEGV;
+		if (!(v->prot & PROT_WRITE) || (pte_prot(pte) & PROT_WRITE))
+			return SIGSEGV;
+		write = true;
+	}
+	(void)code;
+	pte = page_present(mm, ctx, v, vpn, write, &err);
+	if (!pte) {
+		*si_code = err == -EIO ? BUS_ADRERR : BUS_ADRERR;
+		return err == -ENOMEM ? SIGSEGV : SIGBUS;
+	}
+	if (write) {
+		/* Only the faulting page: neighbours stay shared. */
+		*slot = pte & ~PTE_MAPPED;
+		err = map_window(mm, ctx, v, vpn, vpn, vpn);
+		return err < 0 ? SIGSEGV : 0;
+	}
+	/* Fault-around: make neighbours present too and map them in runs. */
+	around = v->obj ? FILE_AROUND : ANON_AROUND;
+	vfirst = v->start >> PAGE_SHIFT;
+	vlast = (v->end >> PAGE_SHIFT) - 1;
+	first = vpn & ~(around - 1);
+	last = first + around - 1;
+	if (first < vfirst)
+		first = vfirst;
+	if (last > vlast)
+		last = vlast;
+	if (!v->obj) {
+		/* Allocate missing anonymous pages in contiguous runs. */
+		for (uint64_t p = first; p <= last;) {
+			uint64_t *s = pt_slot(mm->pt, p, 1);
+			uint32_t want = 0, got;
+			int64_t pfn;
+
+			if (!s)
+				break;
+			if (*s) {
+				p++;
+				continue;
+			}
+			while (p + want <= last) {
+				uint64_t *t = pt_slot(mm->pt, p + want, 1);
+
+				if (!t || *t)
+					break;
+				want++;
+			}
+			pfn = memfile_alloc_run(want, &got);
+			if (pfn < 0)
+				break;
+			for (uint32_t k = 0; k < got; k++)
+				*pt_slot(mm->pt, p + k, 1) = pte_make((uint64_t)pfn + k, 0);
+			mm->rss_pages += got;
+			p += got;
+		}
+	} else {
+		for (uint64_t p = first; p <= last; p++) {
+			int e = 0;
+
+			if (p != vpn && !page_present(mm, ctx, v, p, false, &e)) {
+				if (p < vpn) {
+					first = p + 1;
+					continue;
+				}
+				last = p - 1;
+				break;
+			}
+		}
+	}
+	err = map_window(mm, ctx, v, first, last, vpn);
+	return err < 0 ? SIGSEGV : 0;
+}
+
+/* ---- fork ---- */
+
+struct fork_arg {
+	struct mm *child;
+	bool any_mapped_writable;
+	int err;
+};
+
+static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
+{
+	struct fork_arg *f = arg;
+	uint64_t *dst = pt_slot(f->child->pt, idx, 1);
+
+	if (!dst) {
+		f->err = -ENOMEM;
+		return;
+	}
+	page_get(PTE_PFN(*slot));
+	*dst = *slot & ~(PTE_MAPPED | (7UL << PTE_PROT_SHIFT));
+	f->child->rss_pages++;
+	if (!(*slot & PTE_SHARED) && (*slot & PTE_MAPPED) &&
+	    (pte_prot(*slot) & PROT_WRITE)) {
+		f->any_mapped_writable = true;
+		*slot &= ~(PTE_MAPPED | (7UL << PTE_PROT_SHIFT));
+	}
+}
+
+struct mm *mm_fork(struct mm *parent, struct context *ctx)
+{
+	struct mm *child = mm_new(parent->max_addr);
+	struct fork_arg f = { .child = child };
+
+	if (!child)
+		return NULL;
+	child->vmas = malloc((size_t)(parent->cap ? parent->cap : 1) * sizeof(struct vma));
+	if (!child->vmas) {
+		mm_put(child);
+		return NULL;
+	}
+	memcpy(child->vmas, parent->vmas, (size_t)parent->nvma * sizeof(struct vma));
+	child->nvma = parent->nvma;
+	child->cap = parent->cap ? parent->cap : 1;
+	for (int i = 0; i < child->nvma; i++)
+		if (child->vmas[i].obj)
+			memobj_get(child->vmas[i].obj);
+	child->mmap_base = parent->mmap_base;
+	child->brk_start = parent->brk_start;
+	child->brk = parent->brk;
+	child->stack_top = parent->stack_top;
+	child->arg_start = parent->arg_start;
+	child->arg_end = parent->arg_end;
+	child->env_start = parent->env_start;
+	child->env_end = parent->env_end;
+	memcpy(child->auxv, parent->auxv, sizeof(parent->auxv));
+	child->auxv_len = parent->auxv_len;
+	child->vdso_base = parent->vdso_base;
+	child->exe_path = parent->exe_path ? strdup(parent->exe_path) : NULL;
+	for (int i = 0; i < parent->nvma; i++) {
+		struct vma *v = &parent->vmas[i];
+
+		f.any_mapped_writable = false;
+		pt_walk(parent->pt, v->start >> PAGE_SHIFT, v->end >> PAGE_SHIFT, fork_slot, &f);
+		/* The parent's writable private pages become copy-on-write:
+		 * drop its host mappings so the next write faults. */
+		if (f.any_mapped_writable && ctx)
+			pops()->as_unmap(ctx, v->start, v->end - v->start);
+	}
+	if (f.err) {
+		mm_put(child);
+		return NULL;
+	}
+	return child;
+}
+
+void mm_put(struct mm *mm)
+{
+	struct clear_arg c = { .mm = mm };
+
+	if (--mm->refs)
+		return;
+	for (int i = 0; i < mm->nvma; i++)
+		memobj_put(mm->vmas[i].obj);
+	pt_walk(mm->pt, 0, ~0UL >> PAGE_SHIFT, clear_slot, &c);
+	pt_free(mm->pt);
+	free(mm->vmas);
+	free(mm->exe_path);
+	if (mm->as)
+		pops()->as_release(mm->as);
+	free(mm);
+	memfile_flush();
+}
+
+/* ---- copy-in/out ---- */
+
+static int copy_common(struct mm *mm, struct context *ctx, uint64_t addr, void *buf,
+		       size_t n, int dir /* 0 in, 1 out, 2 zero */)
+{
+	while (n) {
+		struct vma *v = mm_find_vma(mm, addr);
+		size_t chunk = PAGE_SIZE - (addr & ~PAGE_MASK);
+		uint64_t pte;
+		int err = 0;
+
+		if (chunk > n)
+			chunk = n;
+		if (!v)
+			return -EFAULT;
+		if (dir == 0 ? !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC))
+			     : !(v->prot & PROT_WRITE))
+			return -EFAULT;
+		pte = page_present(mm, ctx, v, addr >> PAGE_SHIFT, dir != 0, &err);
+		if (!pte)
+			return -EFAULT;
+		{
+			uint8_t *p = (uint8_t *)pfn_ptr(PTE_PFN(pte)) + (addr & ~PAGE_MASK);
+
+			if (dir == 0)
+				memcpy(buf, p, chunk);
+			else if (dir == 1)
+				memcpy(p, buf, chunk);
+			else
+				memset(p, 0, chunk);
+		}
+		if (dir != 2)
+			buf = (uint8_t *)buf + chunk;
+		addr += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+int mm_copy_in(struct mm *mm, struct context *ctx, void *dst, uint64_t src, size_t n)
+{
+	if (src + n < src)
+		return -EFAULT;
+	return copy_common(mm, ctx, src, dst, n, 0);
+}
+
+int mm_copy_out(struct mm *mm, struct context *ctx, uint64_t dst, const void *src, size_t n)
+{
+	if (dst + n < dst)
+		return -EFAULT;
+	return copy_common(mm, ctx, dst, (void *)src, n, 1);
+}
+
+int mm_zero_out(struct mm *mm, struct context *ctx, uint64_t dst, size_t n)
+{
+	if (dst + n < dst)
+		return -EFAULT;
+	return copy_common(mm, ctx, dst, NULL, n, 2);
+}
+
+long mm_strncpy_in(struct mm *mm, struct context *ctx, char *dst, uint64_t src, size_t max)
+{
+	size_t done = 0;
+
+	while (done < max) {
+		size_t chunk = PAGE_SIZE - ((src + done) & ~PAGE_MASK);
+		char *nul;
+
+		if (chunk > max - done)
+			chunk = max - done;
+		if (mm_copy_in(mm, ctx, dst + done, src + done, chunk) < 0)
+			return -EFAULT;
+		nul = memchr(dst + done, 0, chunk);
+		if (nul)
+			return (long)(nul - dst);
+		done += chunk;
+	}
+	return -ENAMETOOLONG;
+}
+
+size_t mm_format_maps(struct mm *mm, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (int i = 0; i < mm->nvma && len < size; i++) {
+		struct vma *v = &mm->vmas[i];
+		const char *name = v->name ? v->name : (v->obj && v->obj->name ? v->obj->name : "");
+		int n = snprintf(buf + len, size - len,
+				 "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %-10lu %s%s\n",
+				 (unsigned long)v->start, (unsigned long)v->end,
+				 v->prot & PROT_READ ? 'r' : '-', v->prot & PROT_WRITE ? 'w' : '-',
+				 v->prot & PROT_EXEC ? 'x' : '-', v->flags & VMA_SHARED ? 's' : 'p',
+				 (unsigned long)(v->obj && !v->name ? v->pgoff << PAGE_SHIFT : 0),
+				 v->obj ? (unsigned)(v->obj->dev >> 8) : 0,
+				 v->obj ? (unsigned)(v->obj->dev & 0xff) : 0,
+				 (unsigned long)(v->obj ? v->obj->ino : 0), *name ? "" : "", name);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	return len < size ? len : size;
+}

@@ -1,0 +1,535 @@
+/* Signals: queueing, default actions, job control, handler frames and
+ * rt_sigreturn, syscall restart. Follows kernel/signal.c and
+ * arch/x86/kernel/signal_64.c for semantics and the frame layout. */
+#define _GNU_SOURCE
+#include "sentry/task.h"
+#include "sentry/log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#define SYNCHRONOUS_MASK                                                          \
+	(SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) |     \
+	 SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
+#define STOP_MASK (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+#define COREDUMP_MASK                                                               \
+	(SIGBIT(SIGQUIT) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) |       \
+	 SIGBIT(SIGFPE) | SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGSYS) |         \
+	 SIGBIT(SIGXCPU) | SIGBIT(SIGXFSZ))
+#define IGNORE_MASK (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
+#define SIGRTMIN_K 32
+
+/* User-visible eflags a signal frame may restore (FIX_EFLAGS). */
+#define FIX_EFLAGS 0x00254dd5UL
+
+struct k_sigcontext {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2;
+	uint64_t fpstate;
+	uint64_t reserved1[8];
+};
+
+struct k_stack {
+	uint64_t ss_sp;
+	int32_t ss_flags;
+	int32_t pad;
+	uint64_t ss_size;
+};
+
+struct k_ucontext {
+	uint64_t uc_flags;
+	uint64_t uc_link;
+	struct k_stack uc_stack;
+	struct k_sigcontext uc_mcontext;
+	uint64_t uc_sigmask;
+};
+
+struct k_rt_sigframe {
+	uint64_t pretcode;
+	struct k_ucontext uc;
+	siginfo_t info;
+};
+
+_Static_assert(sizeof(struct k_sigcontext) == 256, "sigcontext layout");
+_Static_assert(sizeof(siginfo_t) == 128, "siginfo layout");
+
+bool sig_default_ignored(int sig)
+{
+	return sig >= SIGRTMIN_K ? false : (IGNORE_MASK & SIGBIT(sig)) != 0;
+}
+
+bool sig_is_stop(int sig)
+{
+	return sig < SIGRTMIN_K && (STOP_MASK & SIGBIT(sig));
+}
+
+void sigpending_init(struct sigpending *p)
+{
+	p->set = 0;
+	list_init(&p->queue);
+}
+
+void sigpending_flush(struct sigpending *p)
+{
+	struct sigqueued *q, *n;
+
+	list_for_each_entry_safe(q, n, &p->queue, node) {
+		list_del(&q->node);
+		free(q);
+	}
+	p->set = 0;
+}
+
+static void pending_remove_mask(struct sigpending *p, ksigset_t mask)
+{
+	struct sigqueued *q, *n;
+
+	list_for_each_entry_safe(q, n, &p->queue, node) {
+		if (SIGBIT(q->info.si_signo) & mask) {
+			list_del(&q->node);
+			free(q);
+		}
+	}
+	p->set &= ~mask;
+}
+
+struct sighand *sighand_new(void)
+{
+	struct sighand *sh = calloc(1, sizeof(*sh));
+
+	if (sh)
+		sh->refs = 1;
+	return sh;
+}
+
+struct sighand *sighand_copy(struct sighand *src)
+{
+	struct sighand *sh = malloc(sizeof(*sh));
+
+	if (!sh)
+		return NULL;
+	*sh = *src;
+	sh->refs = 1;
+	return sh;
+}
+
+void sighand_put(struct sighand *sh)
+{
+	if (sh && --sh->refs == 0)
+		free(sh);
+}
+
+void sighand_exec_reset(struct sighand *sh)
+{
+	for (int i = 0; i < NSIG_K; i++) {
+		if (sh->action[i].handler != (uint64_t)SIG_IGN)
+			memset(&sh->action[i], 0, sizeof(sh->action[i]));
+		else
+			sh->action[i].flags = 0, sh->action[i].mask = 0,
+			sh->action[i].restorer = 0;
+	}
+}
+
+static bool sig_ignored(struct task *t, int sig)
+{
+	struct ksigaction *sa = &t->sighand->action[sig - 1];
+
+	if (sa->handler == (uint64_t)SIG_IGN)
+		return true;
+	return sa->handler == (uint64_t)SIG_DFL && sig_default_ignored(sig);
+}
+
+ksigset_t sig_pending_set(struct task *t)
+{
+	return t->pending.set | t->tg->shared_pending.set;
+}
+
+bool signal_pending(struct task *t)
+{
+	return (sig_pending_set(t) & ~t->blocked) || t->tg->group_exiting || t->exiting;
+}
+
+/* Find a thread of tg to take a group signal and kick it. */
+static void wake_for_signal(struct thread_group *tg, struct task *pref, int sig)
+{
+	struct task *o;
+
+	if (pref && pref->state != TASK_ZOMBIE && !(pref->blocked & SIGBIT(sig))) {
+		task_kick(pref);
+		return;
+	}
+	list_for_each_entry(o, &tg->tasks, tg_node) {
+		if (o->state != TASK_ZOMBIE && !(o->blocked & SIGBIT(sig))) {
+			task_kick(o);
+			return;
+		}
+	}
+}
+
+static void notify_parent_stop(struct thread_group *tg, int why, int status)
+{
+	struct thread_group *p = tg->parent;
+	struct ksigaction *sa;
+	siginfo_t si;
+
+	if (!p || !p->leader || !p->leader->sighand)
+		return;
+	waitq_wake_all(&p->child_wait);
+	sa = &p->leader->sighand->action[SIGCHLD - 1];
+	if (sa->flags & SA_NOCLDSTOP)
+		return;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGCHLD;
+	si.si_code = why;
+	si.si_pid = tg->tgid;
+	si.si_status = status;
+	sig_send_tg(p, SIGCHLD, &si);
+}
+
+static int queue_signal(struct task *t, struct thread_group *tg, int sig,
+			const siginfo_t *info, bool group)
+{
+	struct sigpending *p = group ? &tg->shared_pending : &t->pending;
+	struct sigqueued *q;
+
+	if (sig < SIGRTMIN_K && (p->set & SIGBIT(sig)))
+		return 0; /* standard signals do not queue twice */
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return -EAGAIN;
+	if (info) {
+		q->info = *info;
+	} else {
+		q->info.si_code = SI_KERNEL;
+	}
+	q->info.si_signo = sig;
+	list_add_tail(&q->node, &p->queue);
+	p->set |= SIGBIT(sig);
+	return 0;
+}
+
+static int do_send(struct task *t, struct thread_group *tg, int sig, const siginfo_t *info,
+		   bool group)
+{
+	struct task *any = t ? t : tg->leader;
+	int err;
+
+	if (sig < 1 || sig > NSIG_K)
+		return -EINVAL;
+	if (tg->zombie || tg->group_exiting)
+		return 0;
+	if (sig == SIGKILL) {
+		tg_start_exit(tg, SIGKILL);
+		return 0;
+	}
+	if (sig_is_stop(sig)) {
+		pending_remove_mask(&tg->shared_pending, SIGBIT(SIGCONT));
+		list_for_each_entry(any, &tg->tasks, tg_node)
+			pending_remove_mask(&any->pending, SIGBIT(SIGCONT));
+		any = t ? t : tg->leader;
+	}
+	if (sig == SIGCONT) {
+		struct task *o;
+
+		pending_remove_mask(&tg->shared_pending, STOP_MASK);
+		list_for_each_entry(o, &tg->tasks, tg_node)
+			pending_remove_mask(&o->pending, STOP_MASK);
+		if (tg->stopped) {
+			tg->stopped = false;
+			tg->stop_signal = -1;
+			tg->cont_reported = false;
+			list_for_each_entry(o, &tg->tasks, tg_node)
+				pthread_cond_signal(&o->cond);
+			notify_parent_stop(tg, CLD_CONTINUED, SIGCONT);
+		}
+	}
+	if (!any || !any->sighand)
+		return 0;
+	/* An ignored signal is dropped at once unless blocked (it could be
+	 * unignored before being unblocked). */
+	if (sig_ignored(any, sig) && !(group ? 0 : (t->blocked & SIGBIT(sig))))
+		return 0;
+	err = queue_signal(t, tg, sig, info, group);
+	if (err)
+		return err;
+	if (group)
+		wake_for_signal(tg, t, sig);
+	else if (!(t->blocked & SIGBIT(sig)))
+		task_kick(t);
+	return 0;
+}
+
+int sig_send(struct task *t, int sig, const siginfo_t *info, bool group)
+{
+	return do_send(t, t->tg, sig, info, group);
+}
+
+int sig_send_tg(struct thread_group *tg, int sig, const siginfo_t *info)
+{
+	return do_send(NULL, tg, sig, info, true);
+}
+
+void sig_force(struct task *t, int sig, int code, uint64_t addr)
+{
+	struct ksigaction *sa = &t->sighand->action[sig - 1];
+	siginfo_t si;
+
+	if ((t->blocked & SIGBIT(sig)) || sa->handler == (uint64_t)SIG_IGN) {
+		t->blocked &= ~SIGBIT(sig);
+		sa->handler = (uint64_t)SIG_DFL;
+	}
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_code = code;
+	si.si_addr = (void *)addr;
+	queue_signal(t, t->tg, sig, &si, false);
+}
+
+static int dequeue_from(struct sigpending *p, ksigset_t mask, siginfo_t *info)
+{
+	ksigset_t ready = p->set & mask;
+	struct sigqueued *q;
+	int sig;
+
+	if (!ready)
+		return 0;
+	if (ready & SYNCHRONOUS_MASK)
+		ready &= SYNCHRONOUS_MASK;
+	sig = __builtin_ctzll(ready) + 1;
+	list_for_each_entry(q, &p->queue, node) {
+		if (q->info.si_signo == sig) {
+			*info = q->info;
+			list_del(&q->node);
+			free(q);
+			break;
+		}
+	}
+	/* Clear the bit unless another instance (RT) is still queued. */
+	p->set &= ~SIGBIT(sig);
+	list_for_each_entry(q, &p->queue, node) {
+		if (q->info.si_signo == sig) {
+			p->set |= SIGBIT(sig);
+			break;
+		}
+	}
+	return sig;
+}
+
+int sig_dequeue(struct task *t, ksigset_t mask, siginfo_t *info)
+{
+	int sig = dequeue_from(&t->pending, mask, info);
+
+	if (!sig)
+		sig = dequeue_from(&t->tg->shared_pending, mask, info);
+	return sig;
+}
+
+void sig_wait_while_stopped(struct task *t)
+{
+	while (t->tg->stopped && !t->tg->group_exiting && !t->exiting)
+		pthread_cond_wait(&t->cond, &bkl);
+}
+
+static void do_group_stop(struct task *t, int sig)
+{
+	struct thread_group *tg = t->tg;
+	struct task *o;
+
+	if (!tg->stopped) {
+		tg->stopped = true;
+		tg->stop_signal = sig;
+		tg->stop_reported = false;
+		list_for_each_entry(o, &tg->tasks, tg_node)
+			if (o != t && o->state != TASK_ZOMBIE)
+				task_kick(o);
+		notify_parent_stop(tg, CLD_STOPPED, sig);
+	}
+	sig_wait_while_stopped(t);
+}
+
+static bool on_altstack(struct task *t, uint64_t sp)
+{
+	return !(t->altstack.ss_flags & SS_DISABLE) && sp > (uint64_t)t->altstack.ss_sp &&
+	       sp - (uint64_t)t->altstack.ss_sp <= t->altstack.ss_size;
+}
+
+static int setup_frame(struct task *t, int sig, const siginfo_t *info, struct ksigaction *sa,
+		       ksigset_t oldmask)
+{
+	struct user_regs_struct *r = &t->regs.r;
+	struct k_rt_sigframe f;
+	struct arch_fpstate fp;
+	uint64_t sp = r->rsp - 128; /* red zone */
+	uint64_t fpaddr, frame;
+
+	if ((sa->flags & SA_ONSTACK) && !(t->altstack.ss_flags & SS_DISABLE) &&
+	    !on_altstack(t, r->rsp))
+		sp = (uint64_t)t->altstack.ss_sp + t->altstack.ss_size;
+	if (the_platform->ops->get_fpstate(t->ctx, &fp) < 0)
+		memset(&fp, 0, sizeof(fp));
+	fpaddr = (sp - sizeof(fp)) & ~63UL;
+	frame = ((fpaddr - sizeof(f)) & ~15UL) - 8;
+	memset(&f, 0, sizeof(f));
+	f.pretcode = sa->restorer;
+	f.uc.uc_flags = 0x6; /* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS */
+	f.uc.uc_stack.ss_sp = (uint64_t)t->altstack.ss_sp;
+	f.uc.uc_stack.ss_size = t->altstack.ss_size;
+	f.uc.uc_stack.ss_flags = (t->altstack.ss_flags & SS_DISABLE) ? SS_DISABLE
+				 : on_altstack(t, r->rsp) ? SS_ONSTACK : 0;
+	f.uc.uc_mcontext = (struct k_sigcontext){
+		.r8 = r->r8, .r9 = r->r9, .r10 = r->r10, .r11 = r->r11,
+		.r12 = r->r12, .r13 = r->r13, .r14 = r->r14, .r15 = r->r15,
+		.rdi = r->rdi, .rsi = r->rsi, .rbp = r->rbp, .rbx = r->rbx,
+		.rdx = r->rdx, .rax = r->rax, .rcx = r->rcx, .rsp = r->rsp,
+		.rip = r->rip, .eflags = r->eflags, .cs = (uint16_t)r->cs,
+		.ss = (uint16_t)r->ss, .fpstate = fpaddr, .oldmask = oldmask,
+	};
+	if (sig == SIGSEGV || sig == SIGBUS) {
+		f.uc.uc_mcontext.cr2 = (uint64_t)info->si_addr;
+		f.uc.uc_mcontext.trapno = 14;
+		f.uc.uc_mcontext.err = 4 | ((info->si_code == SEGV_ACCERR) ? 1 : 0);
+	}
+	f.uc.uc_sigmask = oldmask;
+	f.info = *info;
+	if (copy_to_guest(t, fpaddr, &fp, sizeof(fp)) < 0 ||
+	    copy_to_guest(t, frame, &f, sizeof(f)) < 0)
+		return -EFAULT;
+	r->rsp = frame;
+	r->rip = sa->handler;
+	r->rdi = (uint64_t)sig;
+	r->rsi = frame + offsetof(struct k_rt_sigframe, info);
+	r->rdx = frame + offsetof(struct k_rt_sigframe, uc);
+	r->rax = 0;
+	r->eflags &= ~(0x100UL | 0x400UL | 0x40000UL); /* TF, DF, AC */
+	return 0;
+}
+
+long sig_return(struct task *t)
+{
+	struct user_regs_struct *r = &t->regs.r;
+	uint64_t frame = r->rsp - 8;
+	struct k_rt_sigframe f;
+	struct k_sigcontext *m = &f.uc.uc_mcontext;
+	struct arch_fpstate fp;
+
+	if (copy_from_guest(t, &f, frame, sizeof(f)) < 0)
+		goto bad;
+	r->r8 = m->r8, r->r9 = m->r9, r->r10 = m->r10, r->r11 = m->r11;
+	r->r12 = m->r12, r->r13 = m->r13, r->r14 = m->r14, r->r15 = m->r15;
+	r->rdi = m->rdi, r->rsi = m->rsi, r->rbp = m->rbp, r->rbx = m->rbx;
+	r->rdx = m->rdx, r->rax = m->rax, r->rcx = m->rcx, r->rsp = m->rsp;
+	r->rip = m->rip;
+	r->eflags = (r->eflags & ~FIX_EFLAGS) | (m->eflags & FIX_EFLAGS);
+	t->blocked = f.uc.uc_sigmask & ~SIG_UNBLOCKABLE;
+	if (m->fpstate) {
+		if (copy_from_guest(t, &fp, m->fpstate, sizeof(fp)) < 0)
+			goto bad;
+		/* Reserved MXCSR bits would make the host refuse the state. */
+		fp.fx[24 + 2] &= 0xff;
+		fp.fx[24 + 3] = 0;
+		if (the_platform->ops->set_fpstate(t->ctx, &fp) < 0)
+			goto bad;
+	}
+	/* restore_altstack(): ignored when it would fail. */
+	if (!on_altstack(t, r->rsp)) {
+		if (f.uc.uc_stack.ss_flags & SS_DISABLE) {
+			t->altstack.ss_flags = SS_DISABLE;
+			t->altstack.ss_sp = NULL;
+			t->altstack.ss_size = 0;
+		} else if (f.uc.uc_stack.ss_size >= (uint64_t)MINSIGSTKSZ) {
+			t->altstack.ss_sp = (void *)f.uc.uc_stack.ss_sp;
+			t->altstack.ss_size = f.uc.uc_stack.ss_size;
+			t->altstack.ss_flags = 0;
+		}
+	}
+	t->syscall_nr = -1; /* no restart processing for the restored rax */
+	return (long)r->rax;
+bad:
+	sig_force(t, SIGSEGV, SI_KERNEL, 0);
+	t->syscall_nr = -1;
+	return (long)r->rax;
+}
+
+static bool is_restart(long ret)
+{
+	return ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND ||
+	       ret == -ERESTART_RESTARTBLOCK;
+}
+
+void sig_deliver(struct task *t, long ret, bool insys)
+{
+	struct user_regs_struct *r = &t->regs.r;
+	bool restart = insys && t->syscall_nr >= 0 && is_restart(ret);
+
+	for (;;) {
+		struct ksigaction *sa, act;
+		ksigset_t oldmask;
+		siginfo_t info;
+		int sig;
+
+		if (t->exiting || t->tg->group_exiting)
+			return;
+		if (t->tg->stopped) {
+			sig_wait_while_stopped(t);
+			continue;
+		}
+		sig = sig_dequeue(t, ~t->blocked, &info);
+		if (!sig)
+			break;
+		sa = &t->sighand->action[sig - 1];
+		if (sa->handler == (uint64_t)SIG_IGN)
+			continue;
+		if (sa->handler == (uint64_t)SIG_DFL) {
+			if (sig_default_ignored(sig))
+				continue;
+			if (sig_is_stop(sig)) {
+				do_group_stop(t, sig);
+				continue;
+			}
+			/* Terminate; no core files are written. */
+			task_group_exit(t, sig);
+		}
+		act = *sa;
+		if (restart) {
+			if (ret == -ERESTARTNOINTR ||
+			    (ret == -ERESTARTSYS && (act.flags & SA_RESTART))) {
+				r->rax = (uint64_t)t->syscall_nr;
+				r->rip -= 2;
+			} else {
+				r->rax = (uint64_t)-EINTR;
+			}
+			restart = false;
+		}
+		oldmask = t->has_saved_mask ? t->saved_mask : t->blocked;
+		t->has_saved_mask = false;
+		if (setup_frame(t, sig, &info, &act, oldmask) < 0) {
+			/* Could not write the frame: die by SIGSEGV. */
+			task_group_exit(t, SIGSEGV);
+		}
+		t->blocked |= act.mask;
+		if (!(act.flags & SA_NODEFER))
+			t->blocked |= SIGBIT(sig);
+		t->blocked &= ~SIG_UNBLOCKABLE;
+		if (act.flags & SA_RESETHAND) {
+			sa->handler = (uint64_t)SIG_DFL;
+			sa->flags &= ~SA_SIGINFO;
+		}
+	}
+	if (restart) {
+		if (ret == -ERESTART_RESTARTBLOCK) {
+			r->rax = SYS_restart_syscall;
+		} else {
+			r->rax = (uint64_t)t->syscall_nr;
+		}
+		r->rip -= 2;
+	}
+	if (t->has_saved_mask) {
+		t->blocked = t->saved_mask;
+		t->has_saved_mask = false;
+	}
+}

@@ -1,0 +1,780 @@
+/* File syscalls on the fd table: read/write family, lseek, close, dup,
+ * fcntl, ioctl, stat family, open over the interim host root, getdents,
+ * cwd. */
+#define _GNU_SOURCE
+#include "syscalls/table.h"
+#include "fs/file.h"
+#include "fs/hostfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define IO_CHUNK (256 * 1024)
+#define IOV_MAX_K 1024
+
+static struct file *getf(struct task *t, int fd)
+{
+	return fd_get(t->files, fd);
+}
+
+/* Read into guest memory through a bounce buffer. */
+static long do_read(struct task *t, struct file *f, uint64_t buf, uint64_t len, int64_t *pos)
+{
+	uint8_t stackbuf[4096], *b = stackbuf;
+	size_t cap = sizeof(stackbuf);
+	long done = 0;
+
+	if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
+		return -EBADF;
+	if (!f->ops->read)
+		return -EINVAL;
+	if (len > SSIZE_MAX)
+		len = SSIZE_MAX;
+	if (len > cap) {
+		cap = len < IO_CHUNK ? len : IO_CHUNK;
+		b = malloc(cap);
+		if (!b)
+			return -ENOMEM;
+	}
+	while ((uint64_t)done < len) {
+		size_t want = len - (uint64_t)done < cap ? len - (uint64_t)done : cap;
+		ssize_t r = f->ops->read(t, f, b, want, pos);
+
+		if (r < 0) {
+			if (!done)
+				done = r;
+			break;
+		}
+		if (r && copy_to_guest(t, buf + (uint64_t)done, b, (size_t)r) < 0) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+		done += r;
+		if ((size_t)r < want)
+			break;
+	}
+	if (b != stackbuf)
+		free(b);
+	return done;
+}
+
+static long do_write(struct task *t, struct file *f, uint64_t buf, uint64_t len, int64_t *pos)
+{
+	uint8_t stackbuf[4096], *b = stackbuf;
+	size_t cap = sizeof(stackbuf);
+	long done = 0;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+		return -EBADF;
+	if (!f->ops->write)
+		return -EINVAL;
+	if (len > SSIZE_MAX)
+		len = SSIZE_MAX;
+	if (len > cap) {
+		cap = len < IO_CHUNK ? len : IO_CHUNK;
+		b = malloc(cap);
+		if (!b)
+			return -ENOMEM;
+	}
+	while ((uint64_t)done < len) {
+		size_t want = len - (uint64_t)done < cap ? len - (uint64_t)done : cap;
+		ssize_t r;
+
+		if (copy_from_guest(t, b, buf + (uint64_t)done, want) < 0) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+		r = f->ops->write(t, f, b, want, pos);
+		if (r < 0) {
+			if (!done)
+				done = r;
+			break;
+		}
+		done += r;
+		if ((size_t)r < want)
+			break;
+	}
+	if (b != stackbuf)
+		free(b);
+	if (done == -EPIPE && !(0)) {
+		siginfo_t si;
+
+		memset(&si, 0, sizeof(si));
+		si.si_signo = SIGPIPE;
+		si.si_code = SI_USER;
+		si.si_pid = t->tg->tgid;
+		sig_send(t, SIGPIPE, &si, false);
+	}
+	return done;
+}
+
+static int64_t *file_pos(struct file *f)
+{
+	return &f->pos;
+}
+
+long sys_read(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = getf(t, (int)a->a[0]);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = do_read(t, f, a->a[1], a->a[2], file_pos(f));
+	file_put(f);
+	return r;
+}
+
+long sys_write(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = getf(t, (int)a->a[0]);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = do_write(t, f, a->a[1], a->a[2], file_pos(f));
+	file_put(f);
+	return r;
+}
+
+static long positional(struct task *t, const struct syscall_args *a, bool wr)
+{
+	struct file *f = getf(t, (int)a->a[0]);
+	int64_t pos = (int64_t)a->a[3];
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if (pos < 0)
+		r = -EINVAL;
+	else if (!f->ops->llseek || f->ops->llseek(f, f->pos, SEEK_CUR) == -ESPIPE)
+		r = -ESPIPE;
+	else
+		r = wr ? do_write(t, f, a->a[1], a->a[2], &pos) : do_read(t, f, a->a[1], a->a[2], &pos);
+	file_put(f);
+	return r;
+}
+
+long sys_pread64(struct task *t, const struct syscall_args *a)
+{
+	return positional(t, a, false);
+}
+
+long sys_pwrite64(struct task *t, const struct syscall_args *a)
+{
+	return positional(t, a, true);
+}
+
+static long vector_io(struct task *t, int fd, uint64_t iov_addr, uint64_t cnt, int64_t off,
+		      bool use_off, bool wr)
+{
+	struct file *f;
+	struct iovec *iov;
+	long done = 0;
+	uint64_t total = 0;
+
+	if (cnt > IOV_MAX_K)
+		return -EINVAL;
+	f = getf(t, fd);
+	if (!f)
+		return -EBADF;
+	if (use_off && off < 0) {
+		file_put(f);
+		return -EINVAL;
+	}
+	iov = calloc(cnt ? cnt : 1, sizeof(*iov));
+	if (!iov) {
+		file_put(f);
+		return -ENOMEM;
+	}
+	if (cnt && copy_from_guest(t, iov, iov_addr, cnt * sizeof(*iov)) < 0) {
+		done = -EFAULT;
+		goto out;
+	}
+	for (uint64_t i = 0; i < cnt; i++) {
+		if (iov[i].iov_len > SSIZE_MAX || total + iov[i].iov_len > SSIZE_MAX) {
+			done = -EINVAL;
+			goto out;
+		}
+		total += iov[i].iov_len;
+	}
+	if (!wr && ((f->flags & O_ACCMODE) == O_WRONLY)) {
+		done = -EBADF;
+		goto out;
+	}
+	if (wr && ((f->flags & O_ACCMODE) == O_RDONLY)) {
+		done = -EBADF;
+		goto out;
+	}
+	for (uint64_t i = 0; i < cnt; i++) {
+		int64_t *pos = use_off ? &off : file_pos(f);
+		long r;
+
+		if (!iov[i].iov_len)
+			continue;
+		r = wr ? do_write(t, f, (uint64_t)iov[i].iov_base, iov[i].iov_len, pos)
+		       : do_read(t, f, (uint64_t)iov[i].iov_base, iov[i].iov_len, pos);
+		if (r < 0) {
+			if (!done)
+				done = r;
+			break;
+		}
+		done += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+out:
+	free(iov);
+	file_put(f);
+	return done;
+}
+
+long sys_readv(struct task *t, const struct syscall_args *a)
+{
+	return vector_io(t, (int)a->a[0], a->a[1], a->a[2], 0, false, false);
+}
+
+long sys_writev(struct task *t, const struct syscall_args *a)
+{
+	return vector_io(t, (int)a->a[0], a->a[1], a->a[2], 0, false, true);
+}
+
+long sys_preadv(struct task *t, const struct syscall_args *a)
+{
+	return vector_io(t, (int)a->a[0], a->a[1], a->a[2], (int64_t)a->a[3], true, false);
+}
+
+long sys_pwritev(struct task *t, const struct syscall_args *a)
+{
+	return vector_io(t, (int)a->a[0], a->a[1], a->a[2], (int64_t)a->a[3], true, true);
+}
+
+long sys_lseek(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = getf(t, (int)a->a[0]);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if (a->a[2] > SEEK_HOLE)
+		r = -EINVAL;
+	else
+		r = f->ops->llseek ? f->ops->llseek(f, (int64_t)a->a[1], (int)a->a[2]) : -ESPIPE;
+	file_put(f);
+	return r;
+}
+
+long sys_close(struct task *t, const struct syscall_args *a)
+{
+	return fd_close(t->files, (int)a->a[0]);
+}
+
+long sys_close_range(struct task *t, const struct syscall_args *a)
+{
+	unsigned int first = (unsigned int)a->a[0], last = (unsigned int)a->a[1];
+	unsigned int flags = (unsigned int)a->a[2];
+
+	if (flags & ~(4U /* CLOSE_RANGE_CLOEXEC */ | 2U /* CLOSE_RANGE_UNSHARE */))
+		return -EINVAL;
+	if (first > last)
+		return -EINVAL;
+	if ((flags & 2U) && t->files->refs > 1) {
+		struct files *n = files_dup(t->files);
+
+		if (!n)
+			return -ENOMEM;
+		files_put(t->files);
+		t->files = n;
+	}
+	for (unsigned int fd = first; fd <= last && (int)fd < t->files->size; fd++) {
+		if (flags & 4U)
+			fd_set_cloexec(t->files, (int)fd, true);
+		else
+			fd_close(t->files, (int)fd);
+		if (fd == UINT_MAX)
+			break;
+	}
+	return 0;
+}
+
+long sys_dup(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = getf(t, (int)a->a[0]);
+	int r;
+
+	if (!f)
+		return -EBADF;
+	r = fd_alloc(t->files, f, 0, false, rlimit_nofile(t));
+	file_put(f);
+	return r;
+}
+
+static long do_dup3(struct task *t, int oldfd, int newfd, int flags)
+{
+	struct file *f;
+	int r;
+
+	if (flags & ~O_CLOEXEC)
+		return -EINVAL;
+	if (oldfd == newfd)
+		return -EINVAL;
+	f = getf(t, oldfd);
+	if (!f)
+		return -EBADF;
+	r = fd_install_at(t->files, newfd, f, flags & O_CLOEXEC, rlimit_nofile(t));
+	file_put(f);
+	return r;
+}
+
+long sys_dup2(struct task *t, const struct syscall_args *a)
+{
+	int oldfd = (int)a->a[0], newfd = (int)a->a[1];
+
+	if (oldfd == newfd) {
+		struct file *f = getf(t, oldfd);
+
+		if (!f)
+			return -EBADF;
+		file_put(f);
+		return newfd;
+	}
+	return do_dup3(t, oldfd, newfd, 0);
+}
+
+long sys_dup3(struct task *t, const struct syscall_args *a)
+{
+	return do_dup3(t, (int)a->a[0], (int)a->a[1], (int)a->a[2]);
+}
+
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+long sys_fcntl(struct task *t, const struct syscall_args *a)
+{
+	int fd = (int)a->a[0], cmd = (int)a->a[1];
+	struct file *f = getf(t, fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if ((int)a->a[2] < 0 || (int)a->a[2] >= rlimit_nofile(t))
+			r = -EINVAL;
+		else
+			r = fd_alloc(t->files, f, (int)a->a[2], cmd == F_DUPFD_CLOEXEC,
+				     rlimit_nofile(t));
+		break;
+	case F_GETFD:
+		r = fd_get_cloexec(t->files, fd) ? FD_CLOEXEC : 0;
+		break;
+	case F_SETFD:
+		r = fd_set_cloexec(t->files, fd, a->a[2] & FD_CLOEXEC);
+		break;
+	case F_GETFL:
+		r = f->flags & ~O_CLOEXEC;
+		break;
+	case F_SETFL: {
+		int nfl = (f->flags & ~SETFL_MASK) | ((int)a->a[2] & SETFL_MASK);
+
+		if (f->flags & O_PATH) {
+			r = -EBADF;
+			break;
+		}
+		r = f->ops->setfl ? f->ops->setfl(f, nfl) : 0;
+		if (r == 0)
+			f->flags = nfl;
+		break;
+	}
+	case F_GETOWN:
+		r = f->owner;
+		break;
+	case F_SETOWN:
+		f->owner = (int)a->a[2];
+		r = 0;
+		break;
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ:
+		r = f->ops->ioctl ? f->ops->ioctl(t, f, 0x40000000U | (unsigned)cmd, a->a[2]) : -EBADF;
+		if (r == -ENOTTY)
+			r = -EBADF;
+		break;
+	default:
+		r = -EINVAL;
+	}
+	file_put(f);
+	return r;
+}
+
+long sys_ioctl(struct task *t, const struct syscall_args *a)
+{
+	int fd = (int)a->a[0];
+	unsigned int cmd = (unsigned int)a->a[1];
+	struct file *f = getf(t, fd);
+	long r;
+	int v;
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case FIOCLEX:
+	case FIONCLEX:
+		r = fd_set_cloexec(t->files, fd, cmd == FIOCLEX);
+		break;
+	case FIONBIO:
+		if (copy_from_guest(t, &v, a->a[2], sizeof(v)) < 0) {
+			r = -EFAULT;
+			break;
+		}
+		f->flags = v ? (f->flags | O_NONBLOCK) : (f->flags & ~O_NONBLOCK);
+		r = f->ops->setfl ? f->ops->setfl(f, f->flags) : 0;
+		break;
+	case FIOASYNC:
+		r = 0;
+		if (copy_from_guest(t, &v, a->a[2], sizeof(v)) < 0)
+			r = -EFAULT;
+		else
+			f->flags = v ? (f->flags | O_ASYNC) : (f->flags & ~O_ASYNC);
+		break;
+	default:
+		r = f->ops->ioctl ? f->ops->ioctl(t, f, cmd, a->a[2]) : -ENOTTY;
+	}
+	file_put(f);
+	return r;
+}
+
+/* ---- stat family ---- */
+
+static long stat_out(struct task *t, uint64_t addr, const struct stat *st)
+{
+	return copy_to_guest(t, addr, st, sizeof(*st));
+}
+
+long sys_fstat(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = getf(t, (int)a->a[0]);
+	struct stat st;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = f->ops->fstat ? f->ops->fstat(f, &st) : -EINVAL;
+	file_put(f);
+	return r < 0 ? r : stat_out(t, a->a[1], &st);
+}
+
+static long path_in(struct task *t, int dirfd, uint64_t addr, char *full, size_t sz, bool empty_ok)
+{
+	char path[4096];
+	long r = copy_string_from_guest(t, path, addr, sizeof(path));
+
+	if (r < 0)
+		return r;
+	return hostfs_resolve_at(t, dirfd, path, full, sz, empty_ok);
+}
+
+static long do_fstatat(struct task *t, int dirfd, uint64_t path, struct stat *st, int flags)
+{
+	char full[8192], p[4096];
+	long r;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+		return -EINVAL;
+	r = copy_string_from_guest(t, p, path, sizeof(p));
+	if (r < 0)
+		return r;
+	if (!p[0] && (flags & AT_EMPTY_PATH)) {
+		struct file *f;
+
+		if (dirfd == AT_FDCWD) {
+			r = hostfs_resolve_at(t, AT_FDCWD, ".", full, sizeof(full), false);
+			if (r < 0)
+				return r;
+		} else {
+			f = getf(t, dirfd);
+			if (!f)
+				return -EBADF;
+			r = f->ops->fstat ? f->ops->fstat(f, st) : -EINVAL;
+			file_put(f);
+			return r;
+		}
+	} else {
+		r = hostfs_resolve_at(t, dirfd, p, full, sizeof(full), false);
+		if (r < 0)
+			return r;
+	}
+	if (strlen(p) && p[strlen(p) - 1] == '/')
+		strcat(full, "/.");
+	r = (flags & AT_SYMLINK_NOFOLLOW) ? lstat(hostfs_host_path(full), st)
+					  : stat(hostfs_host_path(full), st);
+	return r < 0 ? -errno : 0;
+}
+
+long sys_stat(struct task *t, const struct syscall_args *a)
+{
+	struct stat st;
+	long r = do_fstatat(t, AT_FDCWD, a->a[0], &st, 0);
+
+	return r < 0 ? r : stat_out(t, a->a[1], &st);
+}
+
+long sys_lstat(struct task *t, const struct syscall_args *a)
+{
+	struct stat st;
+	long r = do_fstatat(t, AT_FDCWD, a->a[0], &st, AT_SYMLINK_NOFOLLOW);
+
+	return r < 0 ? r : stat_out(t, a->a[1], &st);
+}
+
+long sys_newfstatat(struct task *t, const struct syscall_args *a)
+{
+	struct stat st;
+	long r = do_fstatat(t, (int)a->a[0], a->a[1], &st, (int)a->a[3]);
+
+	return r < 0 ? r : stat_out(t, a->a[2], &st);
+}
+
+long sys_statx(struct task *t, const struct syscall_args *a)
+{
+	int flags = (int)a->a[2];
+	struct statx sx;
+	struct stat st;
+	long r;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	if (a->a[3] & STATX__RESERVED)
+		return -EINVAL;
+	r = do_fstatat(t, (int)a->a[0], a->a[1], &st, flags & ~AT_STATX_SYNC_TYPE);
+	if (r < 0)
+		return r;
+	memset(&sx, 0, sizeof(sx));
+	sx.stx_mask = STATX_BASIC_STATS;
+	sx.stx_blksize = (uint32_t)st.st_blksize;
+	sx.stx_nlink = (uint32_t)st.st_nlink;
+	sx.stx_uid = st.st_uid;
+	sx.stx_gid = st.st_gid;
+	sx.stx_mode = (uint16_t)st.st_mode;
+	sx.stx_ino = st.st_ino;
+	sx.stx_size = (uint64_t)st.st_size;
+	sx.stx_blocks = (uint64_t)st.st_blocks;
+	sx.stx_atime.tv_sec = st.st_atim.tv_sec;
+	sx.stx_atime.tv_nsec = (uint32_t)st.st_atim.tv_nsec;
+	sx.stx_mtime.tv_sec = st.st_mtim.tv_sec;
+	sx.stx_mtime.tv_nsec = (uint32_t)st.st_mtim.tv_nsec;
+	sx.stx_ctime.tv_sec = st.st_ctim.tv_sec;
+	sx.stx_ctime.tv_nsec = (uint32_t)st.st_ctim.tv_nsec;
+	sx.stx_rdev_major = major(st.st_rdev);
+	sx.stx_rdev_minor = minor(st.st_rdev);
+	sx.stx_dev_major = major(st.st_dev);
+	sx.stx_dev_minor = minor(st.st_dev);
+	return copy_to_guest(t, a->a[4], &sx, sizeof(sx));
+}
+
+static long do_faccessat(struct task *t, int dirfd, uint64_t path, int mode, int flags)
+{
+	char full[8192];
+	struct stat st;
+	long r;
+
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	r = path_in(t, dirfd, path, full, sizeof(full), flags & AT_EMPTY_PATH);
+	if (r < 0)
+		return r;
+	if (((flags & AT_SYMLINK_NOFOLLOW) ? lstat(full, &st) : stat(full, &st)) < 0)
+		return -errno;
+	if (mode & W_OK) {
+		if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1)
+			return 0;
+		return -EROFS;
+	}
+	if ((mode & X_OK) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+long sys_access(struct task *t, const struct syscall_args *a)
+{
+	return do_faccessat(t, AT_FDCWD, a->a[0], (int)a->a[1], 0);
+}
+
+long sys_faccessat(struct task *t, const struct syscall_args *a)
+{
+	return do_faccessat(t, (int)a->a[0], a->a[1], (int)a->a[2], 0);
+}
+
+long sys_faccessat2(struct task *t, const struct syscall_args *a)
+{
+	return do_faccessat(t, (int)a->a[0], a->a[1], (int)a->a[2], (int)a->a[3]);
+}
+
+/* ---- open ---- */
+
+#define OPEN_KNOWN                                                                          \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC | \
+	 O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |  \
+	 O_SYNC | O_PATH | __O_TMPFILE)
+
+static long do_openat(struct task *t, int dirfd, uint64_t path, int flags, unsigned int mode)
+{
+	char full[8192], p[4096];
+	struct file *f;
+	long r;
+	int err = 0;
+
+	if ((flags & __O_TMPFILE) == __O_TMPFILE)
+		return -EOPNOTSUPP; /* needs a writable filesystem */
+	r = copy_string_from_guest(t, p, path, sizeof(p));
+	if (r < 0)
+		return r;
+	if (!p[0])
+		return -ENOENT;
+	r = hostfs_resolve_at(t, dirfd, p, full, sizeof(full), false);
+	if (r < 0)
+		return r;
+	if (p[strlen(p) - 1] == '/')
+		flags |= O_DIRECTORY;
+	f = hostfs_open(t, full, flags & OPEN_KNOWN, mode, &err);
+	if (!f)
+		return err;
+	r = fd_alloc(t->files, f, 0, flags & O_CLOEXEC, rlimit_nofile(t));
+	file_put(f);
+	return r;
+}
+
+long sys_open(struct task *t, const struct syscall_args *a)
+{
+	return do_openat(t, AT_FDCWD, a->a[0], (int)a->a[1], (unsigned int)a->a[2]);
+}
+
+long sys_openat(struct task *t, const struct syscall_args *a)
+{
+	return do_openat(t, (int)a->a[0], a->a[1], (int)a->a[2], (unsigned int)a->a[3]);
+}
+
+long sys_creat(struct task *t, const struct syscall_args *a)
+{
+	return do_openat(t, AT_FDCWD, a->a[0], O_CREAT | O_WRONLY | O_TRUNC, (unsigned int)a->a[1]);
+}
+
+static long do_readlinkat(struct task *t, int dirfd, uint64_t path, uint64_t buf, int64_t size)
+{
+	char full[8192], target[4096];
+	ssize_t n;
+	long r;
+
+	if (size <= 0)
+		return -EINVAL;
+	r = path_in(t, dirfd, path, full, sizeof(full), true);
+	if (r < 0)
+		return r;
+	n = readlink(hostfs_host_path(full), target, sizeof(target));
+	if (n < 0)
+		return -errno;
+	if (n > size)
+		n = size;
+	if (copy_to_guest(t, buf, target, (size_t)n) < 0)
+		return -EFAULT;
+	return n;
+}
+
+long sys_readlink(struct task *t, const struct syscall_args *a)
+{
+	return do_readlinkat(t, AT_FDCWD, a->a[0], a->a[1], (int64_t)(int)a->a[2]);
+}
+
+long sys_readlinkat(struct task *t, const struct syscall_args *a)
+{
+	return do_readlinkat(t, (int)a->a[0], a->a[1], a->a[2], (int64_t)(int)a->a[3]);
+}
+
+long sys_getdents64(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = getf(t, (int)a->a[0]);
+	uint64_t n = a->a[2];
+	void *buf;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if (!f->ops->getdents) {
+		file_put(f);
+		return -ENOTDIR;
+	}
+	if (n > 1 << 20)
+		n = 1 << 20;
+	buf = malloc(n ? n : 1);
+	if (!buf) {
+		file_put(f);
+		return -ENOMEM;
+	}
+	r = f->ops->getdents(t, f, buf, n);
+	if (r > 0 && copy_to_guest(t, a->a[1], buf, (size_t)r) < 0)
+		r = -EFAULT;
+	free(buf);
+	file_put(f);
+	return r;
+}
+
+long sys_getcwd(struct task *t, const struct syscall_args *a)
+{
+	size_t len = strlen(t->fs->cwd) + 1;
+
+	if (a->a[1] < len)
+		return -ERANGE;
+	if (copy_to_guest(t, a->a[0], t->fs->cwd, len) < 0)
+		return -EFAULT;
+	return (long)len;
+}
+
+static long set_cwd(struct task *t, const char *full)
+{
+	struct stat st;
+	char *c;
+
+	if (stat(hostfs_host_path(full), &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	c = strdup(full);
+	if (!c)
+		return -ENOMEM;
+	free(t->fs->cwd);
+	t->fs->cwd = c;
+	return 0;
+}
+
+long sys_chdir(struct task *t, const struct syscall_args *a)
+{
+	char full[8192];
+	long r = path_in(t, AT_FDCWD, a->a[0], full, sizeof(full), false);
+
+	return r < 0 ? r : set_cwd(t, full);
+}
+
+long sys_fchdir(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = getf(t, (int)a->a[0]);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = f->path && f->ops->getdents ? set_cwd(t, f->path) : -ENOTDIR;
+	file_put(f);
+	return r;
+}

@@ -1,0 +1,4 @@
+# Test build rules, included by the top-level Makefile.
+
+check: $(RUNSC)
+	@echo "no tests yet"
