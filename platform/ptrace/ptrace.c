@@ -55,6 +55,33 @@ struct ptrace_priv {
 };
 
 static int stub_memfd = -1;
+/* Pinning: a trapped syscall is a ptrace round trip between the stub
+ * thread and its tracer; on one CPU it costs ~10 us, across CPUs ~60 us
+ * (a cross-CPU wake-up each way). So each tracer and its stub thread share
+ * one CPU, and tasks are spread round-robin over the CPUs we may use. */
+static bool pin_enabled = true;
+static cpu_set_t allowed_cpus;
+static int ncpus_allowed;
+static unsigned int next_cpu;
+
+static void pin_pair(pid_t stub_tid)
+{
+	cpu_set_t one;
+	int want, seen = -1;
+
+	if (!pin_enabled || ncpus_allowed <= 1)
+		return;
+	want = (int)(__atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % (unsigned)ncpus_allowed);
+	CPU_ZERO(&one);
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (CPU_ISSET(c, &allowed_cpus) && ++seen == want) {
+			CPU_SET(c, &one);
+			break;
+		}
+	}
+	sched_setaffinity(0, sizeof(one), &one);
+	sched_setaffinity(stub_tid, sizeof(one), &one);
+}
 
 static long inject(struct context *ctx, uint64_t tramp, long nr, long a0, long a1,
 		   long a2, long a3, long a4, long a5);
@@ -85,6 +112,10 @@ static int ptrace_init(struct platform *p, int memfd)
 	}
 	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
 	stub_memfd = fd;
+	if (sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus) == 0)
+		ncpus_allowed = CPU_COUNT(&allowed_cpus);
+	if (getenv("RUNSC_PTRACE_NOPIN"))
+		pin_enabled = false;
 	p->memfd = memfd;
 	return 0;
 }
@@ -326,6 +357,7 @@ static struct context *ptrace_context_new(struct platform *p, struct address_spa
 		ctx->dead = true;
 		return ctx;
 	}
+	pin_pair(tid);
 	if (scrub) {
 		/* Drop whatever the stub inherited: the creator's guest
 		 * mappings, the host stack, vDSO and vvar. */
