@@ -13,7 +13,10 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -fno-strict-aliasing \
             -fno-omit-frame-pointer -I.
 LDLIBS   += -lseccomp -lunwind -ljansson -lpthread
+comma    := ,
 ifneq ($(SAN),)
+# Sanitizer builds live apart so they never mix with normal objects.
+BUILD    := $(BUILD)/san-$(subst $(comma),-,$(SAN))
 CFLAGS   += -fsanitize=$(SAN) -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=$(SAN)
 endif
