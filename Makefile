@@ -12,6 +12,7 @@ SAN      ?=
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -fno-strict-aliasing \
             -fno-omit-frame-pointer -I.
+LDFLAGS  += -rdynamic
 LDLIBS   += -lseccomp -lunwind -ljansson -lpthread
 comma    := ,
 ifneq ($(SAN),)

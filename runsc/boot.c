@@ -57,6 +57,7 @@ int sentry_boot(const struct boot_config *cfg)
 
 	log_level = cfg->debug ? 2 : 0;
 	crash_install_handlers();
+	crash_register_thread();
 	crash_set_cleanup(kill_stubs);
 	if (!ops) {
 		fprintf(stderr, "runsc: unknown platform %s\n", cfg->platform);
@@ -79,6 +80,7 @@ int sentry_boot(const struct boot_config *cfg)
 	}
 	fs_init_hooks();
 	syscalls_init();
+	syscalls_init_hooks();
 	kernel.strace = cfg->strace;
 	if (cfg->hostname)
 		snprintf(kernel.hostname, sizeof(kernel.hostname), "%s", cfg->hostname);

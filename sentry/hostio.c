@@ -26,6 +26,7 @@ static void *hostio_main(void *arg)
 	struct epoll_event ev[32];
 
 	(void)arg;
+	crash_register_thread();
 	for (;;) {
 		int n = epoll_wait(epfd, ev, 32, -1);
 

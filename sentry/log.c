@@ -4,7 +4,8 @@
 #define UNW_LOCAL_ONLY
 #include "sentry/log.h"
 
-#include <dirent.h>
+#include <dlfcn.h>
+#include <pthread.h>
 #include <libunwind.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -63,11 +64,24 @@ static void dump_stack(int fd)
 	do {
 		unw_word_t ip = 0, off = 0;
 
+		Dl_info di;
+
 		unw_get_reg(&cur, UNW_REG_IP, &ip);
-		if (unw_get_proc_name(&cur, name, sizeof(name), &off) < 0)
+		/* libunwind finds names through /proc/<getpid()>/maps, which is
+		 * wrong inside our own pid namespace; the dynamic linker's view
+		 * (the binary is linked -rdynamic) is right. */
+		memset(&di, 0, sizeof(di));
+		if (dladdr((void *)(ip - (depth ? 1 : 0)), &di) && di.dli_sname) {
+			snprintf(name, sizeof(name), "%s", di.dli_sname);
+			off = ip - (unw_word_t)di.dli_saddr;
+		} else if (unw_get_proc_name(&cur, name, sizeof(name), &off) < 0) {
 			strcpy(name, "??");
-		snprintf(line, sizeof(line), "  #%-2d 0x%016lx %s+0x%lx\n", depth,
-			 (unsigned long)ip, name, (unsigned long)off);
+			off = 0;
+		}
+		snprintf(line, sizeof(line), "  #%-2d 0x%016lx %s+0x%lx (%s+0x%lx)\n", depth,
+			 (unsigned long)ip, name, (unsigned long)off,
+			 di.dli_fname ? di.dli_fname : "?",
+			 (unsigned long)(ip - (unw_word_t)di.dli_fbase));
 		if (write(fd, line, strlen(line)) < 0)
 			return;
 	} while (unw_step(&cur) > 0 && ++depth < 64);
@@ -80,33 +94,54 @@ static void on_dumpstack(int sig)
 	__atomic_sub_fetch(&stacks_pending, 1, __ATOMIC_SEQ_CST);
 }
 
+/* Sentry threads that want their stack in a crash report. */
+#define MAX_THREADS 4096
+static pthread_t threads[MAX_THREADS];
+static volatile char thread_used[MAX_THREADS];
+static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int crash_register_thread(void)
+{
+	pthread_mutex_lock(&threads_lock);
+	for (int i = 0; i < MAX_THREADS; i++) {
+		if (!thread_used[i]) {
+			threads[i] = pthread_self();
+			thread_used[i] = 1;
+			pthread_mutex_unlock(&threads_lock);
+			return i;
+		}
+	}
+	pthread_mutex_unlock(&threads_lock);
+	return -1;
+}
+
+void crash_unregister_thread(int slot)
+{
+	if (slot >= 0 && slot < MAX_THREADS)
+		thread_used[slot] = 0;
+}
+
 void crash_dump_all_stacks(int fd)
 {
-	int self = (int)syscall(SYS_gettid);
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *de;
+	pthread_t self = pthread_self();
 	int saved = log_fd;
 
 	log_fd = fd;
 	dump_stack(fd);
-	if (!d)
-		goto out;
-	while ((de = readdir(d))) {
-		int tid = atoi(de->d_name);
-
-		if (tid <= 0 || tid == self)
+	/* No lock: this may run in a signal handler of a thread that holds
+	 * it. A slot being reused concurrently only costs one report. */
+	for (int i = 0; i < MAX_THREADS; i++) {
+		if (!thread_used[i] || pthread_equal(threads[i], self))
 			continue;
 		__atomic_add_fetch(&stacks_pending, 1, __ATOMIC_SEQ_CST);
-		if (syscall(SYS_tgkill, getpid(), tid, SIG_DUMPSTACK) < 0) {
+		if (pthread_kill(threads[i], SIG_DUMPSTACK)) {
 			__atomic_sub_fetch(&stacks_pending, 1, __ATOMIC_SEQ_CST);
 			continue;
 		}
 		/* Wait (bounded) for that thread to print its stack. */
-		for (int i = 0; i < 200 && stacks_pending; i++)
+		for (int k = 0; k < 200 && stacks_pending; k++)
 			usleep(1000);
 	}
-	closedir(d);
-out:
 	log_fd = saved;
 }
 

@@ -25,6 +25,9 @@ void sentry_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 
 void crash_install_handlers(void);
 /* Register a callback run by sentry_panic() before exiting (kills stubs). */
 void crash_set_cleanup(void (*fn)(void));
+/* Sentry threads register to be included in crash backtraces. */
+int crash_register_thread(void);
+void crash_unregister_thread(int slot);
 /* Print backtraces of every sentry thread to fd. */
 void crash_dump_all_stacks(int fd);
 

@@ -721,6 +721,8 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 		if (!(v->prot & PROT_WRITE) || (pte_prot(pte) & PROT_WRITE))
 			return SIGSEGV;
 		write = true;
+		/* It is about to be mapped over; no separate unmap needed. */
+		*slot &= ~PTE_MAPPED;
 	}
 	(void)code;
 	pte = page_present(mm, ctx, v, vpn, write, &err);
@@ -730,7 +732,6 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 	}
 	if (write) {
 		/* Only the faulting page: neighbours stay shared. */
-		*slot = pte & ~PTE_MAPPED;
 		err = map_window(mm, ctx, v, vpn, vpn, vpn);
 		return err < 0 ? SIGSEGV : 0;
 	}

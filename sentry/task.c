@@ -313,6 +313,7 @@ static void *task_main(void *arg)
 {
 	struct task *t = arg;
 
+	t->crash_slot = crash_register_thread();
 	bkl_lock();
 	t->ctx = the_platform->ops->context_new(the_platform, t->mm->as);
 	if (!t->ctx) {
@@ -679,6 +680,7 @@ void task_exit(struct task *t, int code)
 		task_free(t);
 	if (kernel.done && kernel.ntasks == 0)
 		pthread_cond_broadcast(&kernel.done_cond);
+	crash_unregister_thread(t->crash_slot);
 	bkl_unlock();
 	pthread_exit(NULL);
 }
@@ -1059,6 +1061,7 @@ static void *init_main(void *arg)
 	struct task *t = a->t;
 	int err;
 
+	t->crash_slot = crash_register_thread();
 	bkl_lock();
 	err = sentry_exec_hook(t, a->path, a->argv, a->envp);
 	if (err < 0) {

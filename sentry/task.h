@@ -177,6 +177,7 @@ struct task {
 	/* Pending synchronous fault signal to force, or 0. */
 	uint64_t host_thread_cpu_ns;
 	int nice;
+	int crash_slot;                 /* sentry/log.c thread registry */
 	uint64_t timer_slack_ns;
 	uint64_t sched_affinity;
 };

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +22,10 @@ const struct syscall_entry syscall_table[NR_SYSCALLS] = {
 #undef SYSCALL
 
 static uint8_t warned[NR_SYSCALLS];
+/* Test hook: RUNSC_TEST_PANIC_SYSCALL=<nr> makes the sentry crash when the
+ * guest makes that syscall, to exercise the crash path. Set by the host
+ * user, never by the guest. */
+static int panic_nr = -2;
 
 static void fmt_arg(struct task *t, char c, uint64_t v, char *buf, size_t n)
 {
@@ -100,6 +105,8 @@ long syscall_dispatch(struct task *t, int nr, const uint64_t args[6])
 	struct syscall_args a;
 	long ret;
 
+	if (__builtin_expect(nr == panic_nr, 0))
+		sentry_panic("test hook: syscall %d", nr);
 	if (nr < 0 || nr >= NR_SYSCALLS || !(e = &syscall_table[nr])->fn) {
 		if (nr >= 0 && nr < NR_SYSCALLS) {
 			if (!warned[nr]) {
@@ -119,6 +126,14 @@ long syscall_dispatch(struct task *t, int nr, const uint64_t args[6])
 	if (t->strace)
 		strace_line(t, nr, args, ret, false);
 	return ret;
+}
+
+void syscalls_init_hooks(void)
+{
+	const char *p = getenv("RUNSC_TEST_PANIC_SYSCALL");
+
+	if (p && *p)
+		panic_nr = atoi(p);
 }
 
 void syscalls_print_table(FILE *out)

@@ -33,6 +33,8 @@ extern const struct syscall_entry syscall_table[NR_SYSCALLS];
 
 /* Installs the dispatcher and exec hook into the sentry. */
 void syscalls_init(void);
+/* Reads test hooks from the environment (RUNSC_TEST_PANIC_SYSCALL). */
+void syscalls_init_hooks(void);
 long syscall_dispatch(struct task *t, int nr, const uint64_t args[6]);
 /* `runsc syscalls`: print the table. */
 void syscalls_print_table(FILE *out);
