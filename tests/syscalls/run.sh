@@ -1,0 +1,64 @@
+#!/bin/sh
+# Syscall conformance harness: runs each test binary natively and under
+# `runsc do`, compares stdout plus exit status, writes PASS/FAIL lines to
+# $RESULTS/syscalls.txt and keeps every output under $RESULTS/syscalls/.
+#   run.sh RUNSC PLATFORM TESTDIR RESULTS [FILTER] [JOBS]
+# FILTER is a test name (signals/sigsegv) or a family (signals).
+# Environment: TIMEOUT (seconds per run, default 20).
+set -u
+runsc=$1 platform=$2 tdir=$3 results=$4 filter=${5:-} jobs=${6:-2}
+timeout=${TIMEOUT:-20}
+out=$results/syscalls
+
+# One test: run.sh --one RUNSC PLATFORM TESTDIR OUTDIR NAME
+if [ "$1" = --one ]; then
+	runsc=$2 platform=$3 tdir=$4 out=$5 name=$6
+	bin=$(cd "$tdir" && pwd)/$name
+	o=$out/$name
+	mkdir -p "$(dirname "$o")"
+	timeout -k 2 "$timeout" "$bin" </dev/null >"$o.native" 2>"$o.native.err"
+	echo "exit: $?" >>"$o.native"
+	timeout -k 2 "$timeout" "$runsc" --platform="$platform" do "$bin" \
+		</dev/null >"$o.sandbox" 2>"$o.sandbox.err"
+	echo "exit: $?" >>"$o.sandbox"
+	if cmp -s "$o.native" "$o.sandbox"; then
+		echo "PASS $name" >"$o.result"
+		rm -f "$o.diff"
+		exit 0
+	fi
+	diff "$o.native" "$o.sandbox" >"$o.diff"
+	# First differing line of each side, for a one-line summary.
+	first=$(diff "$o.native" "$o.sandbox" | awk '
+		/^</ && !n { n = substr($0, 3) } /^>/ && !s { s = substr($0, 3) }
+		END { printf "native: [%s] sandbox: [%s]", n, s }')
+	echo "FAIL $name" >"$o.result"
+	echo "FAIL $name: $first" >"$o.summary"
+	exit 0
+fi
+
+mkdir -p "$out"
+list=$(cd "$tdir" && find . -path ./helpers -prune -o -path ./data -prune -o \
+	-type f -perm -u+x -print | sed 's|^\./||' | sort)
+if [ -n "$filter" ]; then
+	list=$(echo "$list" | grep -E "^$filter(/|\$)" || true)
+	[ -n "$list" ] || { echo "no syscall test matches '$filter'" >&2; exit 1; }
+fi
+for n in $list; do rm -f "$out/$n.result" "$out/$n.summary"; done
+echo "$list" | xargs -P "$jobs" -I{} "$0" --one "$runsc" "$platform" "$tdir" "$out" {}
+
+res=$results/syscalls.txt
+: >"$res"
+fail=0
+for n in $list; do
+	if [ -f "$out/$n.result" ]; then
+		cat "$out/$n.result" >>"$res"
+	else
+		echo "FAIL $n" >>"$res"
+	fi
+	if [ -f "$out/$n.summary" ]; then
+		cat "$out/$n.summary"
+		fail=$((fail + 1))
+	fi
+done
+echo "syscalls: $(grep -c '^PASS' "$res") passed, $(grep -c '^FAIL' "$res") failed (outputs in $out)"
+[ "$fail" -eq 0 ]
