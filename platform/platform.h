@@ -43,6 +43,15 @@ struct platform;
 struct address_space;
 struct context;
 
+/* One address-space change, for batches. */
+enum as_op_kind { AS_MAP, AS_UNMAP, AS_PROTECT };
+struct as_op {
+	enum as_op_kind kind;
+	int prot;
+	uint64_t addr, len;
+	uint64_t memfile_off; /* AS_MAP */
+};
+
 struct platform_ops {
 	const char *name;
 	int (*init)(struct platform *p, int memfd);
@@ -56,6 +65,10 @@ struct platform_ops {
 		      uint64_t memfile_off, int prot);
 	int (*as_unmap)(struct context *ctx, uint64_t addr, uint64_t len);
 	int (*as_protect)(struct context *ctx, uint64_t addr, uint64_t len, int prot);
+	/* Apply ops in order, in as few host round trips as the platform
+	 * can; returns 0 or the first error. May be NULL (ops applied one
+	 * by one, see platform_as_batch()). */
+	int (*as_batch)(struct context *ctx, const struct as_op *ops, int n);
 	/* Prepare a spare thread in ctx's address space for a new task that
 	 * shares it (CLONE_VM). */
 	int (*as_spawn_thread)(struct context *ctx);
@@ -81,6 +94,9 @@ struct platform {
 };
 
 extern struct platform *the_platform;
+
+/* Apply ops with the platform's as_batch, or one by one. */
+int platform_as_batch(struct context *ctx, const struct as_op *ops, int n);
 
 /* Select a platform by name ("ptrace"); NULL if unknown. */
 const struct platform_ops *platform_lookup(const char *name);

@@ -513,6 +513,7 @@ void task_exec_commit(struct task *t, struct exec_image *img)
 	t->ctx = pops->context_new(the_platform, t->mm->as);
 	if (!t->ctx)
 		sentry_panic("exec: no context in the new address space");
+	mm_populate(t->mm, t->ctx, true);
 	t->regs = img->regs;
 	memcpy(t->comm, img->comm, sizeof(t->comm));
 	task_hooks.files_close_on_exec(t->files);

@@ -14,7 +14,6 @@
 #define MMAP_MIN_ADDR     0x10000UL
 #define ANON_AROUND       64   /* pages mapped around an anonymous fault */
 #define FILE_AROUND       16   /* pages mapped around a file fault */
-#define MAX_RUNS_PER_FAULT 16
 
 static const struct platform_ops *pops(void)
 {
@@ -655,16 +654,38 @@ static int map_prot_for(struct vma *v, uint64_t pte)
 	return prot;
 }
 
-/* Map [first, last] pages of v (all present) in runs. */
-static int map_window(struct mm *mm, struct context *ctx, struct vma *v, uint64_t first,
-		      uint64_t last, uint64_t fault_vpn)
+/* Build AS_MAP ops for the present, unmapped pages of v in [first, last]
+ * (and the faulting page even if mapped), one per run of pages contiguous
+ * in both guest and memory file with the same protection. */
+struct opvec {
+	struct as_op *ops;
+	int n, cap;
+};
+
+static int opvec_push(struct opvec *o, const struct as_op *op)
 {
-	int runs = 0, err = 0;
+	if (o->n == o->cap) {
+		int cap = o->cap ? o->cap * 2 : 64;
+		struct as_op *n = realloc(o->ops, (size_t)cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		o->ops = n;
+		o->cap = cap;
+	}
+	o->ops[o->n++] = *op;
+	return 0;
+}
+
+static int collect_runs(struct mm *mm, struct vma *v, uint64_t first, uint64_t last,
+			uint64_t fault_vpn, struct opvec *o)
+{
 	uint64_t vpn = first;
 
 	while (vpn <= last) {
 		uint64_t *slot = pt_slot(mm->pt, vpn, 0);
 		uint64_t start = vpn, pfn0;
+		struct as_op op;
 		int prot;
 
 		if (!slot || !*slot || ((*slot & PTE_MAPPED) && vpn != fault_vpn)) {
@@ -674,27 +695,103 @@ static int map_window(struct mm *mm, struct context *ctx, struct vma *v, uint64_
 		pfn0 = PTE_PFN(*slot);
 		prot = map_prot_for(v, *slot);
 		for (vpn++; vpn <= last; vpn++) {
-			uint64_t *s = pt_slot(mm->pt, vpn, 0);
+			uint64_t *t = pt_slot(mm->pt, vpn, 0);
 
-			if (!s || !*s || (*s & PTE_MAPPED) || PTE_PFN(*s) != pfn0 + (vpn - start) ||
-			    map_prot_for(v, *s) != prot)
+			if (!t || !*t || (*t & PTE_MAPPED) || PTE_PFN(*t) != pfn0 + (vpn - start) ||
+			    map_prot_for(v, *t) != prot)
 				break;
 		}
-		if (runs >= MAX_RUNS_PER_FAULT && !(fault_vpn >= start && fault_vpn < vpn))
-			continue;
-		err = pops()->as_map(ctx, start << PAGE_SHIFT, (vpn - start) << PAGE_SHIFT,
-				     pfn0 << PAGE_SHIFT, prot);
-		if (err < 0)
-			return err;
-		runs++;
-		for (uint64_t p = start; p < vpn; p++) {
+		op.kind = AS_MAP;
+		op.prot = prot;
+		op.addr = start << PAGE_SHIFT;
+		op.len = (vpn - start) << PAGE_SHIFT;
+		op.memfile_off = pfn0 << PAGE_SHIFT;
+		if (opvec_push(o, &op) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Apply collected map ops in one batch and mark their ptes mapped. */
+static int apply_map_ops(struct mm *mm, struct context *ctx, struct opvec *o)
+{
+	int err;
+
+	if (!o->n)
+		return 0;
+	err = platform_as_batch(ctx, o->ops, o->n);
+	if (err < 0)
+		return err;
+	for (int i = 0; i < o->n; i++) {
+		uint64_t p = o->ops[i].addr >> PAGE_SHIFT;
+		uint64_t e = p + (o->ops[i].len >> PAGE_SHIFT);
+
+		for (; p < e; p++) {
 			uint64_t *s = pt_slot(mm->pt, p, 0);
 
 			*s = (*s & ~(7UL << PTE_PROT_SHIFT)) | PTE_MAPPED |
-			     ((uint64_t)prot << PTE_PROT_SHIFT);
+			     ((uint64_t)o->ops[i].prot << PTE_PROT_SHIFT);
 		}
 	}
 	return 0;
+}
+
+/* Map [first, last] pages of v (all present) in runs, one host round trip. */
+static int map_window(struct mm *mm, struct context *ctx, struct vma *v, uint64_t first,
+		      uint64_t last, uint64_t fault_vpn)
+{
+	struct opvec o = { .ops = NULL };
+	int err;
+
+	err = collect_runs(mm, v, first, last, fault_vpn, &o);
+	if (!err)
+		err = apply_map_ops(mm, ctx, &o);
+	free(o.ops);
+	return err;
+}
+
+/* Make the cached pages of private file mappings present (no copy: they
+ * stay shared with the page cache until written). */
+static void adopt_cached_pages(struct mm *mm, struct vma *v, uint64_t limit)
+{
+	uint64_t n = (v->end - v->start) >> PAGE_SHIFT;
+
+	if (!v->obj || (v->flags & VMA_SHARED) || !v->obj->ops || n > limit)
+		return;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t *c = pt_slot(v->obj->pages, v->pgoff + i, 0);
+		uint64_t *slot;
+
+		if (!c || !*c)
+			continue;
+		slot = pt_slot(mm->pt, (v->start >> PAGE_SHIFT) + i, 1);
+		if (!slot || *slot)
+			continue;
+		page_get(*c);
+		*slot = pte_make(*c, 0);
+		mm->rss_pages++;
+	}
+}
+
+int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache)
+{
+	struct opvec o = { .ops = NULL };
+	int err = 0;
+
+	for (int i = 0; i < mm->nvma && !err; i++) {
+		struct vma *v = &mm->vmas[i];
+
+		if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+			continue;
+		if (adopt_cache)
+			adopt_cached_pages(mm, v, 4096);
+		err = collect_runs(mm, v, v->start >> PAGE_SHIFT, (v->end >> PAGE_SHIFT) - 1,
+				   ~0UL, &o);
+	}
+	if (!err)
+		err = apply_map_ops(mm, ctx, &o);
+	free(o.ops);
+	return err;
 }
 
 int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *si_code)
@@ -795,7 +892,8 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 
 struct fork_arg {
 	struct mm *child;
-	bool any_mapped_writable;
+	struct opvec prot_ops;   /* parent ranges to write-protect */
+	int vprot;
 	int err;
 };
 
@@ -811,10 +909,20 @@ static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
 	page_get(PTE_PFN(*slot));
 	*dst = *slot & ~(PTE_MAPPED | (7UL << PTE_PROT_SHIFT));
 	f->child->rss_pages++;
-	if (!(*slot & PTE_SHARED) && (*slot & PTE_MAPPED) &&
-	    (pte_prot(*slot) & PROT_WRITE)) {
-		f->any_mapped_writable = true;
-		*slot &= ~(PTE_MAPPED | (7UL << PTE_PROT_SHIFT));
+	if (!(*slot & PTE_SHARED) && (*slot & PTE_MAPPED) && (pte_prot(*slot) & PROT_WRITE)) {
+		/* Copy-on-write from now on: write-protect in the parent,
+		 * merging with the previous op when adjacent. */
+		struct opvec *o = &f->prot_ops;
+		int prot = (int)pte_prot(*slot) & ~PROT_WRITE;
+		struct as_op op = { .kind = AS_PROTECT, .prot = prot,
+				    .addr = idx << PAGE_SHIFT, .len = PAGE_SIZE };
+
+		if (o->n && o->ops[o->n - 1].addr + o->ops[o->n - 1].len == op.addr &&
+		    o->ops[o->n - 1].prot == prot)
+			o->ops[o->n - 1].len += PAGE_SIZE;
+		else if (opvec_push(o, &op) < 0)
+			f->err = -ENOMEM;
+		*slot = (*slot & ~(7UL << PTE_PROT_SHIFT)) | ((uint64_t)prot << PTE_PROT_SHIFT);
 	}
 }
 
@@ -851,13 +959,12 @@ struct mm *mm_fork(struct mm *parent, struct context *ctx)
 	for (int i = 0; i < parent->nvma; i++) {
 		struct vma *v = &parent->vmas[i];
 
-		f.any_mapped_writable = false;
 		pt_walk(parent->pt, v->start >> PAGE_SHIFT, v->end >> PAGE_SHIFT, fork_slot, &f);
-		/* The parent's writable private pages become copy-on-write:
-		 * drop its host mappings so the next write faults. */
-		if (f.any_mapped_writable && ctx)
-			pops()->as_unmap(ctx, v->start, v->end - v->start);
 	}
+	/* The parent's writable private pages are copy-on-write now. */
+	if (!f.err && ctx && f.prot_ops.n)
+		f.err = platform_as_batch(ctx, f.prot_ops.ops, f.prot_ops.n);
+	free(f.prot_ops.ops);
 	if (f.err) {
 		mm_put(child);
 		return NULL;

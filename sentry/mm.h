@@ -81,6 +81,12 @@ long mm_get_unmapped_area(struct mm *mm, uint64_t hint, uint64_t len, bool fixed
  * (SIGSEGV/SIGBUS) with *si_code set. */
 int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *si_code);
 
+/* Map every present page into the address space in one batch (after
+ * fork or exec, so the new process does not fault its way in). With
+ * adopt_cache, pages of private file mappings already in the page cache
+ * become present first. */
+int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache);
+
 /* The only ways the sentry touches guest memory. 0 or -EFAULT. */
 int mm_copy_in(struct mm *mm, struct context *ctx, void *dst, uint64_t src, size_t n);
 int mm_copy_out(struct mm *mm, struct context *ctx, uint64_t dst, const void *src, size_t n);

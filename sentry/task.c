@@ -320,6 +320,10 @@ static void *task_main(void *arg)
 		swarn("task %d: no platform context", t->tid);
 		task_exit(t, SIGKILL);
 	}
+	if (t->populate) {
+		t->populate = false;
+		mm_populate(t->mm, t->ctx, false);
+	}
 	if (t->set_child_tid) {
 		int tid = t->tid;
 
@@ -417,6 +421,7 @@ long task_clone(struct task *p, uint64_t flags, uint64_t stack, uint64_t ptid, u
 			mm_put(c->mm);
 			goto fail_cred;
 		}
+		c->populate = true;
 	}
 	if (flags & CLONE_FILES) {
 		c->files = p->files;

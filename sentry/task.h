@@ -158,6 +158,7 @@ struct task {
 	pthread_cond_t cond;
 	bool woken;                     /* set by waitq_wake_all */
 	bool in_guest;                  /* running guest code, kick needed */
+	bool populate;                  /* fork child: map its pages at start */
 	bool exiting;
 	int exit_code;                  /* wait status for the thread */
 	enum task_state state;

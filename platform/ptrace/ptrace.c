@@ -40,6 +40,7 @@ struct address_space {
 	int nspare;
 	int threads;            /* contexts currently attached */
 	bool scrubbed;          /* host mappings below and above the stub gone */
+	bool fresh_exec;        /* exec'd stub: batch table not mapped yet */
 	bool released;
 };
 
@@ -55,6 +56,12 @@ struct ptrace_priv {
 };
 
 static int stub_memfd = -1;
+/* The batch table: one memfd page range, read-write here and read-only in
+ * every stub (inherited by the clones). The BKL serialises all injections,
+ * so one table serves every address space. */
+static int batch_memfd = -1;
+static uint64_t *batch_table;
+#define BATCH_ENTRIES (STUB_BATCH_SIZE / 64)
 /* Pinning: a trapped syscall is a ptrace round trip between the stub
  * thread and its tracer; on one CPU it costs ~10 us, across CPUs ~60 us
  * (a cross-CPU wake-up each way). So each tracer and its stub thread share
@@ -112,6 +119,13 @@ static int ptrace_init(struct platform *p, int memfd)
 	}
 	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
 	stub_memfd = fd;
+	batch_memfd = memfd_create("runsc-batch", MFD_CLOEXEC);
+	if (batch_memfd < 0 || ftruncate(batch_memfd, STUB_BATCH_SIZE) < 0)
+		return -errno;
+	batch_table = mmap(NULL, STUB_BATCH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   batch_memfd, 0);
+	if (batch_table == MAP_FAILED)
+		return -errno;
 	if (sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus) == 0)
 		ncpus_allowed = CPU_COUNT(&allowed_cpus);
 	if (getenv("RUNSC_PTRACE_NOPIN"))
@@ -136,7 +150,7 @@ static int seize(pid_t tid, struct context *ctx)
 		if (ptrace(PTRACE_GETREGS, tid, 0, &ctx->base) < 0)
 			return -errno;
 		if (ctx->base.rip >= STUB_BASE + STUB_SYSCALL_OFF + 2 &&
-		    ctx->base.rip < STUB_BASE + STUB_SPIN_OFF + 4)
+		    ctx->base.rip < STUB_BASE + STUB_BATCH_OFF)
 			return 0;
 		/* Not yet at its spin loop (still starting): let it run on. */
 		ptrace(PTRACE_CONT, tid, 0, 0);
@@ -176,7 +190,7 @@ static struct address_space *as_exec_stub(struct platform *p)
 		static char *const argv[] = { "runsc-stub", NULL };
 		static char *const envp[] = { NULL };
 
-		int rfd, mfd, sfd;
+		int rfd, mfd, sfd, bfd;
 
 		personality(ADDR_NO_RANDOMIZE);
 		/* Move everything out of the way first: the sources may sit on
@@ -184,10 +198,12 @@ static struct address_space *as_exec_stub(struct platform *p)
 		rfd = fcntl(pipefd[1], F_DUPFD, 100);
 		mfd = fcntl(p->memfd, F_DUPFD, 100);
 		sfd = fcntl(stub_memfd, F_DUPFD_CLOEXEC, 100);
-		if (rfd < 0 || mfd < 0 || sfd < 0 || dup2(rfd, STUB_READY_FD) < 0 ||
-		    dup2(mfd, STUB_MEMFD) < 0 || dup3(sfd, 5, O_CLOEXEC) < 0)
+		bfd = fcntl(batch_memfd, F_DUPFD, 100);
+		if (rfd < 0 || mfd < 0 || sfd < 0 || bfd < 0 || dup2(rfd, STUB_READY_FD) < 0 ||
+		    dup2(mfd, STUB_MEMFD) < 0 || dup3(sfd, 5, O_CLOEXEC) < 0 ||
+		    dup2(bfd, STUB_BATCH_FD) < 0)
 			_exit(127);
-		syscall(SYS_close_range, 6, ~0U, 0);
+		syscall(SYS_close_range, 7, ~0U, 0);
 		close(0);
 		close(1);
 		close(2);
@@ -203,7 +219,13 @@ static struct address_space *as_exec_stub(struct platform *p)
 		return NULL;
 	}
 	close(pipefd[0]);
-	return as_alloc(pid);
+	{
+		struct address_space *as = as_alloc(pid);
+
+		if (as)
+			as->fresh_exec = true;
+		return as;
+	}
 }
 
 static struct address_space *ptrace_as_new(struct platform *p, struct context *creator)
@@ -305,6 +327,77 @@ static int ptrace_as_protect(struct context *ctx, uint64_t addr, uint64_t len, i
 	return (int)inject_syscall(ctx, SYS_mprotect, (long)addr, (long)len, prot, 0, 0, 0);
 }
 
+/* Run n table entries with one stop: returns 0 or the failing result. */
+static long run_batch(struct context *ctx, int n)
+{
+	struct user_regs_struct r = ctx->base;
+	int status;
+
+	if (ctx->dead)
+		return -ESRCH;
+	r.rip = STUB_BASE + STUB_BATCH_OFF;
+	r.rbx = STUB_BATCH_ADDR;
+	r.r12 = (uint64_t)n;
+	r.orig_rax = (uint64_t)-1;
+	r.eflags &= ~0x100UL;
+	if (ptrace(PTRACE_SETREGS, ctx->tid, 0, &r) < 0 || ptrace(PTRACE_CONT, ctx->tid, 0, 0) < 0)
+		goto dead;
+	for (;;) {
+		if (wait_stop(ctx->tid, &status) < 0 || !WIFSTOPPED(status))
+			goto dead;
+		if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
+			break;
+		if (ptrace(PTRACE_CONT, ctx->tid, 0, 0) < 0)
+			goto dead;
+	}
+	if (ptrace(PTRACE_GETREGS, ctx->tid, 0, &r) < 0)
+		goto dead;
+	if (r.r12 != 0)
+		return (long)r.rax < 0 ? (long)r.rax : -EIO;
+	return 0;
+dead:
+	ctx->dead = true;
+	return -ESRCH;
+}
+
+static int ptrace_as_batch(struct context *ctx, const struct as_op *ops, int n)
+{
+	int done = 0;
+
+	while (done < n) {
+		int k = 0;
+		long err;
+
+		for (; k < (int)BATCH_ENTRIES && done + k < n; k++) {
+			const struct as_op *op = &ops[done + k];
+			uint64_t *e = &batch_table[k * 8];
+
+			switch (op->kind) {
+			case AS_MAP:
+				e[0] = SYS_mmap;
+				e[4] = MAP_SHARED | MAP_FIXED;
+				e[5] = STUB_MEMFD;
+				e[6] = op->memfile_off;
+				break;
+			case AS_UNMAP:
+				e[0] = SYS_munmap;
+				break;
+			case AS_PROTECT:
+				e[0] = SYS_mprotect;
+				break;
+			}
+			e[1] = op->addr;
+			e[2] = op->len;
+			e[3] = (uint64_t)op->prot;
+		}
+		err = run_batch(ctx, k);
+		if (err < 0)
+			return (int)err;
+		done += k;
+	}
+	return 0;
+}
+
 static int ptrace_as_spawn_thread(struct context *ctx)
 {
 	const long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
@@ -337,6 +430,8 @@ static struct context *ptrace_context_new(struct platform *p, struct address_spa
 	(void)p;
 	if (!ctx)
 		return NULL;
+	bool fresh;
+
 	pthread_mutex_lock(&as->lock);
 	if (as->nspare == 0) {
 		pthread_mutex_unlock(&as->lock);
@@ -348,6 +443,8 @@ static struct context *ptrace_context_new(struct platform *p, struct address_spa
 	as->threads++;
 	scrub = !as->scrubbed;
 	as->scrubbed = true;
+	fresh = as->fresh_exec;
+	as->fresh_exec = false;
 	pthread_mutex_unlock(&as->lock);
 	ctx->as = as;
 	ctx->tid = tid;
@@ -362,6 +459,11 @@ static struct context *ptrace_context_new(struct platform *p, struct address_spa
 		/* Drop whatever the stub inherited: the creator's guest
 		 * mappings, the host stack, vDSO and vvar. */
 		inject_syscall(ctx, SYS_close, STUB_READY_FD, 0, 0, 0, 0, 0);
+		if (fresh) {
+			inject_syscall(ctx, SYS_mmap, (long)STUB_BATCH_ADDR, (long)STUB_BATCH_SIZE,
+				       PROT_READ, MAP_SHARED | MAP_FIXED, STUB_BATCH_FD, 0);
+			inject_syscall(ctx, SYS_close, STUB_BATCH_FD, 0, 0, 0, 0, 0);
+		}
 		inject_syscall(ctx, SYS_munmap, 0, (long)STUB_BASE, 0, 0, 0, 0);
 		inject_syscall(ctx, SYS_munmap, (long)(STUB_BASE + STUB_SIZE),
 			       (long)(0x7ffffffff000UL - STUB_BASE - STUB_SIZE), 0, 0, 0, 0);
@@ -503,6 +605,7 @@ const struct platform_ops ptrace_platform_ops = {
 	.as_map = ptrace_as_map,
 	.as_unmap = ptrace_as_unmap,
 	.as_protect = ptrace_as_protect,
+	.as_batch = ptrace_as_batch,
 	.as_spawn_thread = ptrace_as_spawn_thread,
 	.context_new = ptrace_context_new,
 	.context_release = ptrace_context_release,

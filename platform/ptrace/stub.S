@@ -69,10 +69,35 @@ tramp_clone:
 	jmp spin
 1:	int3
 
+	/* Waiting to be seized: sleep in pause(2), which the tracer's
+	 * PTRACE_INTERRUPT ends; a busy loop here would take the CPU from
+	 * the very sentry thread that is about to seize us. */
 	.org STUB_SPIN_OFF
 spin:
-	pause
+	mov $34, %eax
+	syscall
+spin_sys_end:
 	jmp spin
+
+	/* rbx = first entry, r12 = count. Stops at int3 with rax = the last
+	 * result and r12 = entries not done (0 when all succeeded). */
+	.org STUB_BATCH_OFF
+tramp_batch:
+	mov (%rbx), %rax
+	mov 8(%rbx), %rdi
+	mov 16(%rbx), %rsi
+	mov 24(%rbx), %rdx
+	mov 32(%rbx), %r10
+	mov 40(%rbx), %r8
+	mov 48(%rbx), %r9
+	syscall
+batch_sys_end:
+	cmp $-4095, %rax
+	jae 1f
+	add $64, %rbx
+	dec %r12
+	jnz tramp_batch
+1:	int3
 
 	.section .rodata
 	.balign 8
@@ -100,6 +125,8 @@ fprog:
 #define AUDIT_ARCH_X86_64  0xc000003e
 #define IP_HI              (STUB_BASE >> 32)
 #define IP_LO(off)         ((STUB_BASE & 0xffffffff) + (off))
+#define IP_LO_SPIN         ((STUB_BASE & 0xffffffff) + (spin_sys_end - _start))
+#define IP_LO_BATCH        ((STUB_BASE & 0xffffffff) + (batch_sys_end - _start))
 	.balign 8
 filter:
 	LD_ABS(4)                                  /* arch */
@@ -109,9 +136,13 @@ filter:
 	JEQ(IP_HI, 1, 0)
 	RET(RET_KILL_PROCESS)
 	LD_ABS(8)                                  /* ip low */
-	JEQ(IP_LO(STUB_SYSCALL_OFF + 2), 3, 0)
-	JEQ(IP_LO(STUB_CLONE_OFF + 2), 13, 0)
-	JEQ(IP_LO(STUB_SYSCALL_OFF + 5), 16, 0)    /* the ready write */
+	/* Jump offsets count instructions to skip; the blocks below are
+	 * generic (10 insns), clone (4), ready write (7), spare pause (4). */
+	JEQ(IP_LO(STUB_SYSCALL_OFF + 2), 5, 0)
+	JEQ(IP_LO_BATCH, 4, 0)
+	JEQ(IP_LO(STUB_CLONE_OFF + 2), 14, 0)
+	JEQ(IP_LO(STUB_SYSCALL_OFF + 5), 17, 0)    /* the ready write */
+	JEQ(IP_LO_SPIN, 23, 0)                     /* pause while spare */
 	RET(RET_KILL_PROCESS)
 	/* generic trampoline: address-space and exit calls only */
 	LD_ABS(0)
@@ -136,6 +167,11 @@ filter:
 	RET(RET_KILL_PROCESS)
 	LD_ABS(16)                                 /* args[0] low */
 	JEQ(STUB_READY_FD, 1, 0)
+	RET(RET_KILL_PROCESS)
+	RET(RET_ALLOW)
+	/* the spare's pause */
+	LD_ABS(0)
+	JEQ(34, 1, 0)
 	RET(RET_KILL_PROCESS)
 	RET(RET_ALLOW)
 filter_end:
