@@ -679,13 +679,15 @@ void task_exit(struct task *t, int code)
 		list_for_each_entry(o, &tg->tasks, tg_node)
 			pthread_cond_signal(&o->cond);
 	}
-	if (tg->live_threads == 0)
-		tg_exit_notify(tg);
+	/* tg_exit_notify() may free tg and the leader (autoreap), so the
+	 * non-leader frees itself first and nothing is touched after it. */
+	crash_unregister_thread(t->crash_slot);
 	if (t != tg->leader)
 		task_free(t);
+	if (tg->live_threads == 0)
+		tg_exit_notify(tg);
 	if (kernel.done && kernel.ntasks == 0)
 		pthread_cond_broadcast(&kernel.done_cond);
-	crash_unregister_thread(t->crash_slot);
 	bkl_unlock();
 	pthread_exit(NULL);
 }
