@@ -13,7 +13,7 @@ SYSCALL_TEST_BINS   := $(SYSCALL_TEST_SRCS:tests/syscalls/%.c=$(SYSCALL_TEST_DIR
 T ?=
 J ?= 2
 
-$(SYSCALL_TEST_DIR)/%: tests/syscalls/%.c tests/syscalls/common.h
+$(SYSCALL_TEST_DIR)/%: tests/syscalls/%.c tests/syscalls/common.h $(wildcard tests/syscalls/*/*.h)
 	@mkdir -p $(dir $@)
 	$(SYSCALL_TEST_CC) -o $@ $<
 
