@@ -42,6 +42,16 @@ $(BUILD)/obj/stub_image.o: platform/ptrace/stub_image.S $(BUILD)/stub
 	@mkdir -p $(dir $@)
 	$(CC) -c -DSTUB_BIN='"$(BUILD)/stub"' -o $@ $<
 
+# The systrap stub: the same kind of binary, at its own fixed address.
+$(BUILD)/systrap-stub: platform/systrap/stub.S platform/systrap/systrap.h platform/systrap/stub.lds
+	@mkdir -p $(dir $@)
+	$(CC) -I. -nostdlib -static -Wl,-T,platform/systrap/stub.lds -Wl,--build-id=none -o $@ $<
+
+$(BUILD)/obj/systrap_stub_image.o: platform/systrap/stub_image.S $(BUILD)/systrap-stub
+	@mkdir -p $(dir $@)
+	$(CC) -c -DSTUB_BIN='"$(BUILD)/systrap-stub"' -o $@ $<
+OBJS += $(BUILD)/obj/systrap_stub_image.o
+
 # The guest vDSO: one PT_LOAD, no libc, no sanitizers.
 VDSO_CFLAGS := -O2 -fPIC -shared -nostdlib -fno-stack-protector -fno-asynchronous-unwind-tables \
                -Wl,-T,sentry/vdso/vdso.lds -Wl,--version-script=sentry/vdso/vdso.map \

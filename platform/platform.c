@@ -4,6 +4,7 @@
 #include <string.h>
 
 extern const struct platform_ops ptrace_platform_ops;
+extern const struct platform_ops systrap_platform_ops;
 
 struct platform *the_platform;
 
@@ -11,6 +12,8 @@ const struct platform_ops *platform_lookup(const char *name)
 {
 	if (!strcmp(name, "ptrace"))
 		return &ptrace_platform_ops;
+	if (!strcmp(name, "systrap"))
+		return &systrap_platform_ops;
 	return NULL;
 }
 

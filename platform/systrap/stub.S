@@ -1,0 +1,369 @@
+/* The systrap stub: the only code besides the guest's that runs in a
+ * systrap address space. Its first thread is the control thread, which
+ * performs address-space changes and clones on the sentry's request; every
+ * other thread runs guest code, and a seccomp filter turns the guest's
+ * syscalls into SIGSYS, caught by the handler here, which hands the trap to
+ * the sentry through the thread's message page and resumes with the
+ * registers the sentry wrote into the signal frame. No libc, and no
+ * control flow through writable memory: return addresses travel in %rbp. */
+#include "platform/systrap/systrap.h"
+
+#define SYS_write        1
+#define SYS_mmap         9
+#define SYS_rt_sigaction 13
+#define SYS_rt_sigprocmask 14
+#define SYS_rt_sigreturn 15
+#define SYS_clone        56
+#define SYS_exit         60
+#define SYS_sigaltstack  131
+#define SYS_prctl        157
+#define SYS_arch_prctl   158
+#define SYS_futex        202
+#define SYS_munmap       11
+#define SYS_seccomp      317
+#define PR_SET_PDEATHSIG 1
+#define PR_SET_NO_NEW_PRIVS 38
+#define SECCOMP_SET_MODE_FILTER 1
+#define ARCH_SET_FS      0x1002
+#define FUTEX_WAIT       0
+#define FUTEX_WAKE       1
+#define CLONE_THREAD     0x10000
+#define PROT_READ        1
+#define PROT_WRITE       2
+#define MAP_SHARED       1
+#define MAP_FIXED        0x10
+#define SIGKILL          9
+
+	.text
+	.globl _start
+_start:
+	jmp zygote_start
+
+	/* The trampolines. */
+	.org SYSTRAP_G_SYS_OFF
+g_sys:
+	syscall
+	jmp *%rbp
+
+	.org SYSTRAP_CTL_SYS_OFF
+ctl_sys:
+	syscall
+	jmp *%rbp
+
+	.org SYSTRAP_SETUP_SYS_OFF
+setup_sys:
+	syscall
+	jmp *%rbp
+
+	/* A new guest thread traps here once, to park in the handler until
+	 * the sentry gives it guest registers. */
+	.org SYSTRAP_FIRST_OFF
+first_trap:
+	mov $0xffff, %eax
+	syscall
+	ud2
+
+/* The signal handler of guest threads (SIGSYS, faults, the kick), on the
+ * thread's signal stack inside its slot: slot = %rsp rounded down. */
+	.org SYSTRAP_HANDLER_OFF
+handler:
+	mov %rsp, %rbx
+	and $-SYSTRAP_UNIT, %rbx
+	mov %rdx, %r12                  /* our own ucontext, kept in a register */
+	mov %rdi, MSG_SIGNO(%rbx)
+	mov %rsi, MSG_INFO(%rbx)
+	mov %rdx, MSG_UC(%rbx)
+	testl $MSG_F_FSGSBASE, MSG_FLAGS(%rbx)
+	jz 1f
+	rdfsbase %rax
+	mov %rax, MSG_FSBASE(%rbx)
+1:	mov $ST_TRAP, %eax
+	xchg %eax, MSG_STATE(%rbx)      /* publish, full barrier */
+	cmpl $0, MSG_SENTRY_WAITING(%rbx)
+	je h_wait
+	mov $SYS_futex, %eax
+	lea MSG_STATE(%rbx), %rdi
+	mov $FUTEX_WAKE, %esi
+	mov $0x7fffffff, %edx
+	lea h_wait(%rip), %rbp
+	jmp g_sys
+h_wait:
+	mov MSG_SPIN(%rbx), %ecx
+	and $0xfffff, %ecx
+2:	cmpl $ST_TRAP, MSG_STATE(%rbx)
+	jne h_go
+	pause
+	sub $1, %ecx
+	jnc 2b
+h_sleep:
+	movl $1, MSG_STUB_WAITING(%rbx)
+	mfence
+	cmpl $ST_TRAP, MSG_STATE(%rbx)
+	jne 3f
+	mov $SYS_futex, %eax
+	lea MSG_STATE(%rbx), %rdi
+	mov $FUTEX_WAIT, %esi
+	mov $ST_TRAP, %edx
+	xor %r10d, %r10d
+	lea 3f(%rip), %rbp
+	jmp g_sys
+3:	movl $0, MSG_STUB_WAITING(%rbx)
+	cmpl $ST_TRAP, MSG_STATE(%rbx)
+	je h_sleep
+h_go:
+	cmpl $ST_EXIT, MSG_STATE(%rbx)
+	je h_exit
+	movl $ST_GUEST, MSG_STATE(%rbx)
+	cmpl $0, MSG_SET_FS(%rbx)
+	je 4f
+	movl $0, MSG_SET_FS(%rbx)
+	mov MSG_NEW_FSBASE(%rbx), %rsi
+	testl $MSG_F_FSGSBASE, MSG_FLAGS(%rbx)
+	jz 5f
+	wrfsbase %rsi
+	jmp 4f
+5:	mov $SYS_arch_prctl, %eax
+	mov $ARCH_SET_FS, %edi
+	lea 4f(%rip), %rbp
+	jmp g_sys
+4:	mov %r12, %rsp                  /* rt_sigreturn reads the frame at %rsp - 8 */
+	mov $SYS_rt_sigreturn, %eax
+	jmp g_sys
+h_exit:
+	mov $SYS_exit, %eax
+	xor %edi, %edi
+	jmp g_sys
+
+/* The control thread: waits for a request in the read-only control page,
+ * runs its ops in order, stores each result in the reply page and answers
+ * with one message whose length is 1 + the number of ops that succeeded
+ * (the sentry trusts the length, which the guest cannot forge). */
+	.org SYSTRAP_CTL_OFF
+ctl_loop:
+	mov $SYSTRAP_CTL_REQ, %rcx
+	mov CTL_SEQ(%rcx), %eax
+	cmp %eax, %r15d
+	jne ctl_run
+	mov $SYS_futex, %eax
+	mov $(SYSTRAP_CTL_REQ + CTL_SEQ), %rdi
+	mov $FUTEX_WAIT, %esi
+	mov %r15d, %edx
+	xor %r10d, %r10d
+	lea ctl_loop(%rip), %rbp
+	jmp ctl_sys
+ctl_run:
+	mov %eax, %r15d
+	mov CTL_NOPS(%rcx), %r14d
+	cmp $CTL_MAX_OPS, %r14d
+	jbe 1f
+	mov $CTL_MAX_OPS, %r14d
+1:	mov $(SYSTRAP_CTL_REQ + CTL_OPS), %rbx
+	xor %r13d, %r13d
+ctl_op:
+	cmp %r14, %r13
+	jae ctl_ack
+	mov 0(%rbx), %rax
+	mov 8(%rbx), %rdi
+	mov 16(%rbx), %rsi
+	mov 24(%rbx), %rdx
+	mov 32(%rbx), %r10
+	mov 40(%rbx), %r8
+	mov 48(%rbx), %r9
+	lea 2f(%rip), %rbp
+	jmp ctl_sys
+2:	cmpq $SYS_clone, 0(%rbx)
+	jne 3f
+	test %rax, %rax
+	jz clone_child
+3:	mov $SYSTRAP_CTL_RESP, %rcx
+	mov %rax, (%rcx,%r13,8)
+	cmp $-4095, %rax
+	jae ctl_ack
+	inc %r13
+	add $64, %rbx
+	jmp ctl_op
+ctl_ack:
+	mov $SYS_write, %eax
+	mov $SYSTRAP_ACKFD, %edi
+	mov $SYSTRAP_BASE, %rsi
+	lea 1(%r13), %rdx
+	lea ctl_loop(%rip), %rbp
+	jmp ctl_sys
+
+clone_child:
+	test $CLONE_THREAD, %edi
+	jnz thread_child
+	/* A new address space, forked from the zygote: take over our own
+	 * control pages (offset in extra), say hello, serve requests. */
+	mov 56(%rbx), %r12
+	mov $SYS_prctl, %eax
+	mov $PR_SET_PDEATHSIG, %edi
+	mov $SIGKILL, %esi
+	lea 1f(%rip), %rbp
+	jmp ctl_sys
+1:	mov $SYS_mmap, %eax
+	mov $SYSTRAP_CTL_REQ, %rdi
+	mov $SYSTRAP_CTL_REQ_LEN, %esi
+	mov $PROT_READ, %edx
+	mov $(MAP_SHARED | MAP_FIXED), %r10d
+	mov $SYSTRAP_SHMFD, %r8d
+	mov %r12, %r9
+	lea 2f(%rip), %rbp
+	jmp ctl_sys
+2:	mov $SYSTRAP_CTL_REQ, %rcx
+	cmp %rcx, %rax
+	jne die
+	mov $SYS_mmap, %eax
+	mov $SYSTRAP_CTL_RESP, %rdi
+	mov $SYSTRAP_PAGE, %esi
+	mov $(PROT_READ | PROT_WRITE), %edx
+	mov $(MAP_SHARED | MAP_FIXED), %r10d
+	mov $SYSTRAP_SHMFD, %r8d
+	lea SYSTRAP_CTL_REQ_LEN(%r12), %r9
+	lea 3f(%rip), %rbp
+	jmp ctl_sys
+3:	mov $SYSTRAP_CTL_RESP, %rcx
+	cmp %rcx, %rax
+	jne die
+	xor %r15d, %r15d
+	xor %r13d, %r13d
+	jmp ctl_ack
+
+thread_child:
+	/* A new guest thread: signal stack in its slot, signals unblocked,
+	 * the guest filter on top of the inherited one, then park. */
+	mov $SYS_sigaltstack, %eax
+	mov $(SYSTRAP_CTL_REQ + CTL_ALTSTACK), %rdi
+	xor %esi, %esi
+	lea 1f(%rip), %rbp
+	jmp setup_sys
+1:	test %rax, %rax
+	jnz thread_die
+	mov $SYS_rt_sigprocmask, %eax
+	mov $2, %edi                    /* SIG_SETMASK */
+	lea emptymask(%rip), %rsi
+	xor %edx, %edx
+	mov $8, %r10d
+	lea 2f(%rip), %rbp
+	jmp setup_sys
+2:	mov $SYS_seccomp, %eax
+	mov $SECCOMP_SET_MODE_FILTER, %edi
+	xor %esi, %esi
+	mov $(SYSTRAP_CTL_REQ + CTL_FPROG_B), %rdx
+	lea 3f(%rip), %rbp
+	jmp setup_sys
+3:	test %rax, %rax
+	jnz thread_die
+	jmp first_trap
+thread_die:
+	mov $SYS_exit, %eax
+	mov $1, %edi
+	lea thread_die(%rip), %rbp
+	jmp setup_sys
+
+die:
+	ud2
+
+/* The zygote: exec'd once by the sentry. Every address space is a fork
+ * of it, so none inherits anything but the stub. */
+zygote_start:
+	mov $SYS_rt_sigaction, %eax
+	mov $17, %edi                   /* SIGCHLD ignored: forks are reaped */
+	lea sigign(%rip), %rsi
+	xor %edx, %edx
+	mov $8, %r10d
+	syscall
+	lea sigs(%rip), %rbx
+1:	movzbl (%rbx), %edi
+	test %edi, %edi
+	jz 2f
+	mov $SYS_rt_sigaction, %eax
+	lea sighandler(%rip), %rsi
+	xor %edx, %edx
+	mov $8, %r10d
+	syscall
+	test %rax, %rax
+	jnz die
+	inc %rbx
+	jmp 1b
+2:	/* The control thread keeps every signal blocked, for good. */
+	mov $SYS_rt_sigprocmask, %eax
+	mov $2, %edi
+	lea fullmask(%rip), %rsi
+	xor %edx, %edx
+	mov $8, %r10d
+	syscall
+	mov $SYS_prctl, %eax
+	mov $PR_SET_NO_NEW_PRIVS, %edi
+	mov $1, %esi
+	xor %edx, %edx
+	xor %r10d, %r10d
+	xor %r8d, %r8d
+	syscall
+	test %rax, %rax
+	jnz die
+	mov $SYS_prctl, %eax
+	mov $PR_SET_PDEATHSIG, %edi
+	mov $SIGKILL, %esi
+	syscall
+	/* Our control pages are the first unit of the shared file. */
+	mov $SYS_mmap, %eax
+	mov $SYSTRAP_CTL_REQ, %rdi
+	mov $SYSTRAP_CTL_REQ_LEN, %esi
+	mov $PROT_READ, %edx
+	mov $(MAP_SHARED | MAP_FIXED), %r10d
+	mov $SYSTRAP_SHMFD, %r8d
+	xor %r9d, %r9d
+	syscall
+	mov $SYSTRAP_CTL_REQ, %rcx
+	cmp %rcx, %rax
+	jne die
+	mov $SYS_mmap, %eax
+	mov $SYSTRAP_CTL_RESP, %rdi
+	mov $SYSTRAP_PAGE, %esi
+	mov $(PROT_READ | PROT_WRITE), %edx
+	mov $(MAP_SHARED | MAP_FIXED), %r10d
+	mov $SYSTRAP_SHMFD, %r8d
+	mov $SYSTRAP_CTL_REQ_LEN, %r9d
+	syscall
+	mov $SYSTRAP_CTL_RESP, %rcx
+	cmp %rcx, %rax
+	jne die
+	/* Drop everything exec gave us besides the stub: stack, vDSO. */
+	mov $SYS_munmap, %eax
+	xor %edi, %edi
+	mov $SYSTRAP_BASE, %rsi
+	syscall
+	mov $SYS_munmap, %eax
+	mov $SYSTRAP_END, %rdi
+	mov $(SYSTRAP_TOP - SYSTRAP_END), %rsi
+	syscall
+	mov $SYS_seccomp, %eax
+	mov $SECCOMP_SET_MODE_FILTER, %edi
+	xor %esi, %esi
+	mov $(SYSTRAP_CTL_REQ + CTL_FPROG_A), %rdx
+	syscall
+	test %rax, %rax
+	jnz die
+	xor %r15d, %r15d
+	xor %r13d, %r13d
+	jmp ctl_ack
+
+	.section .rodata
+	.balign 8
+sigign:
+	.quad 1  /* SIG_IGN */
+	.quad 0
+	.quad 0
+	.quad 0
+sighandler:
+	.quad SYSTRAP_BASE + SYSTRAP_HANDLER_OFF
+	.quad 0x0c000004 /* SA_SIGINFO | SA_ONSTACK | SA_RESTORER */
+	.quad SYSTRAP_BASE + SYSTRAP_G_SYS_OFF /* never used: we sigreturn ourselves */
+	.quad -1         /* every signal blocked while the handler runs */
+fullmask:
+	.quad -1
+emptymask:
+	.quad 0
+sigs:	/* SIGSYS, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGUSR2 (the kick) */
+	.byte 31, 11, 7, 8, 4, 5, 12, 0

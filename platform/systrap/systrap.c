@@ -1,0 +1,1128 @@
+/* The systrap platform: guest syscalls are turned into SIGSYS by a seccomp
+ * filter in the stub, faults arrive as SIGSEGV & co., and the stub's signal
+ * handler hands each trap to the sentry through a per-thread message page
+ * shared with the sentry, then resumes with the registers the sentry wrote
+ * into its signal frame. No ptrace stop on the fast path.
+ *
+ * Each address space is a fork of one zygote stub process. Its first thread
+ * (the control thread) never runs guest code and is the only one whose
+ * filter allows mmap/munmap/mprotect/clone; it takes requests from a page
+ * that is read-only in the stub and answers over a socket, so a guest can
+ * neither forge a request nor fake its completion. Guest threads may make
+ * host syscalls only from the handler's trampoline, and only futex,
+ * rt_sigreturn, arch_prctl(ARCH_SET_FS), sched_yield and exit. Everything
+ * the sentry reads from a message page or signal frame is bounds-checked. */
+#define _GNU_SOURCE
+#include "platform/platform.h"
+#include "platform/systrap/systrap.h"
+#include "sentry/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/futex.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/ucontext.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KICK_SIGNAL SIGUSR2
+#define SHM_SIZE (1ULL << 30)
+#define SHM_UNITS (SHM_SIZE / SYSTRAP_UNIT)
+#define MAX_SPARE 4
+/* The kernel's ucontext up to and including the 8-byte signal mask. */
+#define UC_KERNEL_SIZE (offsetof(ucontext_t, uc_sigmask) + 8)
+#define FP_MIN_SIZE (512 + 64) /* legacy area + xsave header */
+#define FP_XSTATE_MAGIC1 0x46505853U
+
+extern const char systrap_stub_image_start[], systrap_stub_image_end[];
+
+struct address_space {
+	pid_t pid;              /* stub tgid == control thread tid */
+	int pidfd;              /* readable once the stub is dead */
+	uint32_t ctl_unit;      /* its control pages in the shared file */
+	uint32_t seq;           /* last request number */
+	int ctl_cpu;            /* CPU the control thread is pinned to, or -1 */
+	pthread_mutex_t lock;   /* protects slots, spare, threads, released */
+	uint32_t slot_unit[SYSTRAP_MAX_SLOTS]; /* 0: slot never mapped */
+	uint8_t slot_busy[SYSTRAP_MAX_SLOTS];
+	struct context *spare[MAX_SPARE];
+	int nspare;
+	int threads;            /* contexts handed out and not released */
+	bool released;
+	bool dead;
+};
+
+struct context {
+	struct address_space *as;
+	int slot;
+	uint64_t slot_addr;        /* in the stub */
+	uint8_t *mem;              /* the slot, in the sentry */
+	struct systrap_msg *msg;
+	pid_t tid;
+	uint64_t uc;               /* validated frame of the parked trap (stub address) */
+	uint64_t fp;               /* its FP state, 0 if none */
+	uint64_t fs_base;          /* what the host thread has now */
+	bool fs_known;
+	bool stopped;              /* parked in the handler, frame valid */
+	bool dead;
+};
+
+/* Tunables, see systrap_init(). */
+static unsigned int sentry_spin = 2000, stub_spin = 2000;
+enum pin_mode { PIN_NONE, PIN_SAME, PIN_SPLIT };
+static enum pin_mode pin_mode = PIN_SPLIT;
+static bool have_fsgsbase;
+
+static int stub_memfd = -1;
+static int shm_fd = -1;
+static uint8_t *shm;
+static uint8_t unit_used[SHM_UNITS]; /* under shm_lock */
+static pthread_mutex_t shm_lock = PTHREAD_MUTEX_INITIALIZER;
+static int ack_sock = -1;
+/* One request is in flight at a time: all stubs answer on one socket. */
+static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct address_space zygote;
+static cpu_set_t allowed_cpus;
+static int ncpus_allowed;
+static unsigned int next_cpu;
+
+/* ---- small helpers ---- */
+
+static long futex(volatile uint32_t *uaddr, int op, uint32_t val, const struct timespec *ts)
+{
+	/* Not FUTEX_PRIVATE: the word is shared with the stub process. */
+	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int unit_alloc(void)
+{
+	int u = -1;
+
+	pthread_mutex_lock(&shm_lock);
+	/* Unit 0 belongs to the zygote. */
+	for (uint32_t i = 1; i < SHM_UNITS; i++) {
+		if (!unit_used[i]) {
+			unit_used[i] = 1;
+			u = (int)i;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&shm_lock);
+	if (u > 0)
+		memset(shm + (uint64_t)u * SYSTRAP_UNIT, 0, SYSTRAP_UNIT);
+	return u;
+}
+
+static void unit_free(uint32_t u)
+{
+	if (!u)
+		return;
+	/* Give the memory back; the next user finds zeroes. */
+	fallocate(shm_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		  (off_t)(u * SYSTRAP_UNIT), (off_t)SYSTRAP_UNIT);
+	pthread_mutex_lock(&shm_lock);
+	unit_used[u] = 0;
+	pthread_mutex_unlock(&shm_lock);
+}
+
+static uint8_t *ctl_page(const struct address_space *as)
+{
+	return shm + (uint64_t)as->ctl_unit * SYSTRAP_UNIT;
+}
+
+static int cpu_by_index(unsigned int want)
+{
+	int seen = -1;
+
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &allowed_cpus) && (unsigned int)++seen == want)
+			return c;
+	return 0;
+}
+
+/* ---- seccomp filters, written into each control page ---- */
+
+struct bpf_prog {
+	struct sock_filter *f;
+	int n;
+};
+
+static void emit(struct bpf_prog *p, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+{
+	p->f[p->n++] = (struct sock_filter){ code, jt, jf, k };
+}
+
+#define LD(off) emit(p, BPF_LD | BPF_W | BPF_ABS, (off), 0, 0)
+#define RET(k) emit(p, BPF_RET | BPF_K, (k), 0, 0)
+
+struct rule {
+	int nr;
+	int arg;            /* -1: any arguments */
+	int nvals;
+	uint32_t vals[2];   /* allowed values of the low half of args[arg] */
+};
+
+/* if (ip == at) { allow the listed syscalls, kill on anything else } */
+static void ip_block(struct bpf_prog *p, uint64_t at, const struct rule *r, int n)
+{
+	int head;
+
+	LD(offsetof(struct seccomp_data, instruction_pointer));
+	head = p->n;
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)at, 0, 0);
+	LD(offsetof(struct seccomp_data, nr));
+	for (int i = 0; i < n; i++) {
+		int m = r[i].nvals;
+
+		if (r[i].arg < 0) {
+			emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r[i].nr, 0, 1);
+			RET(SECCOMP_RET_ALLOW);
+			continue;
+		}
+		emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r[i].nr, 0, (uint8_t)(m + 3));
+		LD(offsetof(struct seccomp_data, args) + 8 * r[i].arg);
+		for (int j = 0; j < m; j++)
+			emit(p, BPF_JMP | BPF_JEQ | BPF_K, r[i].vals[j], (uint8_t)(m - j), 0);
+		RET(SECCOMP_RET_KILL_PROCESS);
+		RET(SECCOMP_RET_ALLOW);
+	}
+	RET(SECCOMP_RET_KILL_PROCESS);
+	p->f[head].jf = (uint8_t)(p->n - head - 1);
+}
+
+static const struct rule guest_rules[] = {
+	{ SYS_futex, 1, 2, { FUTEX_WAIT, FUTEX_WAKE } },
+	{ SYS_rt_sigreturn, -1, 0, { 0 } },
+	{ SYS_arch_prctl, 0, 1, { 0x1002 /* ARCH_SET_FS */ } },
+	{ SYS_sched_yield, -1, 0, { 0 } },
+	{ SYS_exit, -1, 0, { 0 } },
+};
+
+static const struct rule ctl_rules[] = {
+	{ SYS_mmap, -1, 0, { 0 } },
+	{ SYS_munmap, -1, 0, { 0 } },
+	{ SYS_mprotect, -1, 0, { 0 } },
+	{ SYS_madvise, -1, 0, { 0 } },
+	{ SYS_clone, -1, 0, { 0 } },
+	{ SYS_futex, 1, 1, { FUTEX_WAIT } },
+	{ SYS_write, 0, 1, { SYSTRAP_ACKFD } },
+	{ SYS_prctl, 0, 1, { PR_SET_PDEATHSIG } },
+	{ SYS_exit, -1, 0, { 0 } },
+	{ SYS_exit_group, -1, 0, { 0 } },
+};
+
+static const struct rule setup_rules[] = {
+	{ SYS_sigaltstack, -1, 0, { 0 } },
+	{ SYS_rt_sigprocmask, -1, 0, { 0 } },
+	{ SYS_seccomp, -1, 0, { 0 } },
+	{ SYS_exit, -1, 0, { 0 } },
+};
+
+/* Filter A (control thread, inherited by all) lists every trampoline;
+ * filter B (added by each guest thread) only the handler's. Anything not
+ * from a trampoline traps: that is how guest syscalls reach us. Where both
+ * apply the stricter wins, so a guest jumping to the control trampoline
+ * gets SIGSYS (B) or is killed (A), never the call. */
+static int build_filter(struct sock_filter *f, bool guest)
+{
+	struct bpf_prog prog = { f, 0 }, *p = &prog;
+
+	LD(offsetof(struct seccomp_data, arch));
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	RET(SECCOMP_RET_TRAP);
+	LD(offsetof(struct seccomp_data, instruction_pointer) + 4);
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(SYSTRAP_BASE >> 32), 1, 0);
+	RET(SECCOMP_RET_TRAP);
+	ip_block(p, SYSTRAP_BASE + SYSTRAP_G_SYS_OFF + 2, guest_rules,
+		 (int)(sizeof(guest_rules) / sizeof(guest_rules[0])));
+	if (!guest) {
+		ip_block(p, SYSTRAP_BASE + SYSTRAP_CTL_SYS_OFF + 2, ctl_rules,
+			 (int)(sizeof(ctl_rules) / sizeof(ctl_rules[0])));
+		ip_block(p, SYSTRAP_BASE + SYSTRAP_SETUP_SYS_OFF + 2, setup_rules,
+			 (int)(sizeof(setup_rules) / sizeof(setup_rules[0])));
+	}
+	RET(SECCOMP_RET_TRAP);
+	return prog.n;
+}
+
+#undef LD
+#undef RET
+
+/* Fill a fresh control page: the filters and their sock_fprogs. */
+static void ctl_page_init(uint8_t *page)
+{
+	struct sock_filter *f = (struct sock_filter *)(page + CTL_FILTERS);
+	int na = build_filter(f, false);
+	int nb = build_filter(f + na, true);
+	struct { uint16_t len; uint16_t pad[3]; uint64_t filter; } fa, fb;
+
+	if (na + nb > CTL_FILTER_MAX)
+		sentry_panic("systrap: filters too long");
+	fa = (typeof(fa)){ (uint16_t)na, { 0 }, SYSTRAP_CTL_REQ + CTL_FILTERS };
+	fb = (typeof(fb)){ (uint16_t)nb, { 0 },
+			   SYSTRAP_CTL_REQ + CTL_FILTERS + (uint64_t)na * sizeof(*f) };
+	memcpy(page + CTL_FPROG_A, &fa, sizeof(fa));
+	memcpy(page + CTL_FPROG_B, &fb, sizeof(fb));
+}
+
+/* ---- control requests ---- */
+
+/* Wait for one answer; returns its length and sets *from to the sender's
+ * tgid (from SCM_CREDENTIALS, which the kernel fills in: unforgeable). */
+static int ack_recv(int pidfd, pid_t *from, int timeout_ms)
+{
+	char buf[256], cbuf[CMSG_SPACE(sizeof(struct ucred))];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct pollfd pfd[2] = { { ack_sock, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+	struct cmsghdr *c;
+	ssize_t n;
+	int r;
+
+	r = poll(pfd, pidfd >= 0 ? 2 : 1, timeout_ms);
+	if (r == 0)
+		return -ETIMEDOUT;
+	if (r < 0)
+		return errno == EINTR ? -EAGAIN : -errno;
+	if (!(pfd[0].revents & POLLIN))
+		return -ESRCH; /* the stub died */
+	n = recvmsg(ack_sock, &mh, MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? -EAGAIN : -errno;
+	*from = 0;
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+			struct ucred uc;
+
+			memcpy(&uc, CMSG_DATA(c), sizeof(uc));
+			*from = uc.pid;
+		}
+	}
+	return (int)n;
+}
+
+/* Run ops in as's control thread. Returns the number of ops that
+ * succeeded (== n on success); rets[] gets their results (untrusted
+ * values: only the count is). With want_child, also waits for the hello of
+ * the process a fork op made and stores its pid there. */
+static int ctl_request(struct address_space *as, const struct systrap_ctl_op *ops, int n,
+		       uint64_t *rets, pid_t *want_child)
+{
+	uint8_t *page = ctl_page(as);
+	volatile uint32_t *seq = (volatile uint32_t *)(page + CTL_SEQ);
+	bool got_ack = false;
+	int done = -ESRCH, waited = 0;
+	pid_t from;
+
+	if (n > CTL_MAX_OPS)
+		return -EINVAL;
+	if (as->dead)
+		return -ESRCH;
+	pthread_mutex_lock(&ctl_lock);
+	/* Run the control thread next to us: its wake-up is then a local
+	 * context switch, not a cross-CPU one. */
+	if (pin_mode != PIN_NONE && ncpus_allowed > 1) {
+		int cpu = sched_getcpu();
+
+		if (cpu >= 0 && cpu != as->ctl_cpu) {
+			cpu_set_t one;
+
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			if (sched_setaffinity(as->pid, sizeof(one), &one) == 0)
+				as->ctl_cpu = cpu;
+		}
+	}
+	memcpy(page + CTL_OPS, ops, (size_t)n * sizeof(*ops));
+	*(volatile uint32_t *)(page + CTL_NOPS) = (uint32_t)n;
+	__atomic_store_n(seq, ++as->seq, __ATOMIC_RELEASE);
+	futex(seq, FUTEX_WAKE, 1, NULL);
+	while (!got_ack || (want_child && *want_child == 0)) {
+		int len = ack_recv(as->pidfd, &from, 100);
+
+		if (len == -EAGAIN)
+			continue;
+		if (len == -ETIMEDOUT) {
+			if (++waited < 50)
+				continue;
+			swarn("systrap: control request to %d timed out", as->pid);
+			done = -ETIMEDOUT;
+			break;
+		}
+		if (len < 0) {
+			done = len;
+			as->dead = true;
+			break;
+		}
+		if (from == as->pid && !got_ack) {
+			got_ack = true;
+			done = len - 1;
+			if (done > n)
+				done = n;
+			for (int i = 0; rets && i < n; i++)
+				rets[i] = ((volatile uint64_t *)(shm + (uint64_t)as->ctl_unit *
+						SYSTRAP_UNIT + SYSTRAP_CTL_REQ_LEN))[i];
+		} else if (want_child && from > 0 && from != as->pid && *want_child == 0) {
+			*want_child = from;
+		}
+		/* Anything else is a stale answer of a dead request. */
+	}
+	pthread_mutex_unlock(&ctl_lock);
+	return done;
+}
+
+static int ctl_errno(const uint64_t *rets, int done, int n)
+{
+	long r;
+
+	if (done >= n)
+		return 0;
+	if (done < 0)
+		return done;
+	r = (long)rets[done];
+	return r < 0 && r > -4096 ? (int)r : -EIO;
+}
+
+/* ---- address spaces ---- */
+
+static struct address_space *as_alloc(void)
+{
+	struct address_space *as = calloc(1, sizeof(*as));
+
+	if (!as)
+		return NULL;
+	pthread_mutex_init(&as->lock, NULL);
+	as->pidfd = -1;
+	as->ctl_cpu = -1;
+	return as;
+}
+
+static int spawn_thread(struct address_space *as);
+
+static int systrap_init(struct platform *p, int memfd)
+{
+	size_t len = (size_t)(systrap_stub_image_end - systrap_stub_image_start);
+	int sv[2], one = 1, pipefd[2];
+	const char *e;
+	pid_t pid, from;
+	int r;
+
+	if ((e = getenv("RUNSC_SYSTRAP_SPIN")))
+		sentry_spin = (unsigned int)atoi(e);
+	if ((e = getenv("RUNSC_SYSTRAP_STUB_SPIN")))
+		stub_spin = (unsigned int)atoi(e);
+	if ((e = getenv("RUNSC_SYSTRAP_PIN")))
+		pin_mode = !strcmp(e, "same") ? PIN_SAME : !strcmp(e, "none") ? PIN_NONE : PIN_SPLIT;
+	have_fsgsbase = (getauxval(AT_HWCAP2) & 2) != 0; /* HWCAP2_FSGSBASE */
+	if (sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus) == 0)
+		ncpus_allowed = CPU_COUNT(&allowed_cpus);
+	if (ncpus_allowed <= 1 && pin_mode == PIN_SPLIT)
+		pin_mode = PIN_SAME;
+
+	stub_memfd = memfd_create("runsc-systrap-stub", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (stub_memfd < 0)
+		return -errno;
+	if (write(stub_memfd, systrap_stub_image_start, len) != (ssize_t)len)
+		return -EIO;
+	fcntl(stub_memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+	shm_fd = memfd_create("runsc-systrap-shm", MFD_CLOEXEC);
+	if (shm_fd < 0 || ftruncate(shm_fd, (off_t)SHM_SIZE) < 0)
+		return -errno;
+	shm = mmap(NULL, SHM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, shm_fd, 0);
+	if (shm == MAP_FAILED)
+		return -errno;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+		return -errno;
+	ack_sock = sv[0];
+	unit_used[0] = 1;
+	ctl_page_init(shm);
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+
+	/* The zygote. This is the main thread, which lives as long as the
+	 * sentry: the zygote's parent-death signal is tied to it. */
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		static char *const argv[] = { "runsc-systrap", NULL };
+		static char *const envp[] = { NULL };
+		int mfd, sfd, afd, xfd;
+
+		personality(ADDR_NO_RANDOMIZE);
+		mfd = fcntl(memfd, F_DUPFD, 100);
+		sfd = fcntl(shm_fd, F_DUPFD, 100);
+		afd = fcntl(sv[1], F_DUPFD, 100);
+		xfd = fcntl(stub_memfd, F_DUPFD_CLOEXEC, 100);
+		if (mfd < 0 || sfd < 0 || afd < 0 || xfd < 0 ||
+		    dup2(mfd, SYSTRAP_MEMFD) < 0 || dup2(sfd, SYSTRAP_SHMFD) < 0 ||
+		    dup2(afd, SYSTRAP_ACKFD) < 0 || dup3(xfd, 6, O_CLOEXEC) < 0)
+			_exit(127);
+		syscall(SYS_close_range, 7, ~0U, 0);
+		close(0);
+		close(1);
+		close(2);
+		syscall(SYS_execveat, 6, "", argv, envp, AT_EMPTY_PATH);
+		_exit(127);
+	}
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(sv[1]);
+	zygote.pid = pid;
+	zygote.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	zygote.ctl_cpu = -1;
+	pthread_mutex_init(&zygote.lock, NULL);
+	for (int tries = 0;; tries++) {
+		r = ack_recv(zygote.pidfd, &from, 100);
+		if (r > 0 && from == pid)
+			break;
+		if (r == -ESRCH || tries > 50) {
+			swarn("systrap: stub failed to start");
+			return -EIO;
+		}
+	}
+	p->memfd = memfd;
+	sinfo("systrap: fsgsbase %d, pin %d, spin %u/%u", have_fsgsbase, pin_mode,
+	      sentry_spin, stub_spin);
+	return 0;
+}
+
+static void as_free_units(struct address_space *as)
+{
+	for (int i = 0; i < SYSTRAP_MAX_SLOTS; i++)
+		unit_free(as->slot_unit[i]);
+	unit_free(as->ctl_unit);
+}
+
+static void systrap_as_release(struct address_space *as);
+
+static struct address_space *systrap_as_new(struct platform *p, struct context *creator)
+{
+	struct address_space *as = as_alloc();
+	struct systrap_ctl_op op;
+	uint64_t ret;
+	pid_t child = 0;
+	int u, done;
+
+	(void)p;
+	(void)creator;
+	if (!as)
+		return NULL;
+	u = unit_alloc();
+	if (u < 0) {
+		free(as);
+		errno = ENOMEM;
+		return NULL;
+	}
+	as->ctl_unit = (uint32_t)u;
+	ctl_page_init(ctl_page(as));
+	memset(&op, 0, sizeof(op));
+	op.nr = SYS_clone;
+	op.a[0] = SIGCHLD;
+	op.extra = (uint64_t)u * SYSTRAP_UNIT;
+	done = ctl_request(&zygote, &op, 1, &ret, &child);
+	if (done != 1 || child <= 0) {
+		swarn("systrap: cannot fork the zygote (%d)", done);
+		unit_free(as->ctl_unit);
+		free(as);
+		errno = EAGAIN;
+		return NULL;
+	}
+	as->pid = child;
+	as->pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	if (as->pidfd < 0 || spawn_thread(as) < 0) {
+		systrap_as_release(as);
+		errno = EAGAIN;
+		return NULL;
+	}
+	return as;
+}
+
+static void context_free(struct context *ctx)
+{
+	free(ctx);
+}
+
+static void systrap_as_release(struct address_space *as)
+{
+	bool free_it;
+
+	pthread_mutex_lock(&as->lock);
+	as->released = true;
+	while (as->nspare > 0)
+		context_free(as->spare[--as->nspare]);
+	free_it = as->threads == 0;
+	pthread_mutex_unlock(&as->lock);
+	if (as->pid > 0) {
+		struct pollfd pfd = { as->pidfd, POLLIN, 0 };
+
+		kill(as->pid, SIGKILL);
+		/* Its slots stay mapped until it is gone: only then may
+		 * another address space reuse the units. */
+		if (as->pidfd >= 0 && poll(&pfd, 1, 2000) == 1)
+			as_free_units(as);
+		else
+			swarn("systrap: stub %d did not die; leaking its pages", as->pid);
+	} else {
+		as_free_units(as);
+	}
+	if (free_it) {
+		if (as->pidfd >= 0)
+			close(as->pidfd);
+		free(as);
+	}
+}
+
+/* ---- the hand-off ---- */
+
+static bool slot_range_ok(const struct context *ctx, uint64_t addr, uint64_t len, uint64_t align)
+{
+	uint64_t lo = ctx->slot_addr + SYSTRAP_PAGE, hi = ctx->slot_addr + SYSTRAP_UNIT;
+
+	return addr >= lo && addr <= hi && len <= hi - addr && !(addr & (align - 1));
+}
+
+static void *slot_ptr(const struct context *ctx, uint64_t addr)
+{
+	return ctx->mem + (addr - ctx->slot_addr);
+}
+
+static bool thread_alive(const struct context *ctx)
+{
+	return !ctx->as->dead && syscall(SYS_tgkill, ctx->as->pid, ctx->tid, 0) == 0;
+}
+
+/* Wait until the stub reports a trap: spin, then sleep on the state word. */
+static int wait_trap(struct context *ctx, int give_up_ms)
+{
+	volatile uint32_t *state = &ctx->msg->state;
+	struct timespec ts = { 0, 100 * 1000000 };
+	uint64_t start = 0;
+
+	for (unsigned int i = 0; i < sentry_spin; i++) {
+		if (__atomic_load_n(state, __ATOMIC_ACQUIRE) == ST_TRAP)
+			return 0;
+		__builtin_ia32_pause();
+	}
+	for (;;) {
+		uint32_t s;
+
+		__atomic_store_n(&ctx->msg->sentry_waiting, 1, __ATOMIC_SEQ_CST);
+		s = __atomic_load_n(state, __ATOMIC_SEQ_CST);
+		if (s == ST_TRAP)
+			break;
+		if (futex(state, FUTEX_WAIT, s, &ts) < 0 && errno == ETIMEDOUT) {
+			if (!thread_alive(ctx))
+				return -ESRCH;
+			if (give_up_ms) {
+				if (!start)
+					start = mono_ns();
+				else if (mono_ns() - start > (uint64_t)give_up_ms * 1000000)
+					return -ETIMEDOUT;
+			}
+		}
+	}
+	__atomic_store_n(&ctx->msg->sentry_waiting, 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Take the parked trap's frame: validate the pointers once and keep them
+ * in sentry memory, so the guest cannot redirect later accesses. */
+static int capture_frame(struct context *ctx, uint64_t *info)
+{
+	uint64_t uc = __atomic_load_n(&ctx->msg->uc, __ATOMIC_RELAXED);
+	uint64_t si = __atomic_load_n(&ctx->msg->info, __ATOMIC_RELAXED);
+	uint64_t fp;
+
+	if (!slot_range_ok(ctx, uc, UC_KERNEL_SIZE, 8) ||
+	    !slot_range_ok(ctx, si, sizeof(siginfo_t), 8))
+		return -EFAULT;
+	memcpy(&fp, slot_ptr(ctx, uc) + offsetof(ucontext_t, uc_mcontext.fpregs), sizeof(fp));
+	ctx->uc = uc;
+	ctx->fp = slot_range_ok(ctx, fp, FP_MIN_SIZE, 64) ? fp : 0;
+	*info = si;
+	ctx->stopped = true;
+	return 0;
+}
+
+static int spawn_thread(struct address_space *as)
+{
+	const long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+			   CLONE_SYSVSEM | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID;
+	struct systrap_ctl_op ops[2];
+	struct context *ctx;
+	uint64_t rets[2], info;
+	int slot = -1, nops = 0, done, err;
+	stack_t ss;
+
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return -ENOMEM;
+	pthread_mutex_lock(&as->lock);
+	for (int i = 0; i < SYSTRAP_MAX_SLOTS; i++) {
+		if (!as->slot_busy[i]) {
+			slot = i;
+			as->slot_busy[i] = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&as->lock);
+	if (slot < 0) {
+		free(ctx);
+		return -EAGAIN;
+	}
+	ctx->as = as;
+	ctx->slot = slot;
+	ctx->slot_addr = SYSTRAP_SLOTS + (uint64_t)slot * SYSTRAP_UNIT;
+	memset(ops, 0, sizeof(ops));
+	if (!as->slot_unit[slot]) {
+		int u = unit_alloc();
+
+		if (u < 0) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		as->slot_unit[slot] = (uint32_t)u;
+		ops[nops].nr = SYS_mmap;
+		ops[nops].a[0] = ctx->slot_addr;
+		ops[nops].a[1] = SYSTRAP_UNIT;
+		ops[nops].a[2] = PROT_READ | PROT_WRITE;
+		ops[nops].a[3] = MAP_SHARED | MAP_FIXED;
+		ops[nops].a[4] = SYSTRAP_SHMFD;
+		ops[nops].a[5] = (uint64_t)u * SYSTRAP_UNIT;
+		nops++;
+	}
+	ctx->mem = shm + (uint64_t)as->slot_unit[slot] * SYSTRAP_UNIT;
+	ctx->msg = (struct systrap_msg *)ctx->mem;
+	memset(ctx->mem, 0, SYSTRAP_PAGE);
+	ctx->msg->flags = have_fsgsbase ? MSG_F_FSGSBASE : 0;
+	ctx->msg->spin = stub_spin;
+	/* The new thread reads its signal stack from the request page; we
+	 * wait for its first trap before the next request, so it is stable. */
+	ss.ss_sp = (void *)(ctx->slot_addr + SYSTRAP_PAGE);
+	ss.ss_flags = 0;
+	ss.ss_size = SYSTRAP_UNIT - SYSTRAP_PAGE;
+	memcpy(ctl_page(as) + CTL_ALTSTACK, &ss, sizeof(ss));
+	ops[nops].nr = SYS_clone;
+	ops[nops].a[0] = (uint64_t)flags;
+	ops[nops].a[2] = ctx->slot_addr + MSG_TID;
+	ops[nops].a[3] = ctx->slot_addr + MSG_TID;
+	nops++;
+	done = ctl_request(as, ops, nops, rets, NULL);
+	if ((err = ctl_errno(rets, done, nops)) < 0)
+		goto fail;
+	ctx->tid = (pid_t)rets[nops - 1];
+	if ((err = wait_trap(ctx, 5000)) < 0)
+		goto fail;
+	if ((err = capture_frame(ctx, &info)) < 0)
+		goto fail;
+	pthread_mutex_lock(&as->lock);
+	if (as->nspare < MAX_SPARE) {
+		as->spare[as->nspare++] = ctx;
+		ctx = NULL;
+	}
+	pthread_mutex_unlock(&as->lock);
+	if (ctx) {
+		/* Should not happen: callers keep the spare count small. */
+		ctx->msg->state = ST_EXIT;
+		futex(&ctx->msg->state, FUTEX_WAKE, INT32_MAX, NULL);
+		free(ctx);
+	}
+	return 0;
+fail:
+	swarn("systrap: cannot start a stub thread in %d: %s", as->pid, strerror(-err));
+	if (ctx->tid > 0)
+		syscall(SYS_tgkill, as->pid, ctx->tid, SIGKILL);
+	/* The slot stays busy: a half-started thread may still use it. */
+	free(ctx);
+	return err;
+}
+
+static int systrap_as_spawn_thread(struct context *ctx)
+{
+	return spawn_thread(ctx->as);
+}
+
+static void pin(struct context *ctx)
+{
+	unsigned int k;
+	cpu_set_t one;
+
+	if (pin_mode == PIN_NONE || ncpus_allowed <= 1)
+		return;
+	k = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % (unsigned int)ncpus_allowed;
+	CPU_ZERO(&one);
+	CPU_SET(cpu_by_index(k), &one);
+	sched_setaffinity(0, sizeof(one), &one);
+	if (pin_mode == PIN_SPLIT) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu_by_index((k + 1) % (unsigned int)ncpus_allowed), &one);
+	}
+	sched_setaffinity(ctx->tid, sizeof(one), &one);
+}
+
+static struct context *systrap_context_new(struct platform *p, struct address_space *as)
+{
+	struct context *ctx = NULL;
+
+	(void)p;
+	for (int tries = 0; tries < 2 && !ctx; tries++) {
+		pthread_mutex_lock(&as->lock);
+		if (as->nspare > 0) {
+			ctx = as->spare[--as->nspare];
+			as->threads++;
+		}
+		pthread_mutex_unlock(&as->lock);
+		if (!ctx && spawn_thread(as) < 0)
+			break;
+	}
+	if (!ctx) {
+		errno = EAGAIN;
+		return NULL;
+	}
+	pin(ctx);
+	return ctx;
+}
+
+static void systrap_context_release(struct context *ctx)
+{
+	struct address_space *as = ctx->as;
+	bool free_as;
+
+	if (!ctx->dead && !as->dead && !as->released && ctx->stopped) {
+		struct timespec ts = { 1, 0 };
+		uint32_t tid;
+
+		__atomic_store_n(&ctx->msg->state, ST_EXIT, __ATOMIC_SEQ_CST);
+		futex(&ctx->msg->state, FUTEX_WAKE, INT32_MAX, NULL);
+		/* CLONE_CHILD_CLEARTID zeroes the word when it is gone. */
+		tid = __atomic_load_n(&ctx->msg->tid, __ATOMIC_ACQUIRE);
+		if (tid)
+			futex(&ctx->msg->tid, FUTEX_WAIT, tid, &ts);
+		pthread_mutex_lock(&as->lock);
+		as->slot_busy[ctx->slot] = 0;
+		pthread_mutex_unlock(&as->lock);
+	}
+	pthread_mutex_lock(&as->lock);
+	as->threads--;
+	free_as = as->released && as->threads == 0;
+	pthread_mutex_unlock(&as->lock);
+	if (free_as) {
+		if (as->pidfd >= 0)
+			close(as->pidfd);
+		free(as);
+	}
+	context_free(ctx);
+}
+
+/* Registers into the parked frame, in the kernel's sigcontext order. */
+static void regs_to_uc(ucontext_t *uc, const struct user_regs_struct *r)
+{
+	greg_t *g = uc->uc_mcontext.gregs;
+
+	g[REG_R8] = (greg_t)r->r8;
+	g[REG_R9] = (greg_t)r->r9;
+	g[REG_R10] = (greg_t)r->r10;
+	g[REG_R11] = (greg_t)r->r11;
+	g[REG_R12] = (greg_t)r->r12;
+	g[REG_R13] = (greg_t)r->r13;
+	g[REG_R14] = (greg_t)r->r14;
+	g[REG_R15] = (greg_t)r->r15;
+	g[REG_RDI] = (greg_t)r->rdi;
+	g[REG_RSI] = (greg_t)r->rsi;
+	g[REG_RBP] = (greg_t)r->rbp;
+	g[REG_RBX] = (greg_t)r->rbx;
+	g[REG_RDX] = (greg_t)r->rdx;
+	g[REG_RAX] = (greg_t)r->rax;
+	g[REG_RCX] = (greg_t)r->rcx;
+	g[REG_RSP] = (greg_t)r->rsp;
+	g[REG_RIP] = (greg_t)r->rip;
+	g[REG_EFL] = (greg_t)r->eflags;
+}
+
+static void uc_to_regs(const ucontext_t *uc, struct user_regs_struct *r)
+{
+	const greg_t *g = uc->uc_mcontext.gregs;
+	uint64_t csgsfs = (uint64_t)g[REG_CSGSFS];
+
+	r->r8 = (uint64_t)g[REG_R8];
+	r->r9 = (uint64_t)g[REG_R9];
+	r->r10 = (uint64_t)g[REG_R10];
+	r->r11 = (uint64_t)g[REG_R11];
+	r->r12 = (uint64_t)g[REG_R12];
+	r->r13 = (uint64_t)g[REG_R13];
+	r->r14 = (uint64_t)g[REG_R14];
+	r->r15 = (uint64_t)g[REG_R15];
+	r->rdi = (uint64_t)g[REG_RDI];
+	r->rsi = (uint64_t)g[REG_RSI];
+	r->rbp = (uint64_t)g[REG_RBP];
+	r->rbx = (uint64_t)g[REG_RBX];
+	r->rdx = (uint64_t)g[REG_RDX];
+	r->rax = (uint64_t)g[REG_RAX];
+	r->rcx = (uint64_t)g[REG_RCX];
+	r->rsp = (uint64_t)g[REG_RSP];
+	r->rip = (uint64_t)g[REG_RIP];
+	r->eflags = (uint64_t)g[REG_EFL];
+	r->cs = csgsfs & 0xffff;
+	r->ss = (csgsfs >> 48) & 0xffff;
+	if (!r->ss)
+		r->ss = 0x2b;
+	r->ds = r->es = r->fs = r->gs = 0;
+}
+
+static int systrap_switch_to(struct context *ctx, struct arch_regs *regs, struct trap_info *trap)
+{
+	struct systrap_msg *msg = ctx->msg;
+	ucontext_t ucl;
+	siginfo_t si;
+	uint64_t info;
+	uint64_t sigmask0 = 0;
+	stack_t ss;
+	int signo;
+
+	if (ctx->dead || !ctx->stopped)
+		goto dead;
+	/* Registers into the frame; the guest's host signal mask and signal
+	 * stack are reset on every return, whatever was written there. */
+	regs_to_uc((ucontext_t *)slot_ptr(ctx, ctx->uc), &regs->r);
+	memcpy(slot_ptr(ctx, ctx->uc) + offsetof(ucontext_t, uc_sigmask), &sigmask0, 8);
+	ss.ss_sp = (void *)(ctx->slot_addr + SYSTRAP_PAGE);
+	ss.ss_flags = 0;
+	ss.ss_size = SYSTRAP_UNIT - SYSTRAP_PAGE;
+	memcpy(slot_ptr(ctx, ctx->uc) + offsetof(ucontext_t, uc_stack), &ss, sizeof(ss));
+	if (!ctx->fs_known || regs->r.fs_base != ctx->fs_base) {
+		msg->new_fs_base = regs->r.fs_base;
+		msg->set_fs = 1;
+		ctx->fs_base = regs->r.fs_base;
+		ctx->fs_known = true;
+	}
+	msg->flags = have_fsgsbase ? MSG_F_FSGSBASE : 0;
+	msg->spin = stub_spin;
+	ctx->stopped = false;
+	__atomic_store_n(&msg->state, ST_RUN, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&msg->stub_waiting, __ATOMIC_SEQ_CST))
+		futex(&msg->state, FUTEX_WAKE, INT32_MAX, NULL);
+
+	if (wait_trap(ctx, 0) < 0 || capture_frame(ctx, &info) < 0)
+		goto dead;
+	memcpy(&ucl, slot_ptr(ctx, ctx->uc), UC_KERNEL_SIZE);
+	memcpy(&si, slot_ptr(ctx, info), sizeof(si));
+	uc_to_regs(&ucl, &regs->r);
+	if (have_fsgsbase) {
+		ctx->fs_base = __atomic_load_n(&msg->fs_base, __ATOMIC_RELAXED);
+		regs->r.fs_base = ctx->fs_base;
+	}
+	regs->r.orig_rax = (uint64_t)-1;
+	memset(trap, 0, sizeof(*trap));
+	signo = si.si_signo;
+	if (signo == SIGSYS && si.si_code == 1 /* SYS_SECCOMP */) {
+		trap->kind = TRAP_SYSCALL;
+		/* The kernel rolled rax back to the syscall number. */
+		regs->r.orig_rax = regs->r.rax;
+		return 0;
+	}
+	trap->signo = signo;
+	trap->code = si.si_code;
+	trap->addr = (uint64_t)si.si_addr;
+	if (si.si_code <= 0) {
+		/* Sent by a process: our kick. Never forwarded. */
+		trap->kind = TRAP_INTERRUPT;
+		return 0;
+	}
+	switch (signo) {
+	case SIGSEGV:
+		trap->kind = TRAP_FAULT;
+		/* Page-fault error code bit 1: the access was a write. */
+		trap->write = (ucl.uc_mcontext.gregs[REG_ERR] & 2) != 0;
+		return 0;
+	case SIGBUS:
+	case SIGFPE:
+	case SIGILL:
+	case SIGTRAP:
+		trap->kind = TRAP_SIGNAL;
+		return 0;
+	default:
+		trap->kind = TRAP_INTERRUPT;
+		return 0;
+	}
+dead:
+	ctx->dead = true;
+	memset(trap, 0, sizeof(*trap));
+	trap->kind = TRAP_EXIT;
+	return -ESRCH;
+}
+
+static void systrap_interrupt(struct context *ctx)
+{
+	if (!ctx->dead && ctx->tid > 0)
+		syscall(SYS_tgkill, ctx->as->pid, ctx->tid, KICK_SIGNAL);
+}
+
+/* The frame's FP state. With XSAVE, a component in its initial state may
+ * be left unwritten (XSTATE_BV bit clear): report the initial values. */
+static int systrap_get_fpstate(struct context *ctx, struct arch_fpstate *fp)
+{
+	uint8_t *src;
+	uint64_t bv = ~0ULL;
+	uint32_t magic;
+
+	if (!ctx->stopped || !ctx->fp)
+		return -EINVAL;
+	src = slot_ptr(ctx, ctx->fp);
+	memcpy(fp->fx, src, sizeof(fp->fx));
+	memcpy(&magic, src + 464, sizeof(magic));
+	if (magic == FP_XSTATE_MAGIC1)
+		memcpy(&bv, src + 512, sizeof(bv));
+	if (!(bv & 1)) {
+		memset(fp->fx, 0, 24);
+		memset(fp->fx + 32, 0, 128);
+		fp->fx[0] = 0x7f; /* FCW 0x037f */
+		fp->fx[1] = 0x03;
+	}
+	if (!(bv & 2))
+		memset(fp->fx + 160, 0, 256);
+	return 0;
+}
+
+static int systrap_set_fpstate(struct context *ctx, const struct arch_fpstate *fp)
+{
+	uint8_t *dst;
+	uint32_t magic, mxcsr, mask;
+	uint64_t bv;
+
+	if (!ctx->stopped || !ctx->fp)
+		return -EINVAL;
+	dst = slot_ptr(ctx, ctx->fp);
+	/* x87 and SSE state only: the rest of the area (software bytes,
+	 * xsave header) describes the frame to the kernel. */
+	memcpy(dst, fp->fx, 416);
+	memcpy(&mxcsr, fp->fx + 24, 4);
+	memcpy(&mask, dst + 28, 4);
+	if (!mask)
+		mask = 0xffbf;
+	mxcsr &= mask;
+	memcpy(dst + 24, &mxcsr, 4);
+	memcpy(&magic, dst + 464, sizeof(magic));
+	if (magic == FP_XSTATE_MAGIC1) {
+		memcpy(&bv, dst + 512, sizeof(bv));
+		bv |= 3;
+		memcpy(dst + 512, &bv, sizeof(bv));
+	}
+	return 0;
+}
+
+static int systrap_as_batch(struct context *ctx, const struct as_op *ops, int n)
+{
+	struct systrap_ctl_op cops[CTL_MAX_OPS];
+	uint64_t rets[CTL_MAX_OPS];
+
+	while (n > 0) {
+		int k = n < CTL_MAX_OPS ? n : CTL_MAX_OPS, done, err;
+
+		memset(cops, 0, sizeof(cops[0]) * (size_t)k);
+		for (int i = 0; i < k; i++) {
+			const struct as_op *o = &ops[i];
+
+			/* The guest range only, whatever the caller says. */
+			if (o->addr >= SYSTRAP_BASE || o->len > SYSTRAP_BASE - o->addr)
+				return -EINVAL;
+			cops[i].a[0] = o->addr;
+			cops[i].a[1] = o->len;
+			cops[i].a[2] = (uint64_t)o->prot;
+			switch (o->kind) {
+			case AS_MAP:
+				cops[i].nr = SYS_mmap;
+				cops[i].a[3] = MAP_SHARED | MAP_FIXED;
+				cops[i].a[4] = SYSTRAP_MEMFD;
+				cops[i].a[5] = o->memfile_off;
+				break;
+			case AS_UNMAP:
+				cops[i].nr = SYS_munmap;
+				break;
+			case AS_PROTECT:
+				cops[i].nr = SYS_mprotect;
+				break;
+			}
+		}
+		done = ctl_request(ctx->as, cops, k, rets, NULL);
+		if ((err = ctl_errno(rets, done, k)) < 0)
+			return err;
+		ops += k;
+		n -= k;
+	}
+	return 0;
+}
+
+static int systrap_as_map(struct context *ctx, uint64_t addr, uint64_t len, uint64_t off, int prot)
+{
+	struct as_op op = { .kind = AS_MAP, .prot = prot, .addr = addr, .len = len,
+			    .memfile_off = off };
+
+	return systrap_as_batch(ctx, &op, 1);
+}
+
+static int systrap_as_unmap(struct context *ctx, uint64_t addr, uint64_t len)
+{
+	struct as_op op = { .kind = AS_UNMAP, .addr = addr, .len = len };
+
+	return systrap_as_batch(ctx, &op, 1);
+}
+
+static int systrap_as_protect(struct context *ctx, uint64_t addr, uint64_t len, int prot)
+{
+	struct as_op op = { .kind = AS_PROTECT, .prot = prot, .addr = addr, .len = len };
+
+	return systrap_as_batch(ctx, &op, 1);
+}
+
+static uint64_t systrap_max_addr(struct platform *p)
+{
+	(void)p;
+	return SYSTRAP_BASE;
+}
+
+const struct platform_ops systrap_platform_ops = {
+	.name = "systrap",
+	.init = systrap_init,
+	.as_new = systrap_as_new,
+	.as_release = systrap_as_release,
+	.as_map = systrap_as_map,
+	.as_unmap = systrap_as_unmap,
+	.as_protect = systrap_as_protect,
+	.as_batch = systrap_as_batch,
+	.as_spawn_thread = systrap_as_spawn_thread,
+	.context_new = systrap_context_new,
+	.context_release = systrap_context_release,
+	.switch_to = systrap_switch_to,
+	.interrupt = systrap_interrupt,
+	.get_fpstate = systrap_get_fpstate,
+	.set_fpstate = systrap_set_fpstate,
+	.max_addr = systrap_max_addr,
+};

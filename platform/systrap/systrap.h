@@ -1,0 +1,90 @@
+/* Fixed layout shared by the systrap stub (stub.S) and the sentry side
+ * (systrap.c): stub addresses, trampoline offsets, the control page and
+ * the per-thread message page. Included from assembly and from C. */
+#ifndef PLATFORM_SYSTRAP_SYSTRAP_H
+#define PLATFORM_SYSTRAP_SYSTRAP_H
+
+/* The stub owns [SYSTRAP_BASE, SYSTRAP_END); the guest gets everything
+ * below SYSTRAP_BASE and can never map at or above it. */
+#define SYSTRAP_BASE        0x7fff00000000UL
+#define SYSTRAP_UNIT        0x10000UL  /* allocation unit of the shared file */
+#define SYSTRAP_PAGE        0x1000UL
+/* Control pages of the address space: requests (read-only in the stub)
+ * and replies (read-write). */
+#define SYSTRAP_CTL_REQ     (SYSTRAP_BASE + 0x10000UL)
+#define SYSTRAP_CTL_REQ_LEN 0x2000UL
+#define SYSTRAP_CTL_RESP    (SYSTRAP_BASE + 0x12000UL)
+/* Per-thread slots: one unit each, a message page then the signal stack. */
+#define SYSTRAP_SLOTS       (SYSTRAP_BASE + 0x100000UL)
+#define SYSTRAP_MAX_SLOTS   4096
+#define SYSTRAP_END         (SYSTRAP_SLOTS + SYSTRAP_MAX_SLOTS * SYSTRAP_UNIT)
+#define SYSTRAP_TOP         0x7ffffffff000UL
+
+/* File descriptors in every stub process. */
+#define SYSTRAP_MEMFD       3   /* the memory file (guest RAM) */
+#define SYSTRAP_SHMFD       4   /* control pages and thread slots */
+#define SYSTRAP_ACKFD       5   /* seqpacket socket: replies to the sentry */
+
+/* Offsets in the stub text. Each trampoline is `syscall; jmp *%rbp`: the
+ * return address travels in a register, never on a stack the guest could
+ * write. The seccomp filters allow host syscalls only at these addresses
+ * (the instruction pointer they see is the one after `syscall`). */
+#define SYSTRAP_G_SYS_OFF     0x100 /* guest threads' handler: futex, sigreturn, ... */
+#define SYSTRAP_CTL_SYS_OFF   0x110 /* control thread: mmap, munmap, clone, ... */
+#define SYSTRAP_SETUP_SYS_OFF 0x120 /* new guest thread set-up */
+#define SYSTRAP_FIRST_OFF     0x130 /* a new thread's first trap */
+#define SYSTRAP_HANDLER_OFF   0x200
+#define SYSTRAP_CTL_OFF       0x600
+
+/* Control request page (read-only in the stub). */
+#define CTL_SEQ        0     /* u32: bumped by the sentry for each request */
+#define CTL_NOPS       4     /* u32 */
+#define CTL_OPS        64    /* ops, 64 bytes each: nr, a0..a5, extra */
+#define CTL_MAX_OPS    60
+#define CTL_ALTSTACK   0xf80 /* stack_t for the thread being created */
+#define CTL_FPROG_A    0x1000 /* struct sock_fprog: control + set-up filter */
+#define CTL_FPROG_B    0x1010 /* struct sock_fprog: guest-thread filter */
+#define CTL_FILTERS    0x1020 /* the instructions of both */
+#define CTL_FILTER_MAX 240    /* instructions, both filters together */
+
+/* Message page at the start of each thread slot (read-write in the stub:
+ * any guest thread can scribble on it, so the sentry trusts nothing in it). */
+#define MSG_STATE          0  /* u32: ST_* */
+#define MSG_STUB_WAITING   4  /* u32: the stub sleeps on MSG_STATE */
+#define MSG_SENTRY_WAITING 8  /* u32: the sentry sleeps on MSG_STATE */
+#define MSG_TID            12 /* u32: set and cleared by clone */
+#define MSG_SIGNO          16 /* u64 */
+#define MSG_INFO           24 /* u64: siginfo_t * (stub address) */
+#define MSG_UC             32 /* u64: ucontext_t * (stub address) */
+#define MSG_FSBASE         40 /* u64: fs base at the trap (with FSGSBASE) */
+#define MSG_NEW_FSBASE     48 /* u64: fs base to load before resuming */
+#define MSG_SET_FS         56 /* u32 */
+#define MSG_FLAGS          60 /* u32: MSG_F_* */
+#define MSG_SPIN           64 /* u32: spin iterations before sleeping */
+#define MSG_F_FSGSBASE     1
+
+#define ST_GUEST 0 /* running guest code */
+#define ST_TRAP  1 /* in the handler, trap reported, waiting for the sentry */
+#define ST_RUN   2 /* sentry wrote the registers: resume */
+#define ST_EXIT  3 /* sentry asks the thread to exit */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct systrap_msg {
+	uint32_t state, stub_waiting, sentry_waiting, tid;
+	uint64_t signo, info, uc, fs_base, new_fs_base;
+	uint32_t set_fs, flags, spin, pad;
+};
+
+struct systrap_ctl_op {
+	uint64_t nr, a[6], extra;
+};
+
+_Static_assert(__builtin_offsetof(struct systrap_msg, spin) == MSG_SPIN, "msg layout");
+_Static_assert(__builtin_offsetof(struct systrap_msg, new_fs_base) == MSG_NEW_FSBASE, "msg layout");
+_Static_assert(sizeof(struct systrap_ctl_op) == 64, "op layout");
+_Static_assert(CTL_OPS + CTL_MAX_OPS * 64 <= CTL_ALTSTACK, "ops overlap");
+#endif
+
+#endif
