@@ -9,6 +9,23 @@
 static const struct command commands[] = {
 	{ "do", cmd_do, "run a command in a sandbox over the host root filesystem" },
 	{ "syscalls", cmd_syscalls, "print the syscall support table" },
+	{ "create", cmd_create, "create a container from an OCI bundle" },
+	{ "start", cmd_start, "start a created container's process" },
+	{ "run", cmd_run, "create and start a container (and wait for it)" },
+	{ "state", cmd_state, "print a container's OCI state" },
+	{ "kill", cmd_kill, "send a signal to a container's process" },
+	{ "wait", cmd_wait, "wait for a container to stop; exit with its status" },
+	{ "delete", cmd_delete, "delete a container and everything it made" },
+	{ "list", cmd_list, "list containers" },
+	{ "spec", cmd_spec, "write a default config.json" },
+	{ "features", cmd_features, "print the OCI features document" },
+	{ "exec", cmd_unimplemented, "run a process in a running container" },
+	{ "ps", cmd_unimplemented, "list a container's processes" },
+	{ "events", cmd_unimplemented, "print a container's events" },
+	{ "pause", cmd_unimplemented, "pause a container" },
+	{ "resume", cmd_unimplemented, "resume a paused container" },
+	{ "debug", cmd_unimplemented, "debug a sandbox (--stacks)" },
+	{ "boot", cmd_boot, "(internal) the sandbox process of a container" },
 	{ "help", NULL, "show this help" },
 };
 
@@ -19,13 +36,41 @@ static void usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(out, "\nglobal flags:\n"
 		     "  --debug            verbose sentry log\n"
+		     "  --debug-log DIR    directory for sentry logs\n"
+		     "  --log FILE         runtime log file\n"
+		     "  --log-format FMT   text or json\n"
+		     "  --network MODE     sandbox, host or none\n"
+		     "  --overlay          in-memory overlay over the root\n"
 		     "  --platform NAME    trap platform (ptrace)\n"
-		     "  --strace           log every guest syscall\n");
+		     "  --root DIR         state directory (default /run/runsc)\n"
+		     "  --strace           log every guest syscall\n"
+		     "  --systemd-cgroup   accepted; cgroupfs v2 is used directly\n");
+}
+
+/* A global flag with a value: --name VALUE, --name=VALUE, -name VALUE. */
+static int value_flag(const char *name, int argc, char **argv, int *i, const char **out)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	a += a[1] == '-' ? 2 : 1;
+	if (strncmp(a, name, n))
+		return 0;
+	if (a[n] == '=') {
+		*out = a + n + 1;
+		return 1;
+	}
+	if (a[n] || *i + 1 >= argc)
+		return 0;
+	*out = argv[++*i];
+	return 1;
 }
 
 int main(int argc, char **argv)
 {
-	struct global_opts g = { .platform = "ptrace" };
+	struct global_opts g = { .platform = "ptrace", .log_format = "text",
+				 .network = "sandbox", .argv0 = argv[0] };
+	const char *unused;
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -35,10 +80,20 @@ int main(int argc, char **argv)
 			g.debug = 1;
 		} else if (!strcmp(a, "--strace")) {
 			g.strace = 1;
-		} else if (!strncmp(a, "--platform=", 11)) {
-			g.platform = a + 11;
-		} else if (!strcmp(a, "--platform") && i + 1 < argc) {
-			g.platform = argv[++i];
+		} else if (!strcmp(a, "--systemd-cgroup")) {
+			g.systemd_cgroup = 1;
+		} else if (!strcmp(a, "--overlay")) {
+			g.overlay = "memory";
+		} else if (value_flag("platform", argc, argv, &i, &g.platform) ||
+			   value_flag("root", argc, argv, &i, &g.root) ||
+			   value_flag("log-format", argc, argv, &i, &g.log_format) ||
+			   value_flag("log", argc, argv, &i, &g.log) ||
+			   value_flag("network", argc, argv, &i, &g.network) ||
+			   value_flag("debug-log", argc, argv, &i, &g.debug_log) ||
+			   value_flag("overlay", argc, argv, &i, &g.overlay) ||
+			   value_flag("rootless", argc, argv, &i, &unused) ||
+			   value_flag("criu", argc, argv, &i, &unused)) {
+			/* taken */
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;
@@ -52,6 +107,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (strcmp(g.log_format, "text") && strcmp(g.log_format, "json")) {
+		fprintf(stderr, "runsc: --log-format: text or json, not %s\n", g.log_format);
+		return 2;
+	}
+	runsc_log_init(&g);
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
 		if (strcmp(argv[i], commands[c].name))
 			continue;
