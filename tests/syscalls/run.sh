@@ -58,6 +58,8 @@ for n in $list; do
 	if [ -f "$out/$n.summary" ]; then
 		cat "$out/$n.summary"
 		fail=$((fail + 1))
+		# A single test asked for by name: show the whole diff.
+		[ "$n" = "$filter" ] && sed 's/^/    /' "$out/$n.diff"
 	fi
 done
 echo "syscalls: $(grep -c '^PASS' "$res") passed, $(grep -c '^FAIL' "$res") failed (outputs in $out)"
