@@ -90,10 +90,15 @@ int sentry_boot(const struct boot_config *cfg)
 		fprintf(stderr, "runsc: cannot set up stdio\n");
 		return 125;
 	}
+	if (cfg->has_umask)
+		fs->umask = cfg->umask & 0777;
 	err = kernel_start_init(cfg->exe ? cfg->exe : cfg->argv[0], cfg->argv, cfg->envp, files, fs);
 	if (err < 0) {
 		fprintf(stderr, "runsc: cannot start init: %s\n", strerror(-err));
 		return 125;
 	}
+	/* `runsc boot` answers `runsc start` and opens its control socket. */
+	if (cfg->started && (err = cfg->started(cfg->started_arg)) < 0)
+		swarn("runsc: control socket: %s", strerror(-err));
 	return kernel_wait();
 }
