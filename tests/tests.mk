@@ -10,6 +10,7 @@ CHECK_SUITES :=
 include tests/unit/unit.mk
 include tests/syscalls/syscalls.mk
 include tests/e2e/e2e.mk
+include tests/e2e/oci.mk
 
 check: $(RUNSC)
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)

@@ -1,0 +1,231 @@
+#!/bin/sh
+# End-to-end checks of the OCI runtime commands over a busybox bundle:
+# spec, run, create/start/state/kill/wait/delete, list, exit statuses, and
+# malformed config.json files that must fail with one line and leave no
+# state behind. Appends PASS/FAIL/SKIP lines to $RESULTS/oci.txt.
+#   oci.sh RUNSC [PLATFORM] [RESULTS]
+set -u
+runsc=$(realpath "$1") platform=${2:-ptrace} results=$(realpath -m "${3:-${RESULTS:-build/test-results}}")
+out=$results/oci
+res=$results/oci.txt
+root=$out/state
+mkdir -p "$out"
+: >"$res"
+
+pass() { echo "PASS $1" >>"$res"; }
+fail() { echo "FAIL $1" >>"$res"; echo "FAIL oci $1: $2"; }
+skip() { echo "SKIP $1: $2" >>"$res"; }
+# ok NAME COND-DESCRIPTION: PASS if the last test command succeeded.
+check() { if [ "$2" = 0 ]; then pass "$1"; else fail "$1" "$3"; fi; }
+
+R() { timeout -k 2 30 "$runsc" --root "$root" --platform "$platform" "$@"; }
+
+bb=/bin/busybox
+if [ ! -x "$bb" ] || ! "$bb" --list >/dev/null 2>&1; then
+	skip oci "$bb missing (install busybox-static)"
+	exit 0
+fi
+if ! command -v python3 >/dev/null; then
+	skip oci "python3 missing"
+	exit 0
+fi
+
+# A bundle: rootfs with busybox and its applet links, a marker file.
+bundle=$out/bundle
+rm -rf "$bundle" "$root"
+mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/proc" "$bundle/rootfs/dev" "$bundle/rootfs/tmp"
+cp "$bb" "$bundle/rootfs/bin/busybox"
+for a in $("$bb" --list); do
+	[ "$a" = busybox ] || ln -sf busybox "$bundle/rootfs/bin/$a"
+done
+echo "inside the bundle" >"$bundle/rootfs/marker"
+
+# setcfg BUNDLE PYTHON-EXPR-ON-c: edit config.json (c is the parsed dict).
+setcfg() {
+	python3 - "$1/config.json" "$2" <<'EOF'
+import json, sys
+p, expr = sys.argv[1], sys.argv[2]
+c = json.load(open(p))
+exec(expr)
+json.dump(c, open(p, "w"), indent=2)
+EOF
+}
+args() { # args BUNDLE ARG...: process.args, terminal off
+	b=$1
+	shift
+	python3 - "$b/config.json" "$@" <<'EOF'
+import json, sys
+p = sys.argv[1]
+c = json.load(open(p))
+c["process"]["args"] = sys.argv[2:]
+c["process"]["terminal"] = False
+json.dump(c, open(p, "w"), indent=2)
+EOF
+}
+status_of() { R state "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])' 2>/dev/null; }
+pid_of() { R state "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])' 2>/dev/null; }
+no_state() { [ ! -e "$root/$1" ]; }
+# gone PID: no such process, or a zombie (the sandbox's parent, create,
+# is gone; whoever inherited it reaps it in its own time).
+gone() { [ ! -e "/proc/$1" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" = Z ]; }
+
+# ---- spec, features ----
+(cd "$bundle" && R spec) && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$bundle/config.json"
+check spec-writes-config $? "runsc spec did not write a valid config.json"
+(cd "$bundle" && R spec) 2>"$out/spec-again.err"
+[ $? -ne 0 ] && grep -q "exists" "$out/spec-again.err"
+check spec-refuses-overwrite $? "second spec: $(cat "$out/spec-again.err")"
+d=$out/rootless && rm -rf "$d" && mkdir -p "$d" && R spec --rootless --bundle "$d" &&
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert {"type":"user"} in c["linux"]["namespaces"]; assert c["linux"]["uidMappings"]' "$d/config.json"
+check spec-rootless $? "spec --rootless: no user namespace"
+R features | python3 -c 'import json,sys; f=json.load(sys.stdin); assert f["ociVersionMax"]; assert "pid" in f["linux"]["namespaces"]'
+check features $? "features: not the OCI features JSON"
+
+# ---- run ----
+args "$bundle" sh -c 'echo hello; cat /marker; hostname; exit 3'
+o=$(R run --bundle "$bundle" r1 </dev/null 2>"$out/r1.err")
+rc=$?
+[ $rc -eq 3 ] && [ "$o" = "hello
+inside the bundle
+runsc" ] && no_state r1
+check run-output-exit-status $? "rc=$rc out=[$o] err=$(tail -1 "$out/r1.err")"
+
+args "$bundle" sh -c 'ls /'
+o=$(R run --bundle "$bundle" r2 </dev/null 2>/dev/null | tr '\n' ' ')
+[ "$o" = "bin dev marker proc tmp " ]
+check run-rootfs-is-root $? "ls / in the container: [$o]"
+
+args "$bundle" sh -c 'while :; do :; done'
+R run --bundle "$bundle" r3 </dev/null >/dev/null 2>&1 &
+i=0
+while [ "$(status_of r3)" != running ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+R kill r3 KILL
+wait $!
+rc=$?
+[ $rc -eq 137 ] && no_state r3
+check run-killed-128-plus-signal $? "run of a container killed by SIGKILL: rc=$rc"
+
+args "$bundle" nosuchcommand
+R run --bundle "$bundle" r4 </dev/null >/dev/null 2>"$out/r4.err"
+rc=$?
+[ $rc -ne 0 ] && [ "$(wc -l <"$out/r4.err")" -eq 1 ] && grep -q 'not found' "$out/r4.err" && no_state r4
+check run-missing-executable $? "rc=$rc err=[$(cat "$out/r4.err")]"
+
+# ---- create, start, state, kill, wait, delete ----
+args "$bundle" sh -c 'while :; do :; done'
+R create --bundle "$bundle" --pid-file "$out/c1.pid" c1 </dev/null >/dev/null 2>"$out/c1.err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(status_of c1)" = created ] && [ "$(cat "$out/c1.pid")" = "$(pid_of c1)" ] &&
+	kill -0 "$(cat "$out/c1.pid")"
+check create-state-pidfile $? "rc=$rc status=$(status_of c1) err=$(cat "$out/c1.err")"
+R create --bundle "$bundle" c1 </dev/null >/dev/null 2>"$out/c1-dup.err"
+[ $? -ne 0 ] && grep -q 'already exists' "$out/c1-dup.err"
+check create-duplicate-id $? "$(cat "$out/c1-dup.err")"
+R list | grep -q '^c1 .*created' && R list --format json | python3 -c 'import json,sys; l=json.load(sys.stdin); assert [c["id"] for c in l] == ["c1"]'
+check list-table-json $? "list: $(R list)"
+R start c1 && [ "$(status_of c1)" = running ]
+check start-running $? "status after start: $(status_of c1)"
+R start c1 2>/dev/null
+[ $? -ne 0 ]
+check start-twice-fails $? "second start succeeded"
+R delete c1 2>/dev/null
+[ $? -ne 0 ] && [ "$(status_of c1)" = running ]
+check delete-running-refused $? "delete without --force of a running container"
+pid=$(pid_of c1)
+R kill c1 KILL && R wait c1 >/dev/null
+rc=$?
+[ $rc -eq 137 ] && [ "$(status_of c1)" = stopped ] && [ "$(pid_of c1)" = 0 ]
+check kill-wait-stopped $? "wait rc=$rc status=$(status_of c1)"
+R delete c1 && no_state c1 && gone "$pid"
+check delete-removes-everything $? "state dir or sandbox process left behind"
+R state c1 2>"$out/c1-gone.err"
+[ $? -ne 0 ] && grep -q 'does not exist' "$out/c1-gone.err"
+check state-after-delete $? "$(cat "$out/c1-gone.err")"
+
+# Signals by number and by name; kill of a created container.
+R create --bundle "$bundle" c2 </dev/null >/dev/null 2>&1 && R kill c2 15 && R wait c2 >/dev/null
+rc=$?
+[ $rc -eq 143 ] && [ "$(status_of c2)" = stopped ]
+check kill-created-by-number $? "rc=$rc status=$(status_of c2)"
+R delete c2
+R kill nosuch SIGTERM 2>/dev/null
+[ $? -ne 0 ]
+check kill-missing-container $? "kill of a missing container succeeded"
+R create --bundle "$bundle" c3 </dev/null >/dev/null 2>&1 && R kill c3 NOTASIG 2>/dev/null
+[ $? -eq 2 ] && R start c3 && R kill c3 SIGKILL && R wait c3 >/dev/null
+rc=$?
+[ $rc -eq 137 ]
+check kill-signal-names $? "rc=$rc"
+R delete c3
+
+# delete --force of a running container; delete of a created one.
+R run -d --bundle "$bundle" c4 </dev/null >/dev/null 2>&1
+pid=$(pid_of c4)
+[ "$(status_of c4)" = running ] && R delete --force c4 && no_state c4 && gone "$pid"
+check run-detach-delete-force $? "status=$(status_of c4)"
+R create --bundle "$bundle" c5 </dev/null >/dev/null 2>&1
+pid=$(pid_of c5)
+R delete c5 && no_state c5 && gone "$pid"
+check delete-created $? "created container not fully deleted"
+
+# Concurrent creates of one ID: exactly one wins, the state stays sound.
+for i in 1 2 3 4; do
+	R create --bundle "$bundle" c6 </dev/null >/dev/null 2>&1 &
+done
+n=0
+for j in 1 2 3 4; do
+	wait %$j && n=$((n + 1))
+done
+[ $n -eq 1 ] && [ "$(status_of c6)" = created ]
+check concurrent-create-one-wins $? "$n creates succeeded"
+R delete --force c6 >/dev/null 2>&1
+
+# ---- the CLI ----
+R create --bogus x 2>"$out/flag.err"
+[ $? -eq 2 ] && grep -q 'unknown flag' "$out/flag.err" && grep -q '^usage:' "$out/flag.err"
+check unknown-flag-usage $? "$(cat "$out/flag.err")"
+ok=0
+for c in create start state kill delete run list spec features wait; do
+	R $c --help | grep -q "^usage: runsc" || ok=1
+done
+check help-each-command $ok "a command without --help"
+R --log "$out/log.json" --log-format json state nosuch 2>/dev/null
+python3 -c 'import json,sys; l=json.loads(open(sys.argv[1]).readline()); assert l["level"]=="error" and "does not exist" in l["msg"]' "$out/log.json"
+check log-format-json $? "log: $(cat "$out/log.json" 2>/dev/null)"
+
+# ---- malformed config.json: one line of error, no state left ----
+bad=$out/bad
+mkdir -p "$bad"
+ln -sfn "$bundle/rootfs" "$bad/rootfs"
+good='{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"args":["sh"],"cwd":"/","user":{"uid":0,"gid":0}}}'
+# malformed NAME JSON EXPECTED-SUBSTRING
+malformed() {
+	printf '%s' "$2" >"$bad/config.json"
+	R create --bundle "$bad" m1 </dev/null >/dev/null 2>"$out/bad-$1.err"
+	rc=$?
+	[ $rc -ne 0 ] && [ "$(wc -l <"$out/bad-$1.err")" -eq 1 ] &&
+		grep -q -- "$3" "$out/bad-$1.err" && no_state m1 && [ -z "$(ls "$root")" ]
+	check "malformed-$1" $? "rc=$rc err=[$(head -c 300 "$out/bad-$1.err")]"
+}
+malformed truncated "$(printf '%s' "$good" | head -c 60)" 'line 1'
+malformed wrong-type '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"args":"sh","cwd":"/","user":{"uid":0,"gid":0}}}' 'process.args'
+malformed missing-root '{"ociVersion":"1.0.2","process":{"args":["sh"],"cwd":"/","user":{"uid":0,"gid":0}}}' 'root: missing'
+malformed absent-rootfs '{"ociVersion":"1.0.2","root":{"path":"nowhere"},"process":{"args":["sh"],"cwd":"/","user":{"uid":0,"gid":0}}}' 'root.path'
+malformed dotdot-root '{"ociVersion":"1.0.2","root":{"path":"../rootfs"},"process":{"args":["sh"],"cwd":"/","user":{"uid":0,"gid":0}}}' 'root.path'
+malformed dotdot-mount "$(printf '%s' "$good" | sed 's|}$|,"mounts":[{"destination":"/a/../../etc","type":"tmpfs"}]}|')" 'mounts\[0\].destination'
+malformed huge-array "$(python3 -c 'import json; print(json.dumps({"ociVersion":"1","root":{"path":"rootfs"},"process":{"args":["x"]*100000,"cwd":"/","user":{"uid":0,"gid":0}}}))')" 'more than'
+malformed deep-nesting "$(python3 -c 'print("{\"a\":" * 5000 + "1" + "}" * 5000)')" 'nested deeper'
+malformed not-object '[1,2,3]' 'JSON object'
+malformed duplicate-key '{"ociVersion":"1","ociVersion":"2"}' 'duplicate'
+malformed bad-uid "$(printf '%s' "$good" | sed 's|"uid":0|"uid":-5|')" 'process.user.uid'
+malformed bad-namespace "$(printf '%s' "$good" | sed 's|}$|,"linux":{"namespaces":[{"type":"pid"},{"type":"pid"}]}}|')" 'linux.namespaces\[1\]'
+malformed bad-capability "$(printf '%s' "$good" | sed 's|"cwd":"/"|"cwd":"/","capabilities":{"bounding":["CAP_NOPE"]}|')" 'process.capabilities.bounding\[0\]'
+head -c 5000000 /dev/zero | tr '\0' ' ' >"$bad/config.json"
+R create --bundle "$bad" m1 </dev/null >/dev/null 2>"$out/bad-big.err"
+[ $? -ne 0 ] && grep -q 'larger than' "$out/bad-big.err" && no_state m1
+check malformed-too-large $? "$(cat "$out/bad-big.err")"
+
+# Nothing may be left running or stored.
+[ -z "$(ls "$root" 2>/dev/null)" ]
+check no-state-left $? "left in $root: $(ls "$root")"
+exit 0
