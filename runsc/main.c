@@ -20,11 +20,11 @@ static const struct command commands[] = {
 	{ "spec", cmd_spec, "write a default config.json" },
 	{ "features", cmd_features, "print the OCI features document" },
 	{ "exec", cmd_unimplemented, "run a process in a running container" },
-	{ "ps", cmd_unimplemented, "list a container's processes" },
+	{ "ps", cmd_ps, "list a container's processes" },
 	{ "events", cmd_unimplemented, "print a container's events" },
 	{ "pause", cmd_unimplemented, "pause a container" },
 	{ "resume", cmd_unimplemented, "resume a paused container" },
-	{ "debug", cmd_unimplemented, "debug a sandbox (--stacks)" },
+	{ "debug", cmd_debug, "debug a sandbox (--stacks)" },
 	{ "boot", cmd_boot, "(internal) the sandbox process of a container" },
 	{ "help", NULL, "show this help" },
 };

@@ -39,6 +39,8 @@ int cmd_kill(struct global_opts *g, int argc, char **argv);
 int cmd_wait(struct global_opts *g, int argc, char **argv);
 int cmd_run(struct global_opts *g, int argc, char **argv);
 int cmd_boot(struct global_opts *g, int argc, char **argv);
+int cmd_ps(struct global_opts *g, int argc, char **argv);
+int cmd_debug(struct global_opts *g, int argc, char **argv);
 int cmd_unimplemented(struct global_opts *g, int argc, char **argv);
 
 /* Command-line flags of one subcommand (runsc/cli.c). Accepted forms:

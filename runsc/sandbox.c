@@ -84,7 +84,7 @@ static int write_all(int fd, const char *s)
 	return 0;
 }
 
-int control_request(int dirfd, const char *req, char *reply, size_t replysz, int timeout_ms)
+int control_connect(int dirfd, const char *req)
 {
 	struct sockaddr_un sa;
 	char line[256];
@@ -101,8 +101,20 @@ int control_request(int dirfd, const char *req, char *reply, size_t replysz, int
 	}
 	snprintf(line, sizeof(line), "%s\n", req);
 	err = write_all(fd, line);
-	if (!err)
-		err = read_line(fd, reply, replysz, timeout_ms);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int control_request(int dirfd, const char *req, char *reply, size_t replysz, int timeout_ms)
+{
+	int fd = control_connect(dirfd, req), err;
+
+	if (fd < 0)
+		return fd;
+	err = read_line(fd, reply, replysz, timeout_ms);
 	close(fd);
 	return err;
 }
@@ -422,6 +434,37 @@ static void kill_tg(struct thread_group *tg, void *arg)
 		sig_send_tg(tg, k->sig, NULL);
 }
 
+static void ps_tg(struct thread_group *tg, void *arg)
+{
+	json_t *a = arg;
+
+	if (tg->zombie || !tg->leader)
+		return;
+	json_array_append_new(a, json_pack("{s:i,s:i,s:s}", "pid", tg->tgid, "ppid",
+					   tg->parent ? tg->parent->tgid : 0, "cmd",
+					   tg->leader->comm));
+}
+
+/* "ps": one line, "ok" and a JSON array of the container's processes. */
+static void serve_ps(int conn)
+{
+	json_t *a = json_array();
+	char *text;
+
+	bkl_lock();
+	if (!kernel.done)
+		for_each_tg(ps_tg, a);
+	bkl_unlock();
+	text = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	if (text) {
+		write_all(conn, "ok ");
+		write_all(conn, text);
+		write_all(conn, "\n");
+		free(text);
+	}
+}
+
 /* One control request once the container runs; called without the BKL. */
 static void serve_running(int conn)
 {
@@ -430,6 +473,16 @@ static void serve_running(int conn)
 
 	if (read_line(conn, line, sizeof(line), 5000) < 0)
 		return;
+	if (!strcmp(line, "ps")) {
+		serve_ps(conn);
+		return;
+	}
+	if (!strcmp(line, "stacks")) {
+		/* "ok", then the backtraces of every sentry thread until EOF. */
+		write_all(conn, "ok\n");
+		crash_dump_all_stacks(conn);
+		return;
+	}
 	if (sscanf(line, "kill %d %d", &sig, &all) == 2) {
 		if (sig < 1 || sig >= NSIG_K) {
 			snprintf(reply, sizeof(reply), "error invalid signal %d\n", sig);
@@ -504,6 +557,11 @@ static int wait_for_start(void)
 		if (!strcmp(line, "start")) {
 			sb.start_conn = conn;
 			return 0;
+		}
+		if (!strcmp(line, "ps")) {
+			write_all(conn, "ok []\n");
+			close(conn);
+			continue;
 		}
 		if (sscanf(line, "kill %d %d", &sig, &all) == 2 && sig >= 1 && sig < NSIG_K) {
 			write_all(conn, "ok\n");
@@ -592,6 +650,18 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 	unshare(CLONE_NEWIPC);
 	if (unshare(CLONE_NEWUTS) == 0 && sb.cfg.hostname)
 		sethostname(sb.cfg.hostname, strlen(sb.cfg.hostname));
+	/* The container's OOM score is the sandbox's: it holds all its memory. */
+	if (sb.cfg.process.has_oom_score_adj) {
+		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+		char v[16];
+		int n = snprintf(v, sizeof(v), "%d", sb.cfg.process.oom_score_adj);
+
+		if (fd < 0 || write(fd, v, (size_t)n) != n) {
+			sync_reply(syncfd, "process.oomScoreAdj: %s", strerror(errno));
+			return 125;
+		}
+		close(fd);
+	}
 	preload_unwinder();
 	if (setup_root(syncfd, have_mntns) < 0)
 		return 125;

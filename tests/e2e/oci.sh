@@ -168,6 +168,21 @@ pid=$(pid_of c5)
 R delete c5 && no_state c5 && gone "$pid"
 check delete-created $? "created container not fully deleted"
 
+# ps, debug --stacks, oomScoreAdj applied to the sandbox process.
+args "$bundle" sh -c 'sh -c "while :; do :; done" & while :; do :; done'
+setcfg "$bundle" 'c["process"]["oomScoreAdj"] = 123'
+R run -d --bundle "$bundle" c7 </dev/null >/dev/null 2>&1
+i=0
+while [ "$(R ps --format json c7 2>/dev/null)" != "[2,1]" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(R ps --format json c7)" = "[2,1]" ] && R ps c7 | grep -q '^1 .* sh$'
+check ps $? "ps: $(R ps c7 2>&1 | tr '\n' ' ')"
+R debug --stacks c7 | grep -q '^thread '
+check debug-stacks $? "debug --stacks printed no thread"
+[ "$(cat "/proc/$(pid_of c7)/oom_score_adj")" = 123 ]
+check oom-score-adj $? "oom_score_adj of the sandbox: $(cat "/proc/$(pid_of c7)/oom_score_adj")"
+R delete --force c7
+setcfg "$bundle" 'del c["process"]["oomScoreAdj"]'
+
 # Concurrent creates of one ID: exactly one wins, the state stays sound.
 for i in 1 2 3 4; do
 	R create --bundle "$bundle" c6 </dev/null >/dev/null 2>&1 &
@@ -185,7 +200,7 @@ R create --bogus x 2>"$out/flag.err"
 [ $? -eq 2 ] && grep -q 'unknown flag' "$out/flag.err" && grep -q '^usage:' "$out/flag.err"
 check unknown-flag-usage $? "$(cat "$out/flag.err")"
 ok=0
-for c in create start state kill delete run list spec features wait; do
+for c in create start state kill delete run list spec features wait ps debug; do
 	R $c --help | grep -q "^usage: runsc" || ok=1
 done
 check help-each-command $ok "a command without --help"
