@@ -3,6 +3,7 @@
  * init of a new pid namespace and waits on a pipe until it is ready; the
  * other commands talk to it over the control socket in the state dir. */
 #define _GNU_SOURCE
+#include "runsc/hooks.h"
 #include "runsc/oci.h"
 #include "runsc/runsc.h"
 #include "runsc/sandbox.h"
@@ -158,6 +159,36 @@ static void exec_boot(struct global_opts *g, const char *bundle, const char *id,
 	_exit(125);
 }
 
+/* Keep the config in the state dir, for the hooks of start and delete. */
+static int copy_config(const char *bundle, int dirfd)
+{
+	char path[PATH_MAX + 16], buf[65536];
+	int in, out, err = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	in = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (in < 0)
+		return -errno;
+	out = openat(dirfd, "config.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		     0600);
+	if (out < 0) {
+		err = -errno;
+		close(in);
+		return err;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			err = -EIO;
+			break;
+		}
+	if (n < 0)
+		err = -errno;
+	close(in);
+	close(out);
+	return err;
+}
+
 /* Create container id; on success *pid is the sandbox's host pid. Leaves
  * no state behind on failure. */
 static int do_create(struct global_opts *g, const struct create_opts *o, const char *id,
@@ -190,6 +221,15 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 		oci_config_free(&cfg);
 		return -1;
 	}
+	/* These run inside the container's namespaces, which are the
+	 * sandbox's own: no host binary can run there. */
+	if (cfg.nhooks[OCI_HOOK_CREATE_CONTAINER] || cfg.nhooks[OCI_HOOK_START_CONTAINER]) {
+		runsc_error(g, "config.json: hooks.%s: not supported in a sandbox",
+			    cfg.nhooks[OCI_HOOK_CREATE_CONTAINER] ? "createContainer" :
+			    "startContainer");
+		oci_config_free(&cfg);
+		return -1;
+	}
 	err = state_dir_create(state_root(g->root), id, &d);
 	if (err < 0) {
 		if (err == -EEXIST)
@@ -212,9 +252,12 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 	for (size_t i = 0; i < cfg.nannotations; i++)
 		json_object_set_new(s.annotations, cfg.annotations[i].key,
 				    json_string(cfg.annotations[i].value));
-	oci_config_free(&cfg);
 	if ((err = state_write(&d, &s)) < 0) {
 		runsc_error(g, "state.json: %s", strerror(-err));
+		goto fail;
+	}
+	if ((err = copy_config(bundle, d.dirfd)) < 0) {
+		runsc_error(g, "config.json: copy to the state dir: %s", strerror(-err));
 		goto fail;
 	}
 	if (o->console_socket && console_setup(g, o->console_socket, &console) < 0)
@@ -275,6 +318,10 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 		runsc_error(g, "--pid-file %s: %s", o->pid_file, strerror(-err));
 		goto fail;
 	}
+	if (hooks_run(g, &cfg, OCI_HOOK_PRESTART, &s) < 0 ||
+	    hooks_run(g, &cfg, OCI_HOOK_CREATE_RUNTIME, &s) < 0)
+		goto fail;
+	oci_config_free(&cfg);
 	json_decref(s.annotations);
 	state_dir_close(&d);
 	if (pidp)
@@ -292,6 +339,7 @@ fail:
 		close(syncp[1]);
 	if (console >= 0)
 		close(console);
+	oci_config_free(&cfg);
 	json_decref(s.annotations);
 	state_dir_remove(&d);
 	return -1;
@@ -326,6 +374,7 @@ int cmd_create(struct global_opts *g, int argc, char **argv)
 
 static int do_start(struct global_opts *g, const char *id)
 {
+	struct oci_config cfg;
 	struct state_dir d;
 	struct state s;
 	char reply[256];
@@ -352,6 +401,11 @@ static int do_start(struct global_opts *g, const char *id)
 		goto out;
 	}
 	rc = 0;
+	/* Spec: a failed poststart hook is a warning; the container runs. */
+	if (hooks_load(d.dirfd, &cfg) == 0) {
+		hooks_run(g, &cfg, OCI_HOOK_POSTSTART, &s);
+		oci_config_free(&cfg);
+	}
 out:
 	state_free(&s);
 	state_dir_close(&d);

@@ -1,6 +1,7 @@
 /* `runsc spec`, `runsc features` and the commands that only read or remove
  * container state: `state`, `list`, `delete`. */
 #define _GNU_SOURCE
+#include "runsc/hooks.h"
 #include "runsc/oci.h"
 #include "runsc/runsc.h"
 #include "runsc/state.h"
@@ -250,6 +251,7 @@ int cmd_delete(struct global_opts *g, int argc, char **argv)
 		{ 0 },
 	};
 	int i = flags_parse("delete", "[--force] ID", flags, argc, argv);
+	struct oci_config cfg;
 	struct state_dir d;
 	struct state s;
 	const char *id;
@@ -272,6 +274,12 @@ int cmd_delete(struct global_opts *g, int argc, char **argv)
 	 * its sandbox is killed. */
 	if (strcmp(s.status, "stopped"))
 		sandbox_kill_wait(s.pid, s.pid_start, 5000);
+	snprintf(s.status, sizeof(s.status), "stopped");
+	/* Spec: a failed poststop hook is a warning; delete goes on. */
+	if (hooks_load(d.dirfd, &cfg) == 0) {
+		hooks_run(g, &cfg, OCI_HOOK_POSTSTOP, &s);
+		oci_config_free(&cfg);
+	}
 	err = state_dir_remove(&d);
 	state_free(&s);
 	if (err < 0) {

@@ -728,14 +728,46 @@ out:
 
 int oci_config_load(const char *bundle, struct oci_config *cfg, struct oci_error *err)
 {
+	char path[4096], *rootp = NULL;
+	struct stat st;
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	if (oci_config_read(path, cfg, err) < 0)
+		return -1;
+	if (cfg->root_path[0] == '/')
+		rootp = strdup(cfg->root_path);
+	else if (asprintf(&rootp, "%s/%s", bundle, cfg->root_path) < 0)
+		rootp = NULL;
+	if (!rootp) {
+		fail(err, "config.json: root.path: out of memory");
+		goto out;
+	}
+	if (stat(rootp, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		const char *why = "not a directory";
+
+		if (stat(rootp, &st) < 0)
+			why = strerror(errno);
+		fail(err, "config.json: root.path: %s: %s", rootp, why);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc)
+		oci_config_free(cfg);
+	free(rootp);
+	return rc;
+}
+
+int oci_config_read(const char *path, struct oci_config *cfg, struct oci_error *err)
+{
 	struct oci_error e = { "" };
-	char path[4096], *buf = NULL, *rootp = NULL;
+	char *buf = NULL;
 	struct stat st;
 	size_t got = 0;
 	int fd, rc = -1;
 
 	memset(cfg, 0, sizeof(*cfg));
-	snprintf(path, sizeof(path), "%s/config.json", bundle);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return fail(err, "%s: %s", path, strerror(errno));
@@ -767,27 +799,8 @@ int oci_config_load(const char *bundle, struct oci_config *cfg, struct oci_error
 		fail(err, "config.json: %s", e.msg);
 		goto out;
 	}
-	if (cfg->root_path[0] == '/')
-		rootp = strdup(cfg->root_path);
-	else if (asprintf(&rootp, "%s/%s", bundle, cfg->root_path) < 0)
-		rootp = NULL;
-	if (!rootp) {
-		fail(err, "config.json: root.path: out of memory");
-		oci_config_free(cfg);
-		goto out;
-	}
-	if (stat(rootp, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		const char *why = "not a directory";
-
-		if (stat(rootp, &st) < 0)
-			why = strerror(errno);
-		fail(err, "config.json: root.path: %s: %s", rootp, why);
-		oci_config_free(cfg);
-		goto out;
-	}
 	rc = 0;
 out:
-	free(rootp);
 	free(buf);
 	close(fd);
 	return rc;

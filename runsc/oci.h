@@ -109,6 +109,8 @@ int oci_config_parse(const char *buf, size_t len, struct oci_config *cfg, struct
 /* Read and parse BUNDLE/config.json; checks that the root exists too.
  * Messages start with "config.json: ". */
 int oci_config_load(const char *bundle, struct oci_config *cfg, struct oci_error *err);
+/* Read and parse one config.json file (no check of the root). */
+int oci_config_read(const char *path, struct oci_config *cfg, struct oci_error *err);
 void oci_config_free(struct oci_config *cfg);
 
 /* The default config.json of `runsc spec`, as a newly allocated string. */

@@ -183,6 +183,38 @@ check oom-score-adj $? "oom_score_adj of the sandbox: $(cat "/proc/$(pid_of c7)/
 R delete --force c7
 setcfg "$bundle" 'del c["process"]["oomScoreAdj"]'
 
+# Hooks: createRuntime and poststart get the state on stdin, poststop runs
+# at delete; a failing createRuntime hook fails create and leaves nothing.
+hk=$out/hooks && rm -rf "$hk" && mkdir -p "$hk"
+args "$bundle" sh -c 'while :; do :; done'
+setcfg "$bundle" "c['hooks'] = {
+ 'createRuntime': [{'path': '/bin/sh', 'args': ['sh', '-c', 'cat > $hk/create.json']}],
+ 'poststart': [{'path': '/bin/sh', 'args': ['sh', '-c', 'cat > $hk/poststart.json']}],
+ 'poststop': [{'path': '/bin/sh', 'args': ['sh', '-c', 'cat > $hk/poststop.json']}]}"
+R create --bundle "$bundle" c8 </dev/null >/dev/null 2>&1 && R start c8 && R delete --force c8
+python3 - "$hk" <<'EOF2'
+import json, sys
+d = sys.argv[1]
+c, p, s = (json.load(open(d + "/" + n + ".json")) for n in ("create", "poststart", "poststop"))
+assert c["id"] == "c8" and c["status"] == "created" and c["pid"] > 0, c
+assert p["status"] == "running", p
+assert s["status"] == "stopped", s
+EOF2
+check hooks-run-with-state $? "hook outputs: $(cat "$hk"/*.json 2>&1 | head -c 300)"
+setcfg "$bundle" "c['hooks'] = {'createRuntime': [{'path': '/bin/sh', 'args': ['sh', '-c', 'exit 7']}]}"
+R create --bundle "$bundle" c9 </dev/null >/dev/null 2>"$out/c9.err"
+[ $? -ne 0 ] && grep -q 'hooks.createRuntime\[0\]: /bin/sh exited with status 7' "$out/c9.err" && no_state c9
+check hook-failure-fails-create $? "$(cat "$out/c9.err")"
+setcfg "$bundle" "c['hooks'] = {'createRuntime': [{'path': '/bin/sh', 'args': ['sh', '-c', 'while :; do :; done'], 'timeout': 1}]}"
+R create --bundle "$bundle" c9 </dev/null >/dev/null 2>"$out/c9t.err"
+[ $? -ne 0 ] && grep -q 'timed out' "$out/c9t.err" && no_state c9
+check hook-timeout $? "$(cat "$out/c9t.err")"
+setcfg "$bundle" "c['hooks'] = {'createContainer': [{'path': '/bin/true'}]}"
+R create --bundle "$bundle" c9 </dev/null >/dev/null 2>"$out/c9c.err"
+[ $? -ne 0 ] && grep -q 'hooks.createContainer' "$out/c9c.err" && no_state c9
+check hook-in-container-refused $? "$(cat "$out/c9c.err")"
+setcfg "$bundle" "del c['hooks']"
+
 # Concurrent creates of one ID: exactly one wins, the state stays sound.
 for i in 1 2 3 4; do
 	R create --bundle "$bundle" c6 </dev/null >/dev/null 2>&1 &
