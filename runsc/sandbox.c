@@ -626,14 +626,21 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 		sync_reply(syncfd, "config.json: root.path: %s", strerror(errno));
 		return 125;
 	}
+	/* The sentry's log never mixes into the container's stderr: it goes
+	 * to --debug-log DIR, or nowhere. */
 	if (g->debug_log) {
 		char p[4096];
-		int fd;
 
 		snprintf(p, sizeof(p), "%s/runsc.%s.boot.log", g->debug_log, sb.id);
-		fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-		if (fd >= 0)
-			log_fd = fd;
+		log_fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+		if (log_fd < 0) {
+			sync_reply(syncfd, "--debug-log %s: %s", p, strerror(errno));
+			return 125;
+		}
+	} else {
+		log_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (log_fd < 0)
+			log_fd = 2;
 	}
 	sb.listenfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	sock_addr(sb.dirfd, &sa);

@@ -90,6 +90,12 @@ inside the bundle
 runsc" ] && no_state r1
 check run-output-exit-status $? "rc=$rc out=[$o] err=$(tail -1 "$out/r1.err")"
 
+args "$bundle" sh -c 'echo err >&2; exit 0'
+mkdir -p "$out/dlog"
+o=$(R --debug-log "$out/dlog" run --bundle "$bundle" r5 </dev/null 2>&1 >/dev/null)
+[ "$o" = err ] && [ -f "$out/dlog/runsc.r5.boot.log" ]
+check sentry-log-not-in-container-stderr $? "container stderr: [$(printf '%s' "$o" | head -c 200)]"
+
 args "$bundle" sh -c 'ls /'
 o=$(R run --bundle "$bundle" r2 </dev/null 2>/dev/null | tr '\n' ' ')
 [ "$o" = "bin dev marker proc tmp " ]
