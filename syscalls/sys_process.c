@@ -730,7 +730,7 @@ long sys_personality(struct task *t, const struct syscall_args *a)
 			return -EINVAL; /* other execution domains are not offered */
 		t->personality = (int)a->a[0];
 	}
-	return old;
+	return (unsigned int)old;	/* the kernel returns it zero-extended */
 }
 
 long sys_sysinfo(struct task *t, const struct syscall_args *a)

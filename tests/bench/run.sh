@@ -18,8 +18,10 @@ OUT=${OUT:-build/bench}
 SRC=$(cd "$(dirname "$0")" && pwd)
 CPUS=${CPUS:-}
 
-case $RUNSC in /*) ;; *) RUNSC=$PWD/$RUNSC ;; esac
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
+# A private copy, so a rebuild of the tree during the run changes nothing.
+cp "$RUNSC" "$OUT/runsc-under-test" || exit 1
+RUNSC=$OUT/runsc-under-test
 
 # name program unit-to-ns-per-iteration initial-iterations [arg]
 # The multiplier turns the printed value into ns per ITERS unit, so one
@@ -148,7 +150,7 @@ pass() {
 	{
 		echo "## $mode ($(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
 		echo
-		echo "Medians of $REPS interleaved runs; ours = \`$RUNSC --platform=$PLATFORM do\`,"
+		echo "Medians of $REPS interleaved runs; ours = \`runsc --platform=$PLATFORM do\` (this tree),"
 		echo "gvisor = \`$GVISOR --platform=ptrace --network=none do\`."
 		echo
 		echo "| benchmark | unit | native | ours | gvisor | ours/native | ours/gvisor |"
@@ -174,7 +176,7 @@ pass() {
 		fi
 		if ls "$tmp"/*.fail > /dev/null 2>&1; then
 			echo
-			echo "Failures (last message of a failing run):"
+			echo "Failed runs (the last message of one; a median above comes from the runs that worked):"
 			echo
 			for f in "$tmp"/*.fail; do
 				echo "- $(basename "$f" .fail): $(cat "$f")"
