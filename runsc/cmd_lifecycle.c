@@ -266,11 +266,14 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 		runsc_error(g, "pipe: %s", strerror(errno));
 		goto fail;
 	}
-	/* Our next child is init of a new pid namespace: the sandbox and all
-	 * its stubs die together. Without the privilege, it is not. */
-	unshare(CLONE_NEWPID);
+	/* The sandbox is init of a new pid namespace, so it and all its stubs
+	 * die together; without the privilege, it is not. clone() rather than
+	 * unshare(): this process's later children (hooks) stay in ours. The
+	 * child only execs, so skipping fork's atfork handlers is fine. */
 	fflush(NULL);
-	pid = fork();
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0 && (errno == EPERM || errno == EINVAL))
+		pid = fork();
 	if (pid < 0) {
 		runsc_error(g, "fork: %s", strerror(errno));
 		goto fail;

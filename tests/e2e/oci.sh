@@ -219,6 +219,12 @@ setcfg "$bundle" "c['hooks'] = {'createContainer': [{'path': '/bin/true'}]}"
 R create --bundle "$bundle" c9 </dev/null >/dev/null 2>"$out/c9c.err"
 [ $? -ne 0 ] && grep -q 'hooks.createContainer' "$out/c9c.err" && no_state c9
 check hook-in-container-refused $? "$(cat "$out/c9c.err")"
+args "$bundle" sh -c 'exit 6'
+setcfg "$bundle" "c['hooks'] = {'poststop': [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo poststop > $hk/run-poststop']}]}"
+R run --bundle "$bundle" c10 </dev/null >/dev/null 2>&1
+rc=$?
+[ $rc -eq 6 ] && [ "$(cat "$hk/run-poststop" 2>/dev/null)" = poststop ] && no_state c10
+check run-poststop-hook $? "rc=$rc hook output: $(cat "$hk/run-poststop" 2>&1)"
 setcfg "$bundle" "del c['hooks']"
 
 # Concurrent creates of one ID: exactly one wins, the state stays sound.
