@@ -5,6 +5,7 @@
 #include "syscalls/table.h"
 #include "fs/file.h"
 #include "fs/hostfs.h"
+#include "fs/pipe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,18 @@
 static struct file *getf(struct task *t, int fd)
 {
 	return fd_get(t->files, fd);
+}
+
+/* A write to a pipe with no reader raises SIGPIPE (pipe(7)). */
+static void send_sigpipe(struct task *t)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGPIPE;
+	si.si_code = SI_USER;
+	si.si_pid = t->tg->tgid;
+	sig_send(t, SIGPIPE, &si, false);
 }
 
 /* Read into guest memory through a bounce buffer. */
@@ -59,7 +72,9 @@ static long do_read(struct task *t, struct file *f, uint64_t buf, uint64_t len, 
 			break;
 		}
 		done += r;
-		if ((size_t)r < want)
+		/* A stream (no llseek: pipes) returns what it has; asking
+		 * again could block after a full chunk. */
+		if ((size_t)r < want || !f->ops->llseek)
 			break;
 	}
 	if (b != stackbuf)
@@ -106,16 +121,94 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, uint64_t len,
 	}
 	if (b != stackbuf)
 		free(b);
-	if (done == -EPIPE && !(0)) {
-		siginfo_t si;
-
-		memset(&si, 0, sizeof(si));
-		si.si_signo = SIGPIPE;
-		si.si_code = SI_USER;
-		si.si_pid = t->tg->tgid;
-		sig_send(t, SIGPIPE, &si, false);
-	}
+	if (done == -EPIPE)
+		send_sigpipe(t);
 	return done;
+}
+
+/* readv/writev on a stream (a pipe): one transfer through one buffer, so
+ * a read returns what is there instead of blocking for the next iovec,
+ * and a writev of at most PIPE_BUF bytes stays atomic. */
+static long stream_vector_io(struct task *t, struct file *f, const struct iovec *iov,
+			     uint64_t cnt, uint64_t total, bool wr)
+{
+	size_t cap = total < IO_CHUNK ? total : IO_CHUNK;
+	uint64_t i = 0, ioff = 0;
+	long done = 0;
+	ssize_t r = 0;
+	uint8_t *b;
+
+	if (!total)
+		return 0;
+	if (wr ? !f->ops->write : !f->ops->read)
+		return -EINVAL;
+	b = malloc(cap);
+	if (!b)
+		return -ENOMEM;
+	while ((uint64_t)done < total) {
+		size_t want = 0;
+
+		if (wr) {
+			/* Gather the next chunk. */
+			uint64_t gi = i, go = ioff;
+
+			while (want < cap && gi < cnt) {
+				size_t c = iov[gi].iov_len - go;
+
+				if (c > cap - want)
+					c = cap - want;
+				if (c && copy_from_guest(t, b + want, (uint64_t)iov[gi].iov_base + go, c) < 0) {
+					if (!want) {
+						r = -EFAULT;
+						goto fail;
+					}
+					break;
+				}
+				want += c;
+				go += c;
+				if (go == iov[gi].iov_len) {
+					gi++;
+					go = 0;
+				}
+			}
+			r = f->ops->write(t, f, b, want, NULL);
+		} else {
+			want = cap;
+			r = f->ops->read(t, f, b, want, NULL);
+		}
+		if (r < 0)
+			goto fail;
+		/* Advance over (and for reads, scatter) r bytes. */
+		for (size_t off = 0; off < (size_t)r;) {
+			size_t c = iov[i].iov_len - ioff;
+
+			if (c > (size_t)r - off)
+				c = (size_t)r - off;
+			if (!wr && c &&
+			    copy_to_guest(t, (uint64_t)iov[i].iov_base + ioff, b + off, c) < 0) {
+				r = -EFAULT;
+				goto fail;
+			}
+			off += c;
+			ioff += c;
+			if (ioff == iov[i].iov_len) {
+				i++;
+				ioff = 0;
+			}
+		}
+		done += r;
+		if (!wr || (size_t)r < want)
+			break;
+	}
+	free(b);
+	return done;
+fail:
+	free(b);
+	if (done)
+		return done;
+	if (r == -EPIPE)
+		send_sigpipe(t);
+	return r;
 }
 
 static int64_t *file_pos(struct file *f)
@@ -214,6 +307,10 @@ static long vector_io(struct task *t, int fd, uint64_t iov_addr, uint64_t cnt, i
 	}
 	if (wr && ((f->flags & O_ACCMODE) == O_RDONLY)) {
 		done = -EBADF;
+		goto out;
+	}
+	if (!use_off && !f->ops->llseek) {
+		done = stream_vector_io(t, f, iov, cnt, total, wr);
 		goto out;
 	}
 	for (uint64_t i = 0; i < cnt; i++) {
@@ -777,4 +874,44 @@ long sys_fchdir(struct task *t, const struct syscall_args *a)
 	r = f->path && f->ops->getdents ? set_cwd(t, f->path) : -ENOTDIR;
 	file_put(f);
 	return r;
+}
+
+/* ---- pipes ---- */
+
+static long do_pipe2(struct task *t, uint64_t addr, int flags)
+{
+	struct file *rd, *wr;
+	int fds[2];
+	long r;
+
+	/* O_NOTIFICATION_PIPE (watch queues) is not supported. */
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
+		return -EINVAL;
+	r = pipe_create(t, flags, &rd, &wr);
+	if (r < 0)
+		return r;
+	fds[0] = fd_alloc(t->files, rd, 0, flags & O_CLOEXEC, rlimit_nofile(t));
+	fds[1] = fds[0] < 0 ? fds[0] : fd_alloc(t->files, wr, 0, flags & O_CLOEXEC, rlimit_nofile(t));
+	if (fds[1] < 0) {
+		r = fds[1];
+		if (fds[0] >= 0)
+			fd_close(t->files, fds[0]);
+	} else if (copy_to_guest(t, addr, fds, sizeof(fds)) < 0) {
+		r = -EFAULT;
+		fd_close(t->files, fds[0]);
+		fd_close(t->files, fds[1]);
+	}
+	file_put(rd);
+	file_put(wr);
+	return r;
+}
+
+long sys_pipe(struct task *t, const struct syscall_args *a)
+{
+	return do_pipe2(t, a->a[0], 0);
+}
+
+long sys_pipe2(struct task *t, const struct syscall_args *a)
+{
+	return do_pipe2(t, a->a[0], (int)a->a[1]);
 }
