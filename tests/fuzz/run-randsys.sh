@@ -1,0 +1,76 @@
+#!/bin/bash
+# Runs the random-syscall program under `runsc do` in a scratch directory
+# and checks that the sandbox survives it: the program ends with "done" and
+# status 0, no process of the sandbox is left behind, no host file outside
+# the scratch directory changed.  Appends PASS/FAIL lines to RESULT.
+# usage: run-randsys.sh RUNSC RANDSYS RESULT [ITERS] [SEEDS...]
+set -u
+RUNSC=$(realpath "$1") RANDSYS=$(realpath "$2") RESULT=$3
+ITERS=${4:-100000}
+shift 4 2>/dev/null || shift $#
+SEEDS=${*:-1}
+LOGDIR=$(dirname "$RESULT")/fuzz
+mkdir -p "$LOGDIR"
+
+result() { echo "$1" >> "$RESULT"; echo "$1"; }
+
+work=$(mktemp -d /tmp/randsys.XXXXXX)
+scratch=$work/scratch canarydir=$work/canary
+mkdir -p "$scratch/d" "$canarydir"
+echo "guest must not be able to change this" > "$scratch/f"
+head -c 4096 /dev/urandom > "$canarydir/file"
+canary_sum=$(sha256sum "$canarydir/file")
+touch "$work/stamp"
+
+# run NAME ITERS SEED [RUNSC FLAGS...]: one sandboxed run in its own
+# session, so whatever it leaves behind can be found by session id.
+run() {
+	local name=$1 iters=$2 seed=$3 sid rc left
+	shift 3
+	(cd "$scratch" && RANDSYS_IN_SANDBOX=1 exec setsid sh -c 'echo $$ > "$0"; exec "$@"' \
+		"$work/sid" timeout -k 10 600 "$RUNSC" "$@" do "$RANDSYS" "$iters" "$seed" \
+		"$canarydir/file") < /dev/null > "$LOGDIR/$name.out" 2> "$LOGDIR/$name.log"
+	rc=$?
+	sid=$(cat "$work/sid")
+	if [ $rc -eq 0 ] && [ "$(tail -n 1 "$LOGDIR/$name.out")" = done ]; then
+		result "PASS $name"
+	else
+		[ $rc -gt 128 ] && [ $rc -lt 160 ] && rc="$rc: guest killed by signal $((rc - 128))"
+		result "FAIL $name (exit $rc; see $LOGDIR/$name.out and .log; reproduce:" \
+			"cd $scratch && RANDSYS_IN_SANDBOX=1 $RUNSC do $RANDSYS -v $iters $seed)"
+		grep -m1 -A3 'fatal error' "$LOGDIR/$name.log"
+		tail -n 3 "$LOGDIR/$name.out"
+	fi
+	sleep 0.5
+	left=$(pgrep -s "$sid" | tr '\n' ' ')
+	if [ -z "$left" ]; then
+		result "PASS $name-no-leftover-processes"
+	else
+		result "FAIL $name-no-leftover-processes (left: $(ps -o pid=,comm= -p ${left// /,} | tr '\n' ' '))"
+		for p in $left; do kill -9 "$p" 2> /dev/null; done
+	fi
+}
+
+for seed in $SEEDS; do
+	run "randsys-seed$seed" "$ITERS" "$seed"
+	sed -n '/^randsys seed .*calls/,$p' "$LOGDIR/randsys-seed$seed.out"
+done
+# A short run under --strace, for a look at what the program calls.
+run randsys-strace 2000 7 --strace
+echo "strace of 2000 calls: $LOGDIR/randsys-strace.log ($(wc -l < "$LOGDIR/randsys-strace.log") lines)"
+
+if [ "$(sha256sum "$canarydir/file")" = "$canary_sum" ] && [ -f "$scratch/f" ]; then
+	result "PASS randsys-canary-unchanged"
+else
+	result "FAIL randsys-canary-unchanged ($canarydir/file or $scratch/f changed)"
+fi
+# Files changed on the host while we ran; the usual background writers
+# (logs, caches, package state) are not counted.
+changed=$(find /etc /usr /bin /sbin /lib /var /root /home /opt -xdev -newer "$work/stamp" \
+		2> /dev/null | grep -Ev '^/var/(log|cache|tmp|lib/(apt|dpkg|systemd))(/|$)|^/root/\.cache(/|$)')
+if [ -z "$changed" ]; then
+	result "PASS randsys-host-files-unchanged"
+else
+	result "FAIL randsys-host-files-unchanged (changed during the run, possibly by someone else: $(echo $changed | cut -c1-300))"
+fi
+rm -rf "$work"
