@@ -104,7 +104,7 @@ h_sleep:
 	lea MSG_STATE(%rbx), %rdi
 	mov $FUTEX_WAIT, %esi
 	mov $ST_TRAP, %edx
-	xor %r10d, %r10d
+	lea sleep_ts(%rip), %r10        /* bounded: a guest may clobber the flags */
 	lea 3f(%rip), %rbp
 	jmp g_sys
 3:	movl $0, MSG_STUB_WAITING(%rbx)
@@ -361,6 +361,8 @@ sighandler:
 	.quad 0x0c000004 /* SA_SIGINFO | SA_ONSTACK | SA_RESTORER */
 	.quad SYSTRAP_BASE + SYSTRAP_G_SYS_OFF /* never used: we sigreturn ourselves */
 	.quad -1         /* every signal blocked while the handler runs */
+sleep_ts:
+	.quad 1, 0
 fullmask:
 	.quad -1
 emptymask:

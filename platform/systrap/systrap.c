@@ -81,10 +81,12 @@ struct context {
 	bool fs_known;
 	bool stopped;              /* parked in the handler, frame valid */
 	bool dead;
+	uint64_t kick_ns;          /* first unanswered kick, 0 if none */
 };
 
-/* Tunables, see systrap_init(). */
-static unsigned int sentry_spin = 2000, stub_spin = 2000;
+/* Tunables, see systrap_init(): how long each side spins (in pause
+ * iterations, calibrated from microseconds) before it sleeps on the futex. */
+static unsigned int sentry_spin, stub_spin;
 enum pin_mode { PIN_NONE, PIN_SAME, PIN_SPLIT };
 static enum pin_mode pin_mode = PIN_SPLIT;
 static bool have_fsgsbase;
@@ -116,6 +118,25 @@ static uint64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Pause iterations in us microseconds (env overrides the default). */
+static unsigned int spin_iters(const char *env, unsigned int us)
+{
+	static double ns_per_pause;
+	uint64_t t0;
+
+	if (env)
+		us = (unsigned int)atoi(env);
+	if (!ns_per_pause) {
+		t0 = mono_ns();
+		for (int i = 0; i < 20000; i++)
+			__builtin_ia32_pause();
+		ns_per_pause = (double)(mono_ns() - t0) / 20000;
+		if (ns_per_pause < 1)
+			ns_per_pause = 1;
+	}
+	return (unsigned int)(us * 1000.0 / ns_per_pause);
 }
 
 static int unit_alloc(void)
@@ -432,12 +453,12 @@ static int systrap_init(struct platform *p, int memfd)
 	pid_t pid, from;
 	int r;
 
-	if ((e = getenv("RUNSC_SYSTRAP_SPIN")))
-		sentry_spin = (unsigned int)atoi(e);
-	if ((e = getenv("RUNSC_SYSTRAP_STUB_SPIN")))
-		stub_spin = (unsigned int)atoi(e);
 	if ((e = getenv("RUNSC_SYSTRAP_PIN")))
 		pin_mode = !strcmp(e, "same") ? PIN_SAME : !strcmp(e, "none") ? PIN_NONE : PIN_SPLIT;
+	/* Spinning pays only when the peer runs on another CPU: on the same
+	 * CPU it just delays the peer. Defaults measured with getpid. */
+	sentry_spin = spin_iters(getenv("RUNSC_SYSTRAP_SPIN_US"), pin_mode == PIN_SAME ? 0 : 20);
+	stub_spin = spin_iters(getenv("RUNSC_SYSTRAP_STUB_SPIN_US"), pin_mode == PIN_SAME ? 0 : 20);
 	have_fsgsbase = (getauxval(AT_HWCAP2) & 2) != 0; /* HWCAP2_FSGSBASE */
 	if (sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus) == 0)
 		ncpus_allowed = CPU_COUNT(&allowed_cpus);
@@ -639,8 +660,18 @@ static int wait_trap(struct context *ctx, int give_up_ms)
 		if (s == ST_TRAP)
 			break;
 		if (futex(state, FUTEX_WAIT, s, &ts) < 0 && errno == ETIMEDOUT) {
+			uint64_t kick = __atomic_load_n(&ctx->kick_ns, __ATOMIC_RELAXED);
+
 			if (!thread_alive(ctx))
 				return -ESRCH;
+			/* A live guest thread takes a kick at once; one that has
+			 * not in a second has wedged its stub (only a guest
+			 * scribbling on stub memory can do that): give up on it. */
+			if (kick && mono_ns() - kick > 1000000000ULL) {
+				swarn("systrap: stub thread %d ignores kicks, killing it", ctx->tid);
+				kill(ctx->as->pid, SIGKILL);
+				return -ESRCH;
+			}
 			if (give_up_ms) {
 				if (!start)
 					start = mono_ns();
@@ -651,6 +682,12 @@ static int wait_trap(struct context *ctx, int give_up_ms)
 	}
 	__atomic_store_n(&ctx->msg->sentry_waiting, 0, __ATOMIC_RELAXED);
 	return 0;
+}
+
+static void kick_answered(struct context *ctx)
+{
+	if (__atomic_load_n(&ctx->kick_ns, __ATOMIC_RELAXED))
+		__atomic_store_n(&ctx->kick_ns, 0, __ATOMIC_RELAXED);
 }
 
 /* Take the parked trap's frame: validate the pointers once and keep them
@@ -932,6 +969,7 @@ static int systrap_switch_to(struct context *ctx, struct arch_regs *regs, struct
 
 	if (wait_trap(ctx, 0) < 0 || capture_frame(ctx, &info) < 0)
 		goto dead;
+	kick_answered(ctx);
 	memcpy(&ucl, slot_ptr(ctx, ctx->uc), UC_KERNEL_SIZE);
 	memcpy(&si, slot_ptr(ctx, info), sizeof(si));
 	uc_to_regs(&ucl, &regs->r);
@@ -981,8 +1019,13 @@ dead:
 
 static void systrap_interrupt(struct context *ctx)
 {
-	if (!ctx->dead && ctx->tid > 0)
-		syscall(SYS_tgkill, ctx->as->pid, ctx->tid, KICK_SIGNAL);
+	uint64_t zero = 0;
+
+	if (ctx->dead || ctx->tid <= 0)
+		return;
+	__atomic_compare_exchange_n(&ctx->kick_ns, &zero, mono_ns(), false, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
+	syscall(SYS_tgkill, ctx->as->pid, ctx->tid, KICK_SIGNAL);
 }
 
 /* The frame's FP state. With XSAVE, a component in its initial state may
