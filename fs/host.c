@@ -37,7 +37,7 @@ static ssize_t host_io(struct task *t, struct file *f, void *buf, size_t n, int6
 		struct waiter w;
 		int err;
 
-		if (h->regular && pos)
+		if (h->regular && pos && pos != &f->pos)
 			r = wr ? pwrite(h->fd, buf, n, *pos) : pread(h->fd, buf, n, *pos);
 		else if (h->is_sock)
 			r = wr ? send(h->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL)
@@ -58,6 +58,8 @@ static ssize_t host_io(struct task *t, struct file *f, void *buf, size_t n, int6
 				*pos += r;
 			return r;
 		}
+		if (h->regular && errno == EAGAIN)
+			return -EAGAIN;
 		if (errno == EPIPE)
 			return -EPIPE;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
@@ -83,31 +85,24 @@ static ssize_t host_write(struct task *t, struct file *f, const void *buf, size_
 	return host_io(t, f, (void *)buf, n, pos, true);
 }
 
+/* A regular file keeps using the host description's offset, which it
+ * shares with whoever opened it (a shell's `>` or `>>`), so output lands
+ * where it would natively. */
 static int64_t host_llseek(struct file *f, int64_t off, int whence)
 {
 	struct hostfd *h = f->priv;
-	struct stat st;
+	off_t r;
 
 	if (!h->regular)
 		return -ESPIPE;
-	switch (whence) {
-	case SEEK_SET:
-		break;
-	case SEEK_CUR:
-		off += f->pos;
-		break;
-	case SEEK_END:
-		if (fstat(h->fd, &st) < 0)
-			return -errno;
-		off += st.st_size;
-		break;
-	default:
+	if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END &&
+	    whence != SEEK_DATA && whence != SEEK_HOLE)
 		return -EINVAL;
-	}
-	if (off < 0)
-		return -EINVAL;
-	f->pos = off;
-	return off;
+	r = lseek(h->fd, off, whence);
+	if (r < 0)
+		return -errno;
+	f->pos = r;
+	return r;
 }
 
 static int host_fstat(struct file *f, struct stat *st)

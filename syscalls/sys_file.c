@@ -250,7 +250,7 @@ static long positional(struct task *t, const struct syscall_args *a, bool wr)
 		return -EBADF;
 	if (pos < 0)
 		r = -EINVAL;
-	else if (!f->ops->llseek || f->ops->llseek(f, f->pos, SEEK_CUR) == -ESPIPE)
+	else if (!f->ops->llseek || f->ops->llseek(f, 0, SEEK_CUR) == -ESPIPE)
 		r = -ESPIPE;
 	else
 		r = wr ? do_write(t, f, a->a[1], a->a[2], &pos) : do_read(t, f, a->a[1], a->a[2], &pos);
