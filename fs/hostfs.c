@@ -6,6 +6,8 @@
 #include "sentry/log.h"
 
 #include <dirent.h>
+#include <stdarg.h>
+#include <time.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -144,6 +146,139 @@ static int normalize(const char *in, char *out, size_t outsz)
 	return 0;
 }
 
+/* Host pseudo filesystems the guest must not see: they describe host
+ * processes and devices. /proc is served by the synthetic files below
+ * until the real procfs lands; /sys is empty. */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+bool hostfs_is_synthetic(const char *path)
+{
+	return under(path, "/proc") || under(path, "/sys");
+}
+
+static int proc_follow(struct task *t, char *path, size_t sz, bool follow_last, char *target,
+		       size_t tsz);
+
+#define MAX_SYMLINKS 40
+
+/* Resolve path (absolute) one component at a time like a path walk:
+ * symlinks are expanded here, not by the host, so no walk can reach the
+ * host's /proc or /sys through a link such as /dev/fd. The last component
+ * is followed only if follow_last. Walks that enter /proc or /sys stop
+ * there and are finished lexically by the synthetic files. */
+static int walk(struct task *t, const char *path, bool follow_last, char *out, size_t outsz)
+{
+	char pend[8192], link[4096], tmp[8192];
+	size_t len = 1;
+	int links = 0;
+
+	if (strlen(path) >= sizeof(pend) || outsz < 2)
+		return -ENAMETOOLONG;
+	strcpy(pend, path);
+	out[0] = '/';
+	out[1] = 0;
+	while (pend[0]) {
+		char *p = pend, *rest;
+		size_t n;
+		struct stat st;
+		bool last;
+		ssize_t ln;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		rest = p;
+		while (*rest && *rest != '/')
+			rest++;
+		n = (size_t)(rest - p);
+		while (*rest == '/')
+			rest++;
+		last = !*rest;
+		if (n > 255)
+			return -ENAMETOOLONG;
+		if (n == 1 && p[0] == '.') {
+			memmove(pend, rest, strlen(rest) + 1);
+			continue;
+		}
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 1 && out[len - 1] != '/')
+				len--;
+			if (len > 1)
+				len--;
+			out[len] = 0;
+			memmove(pend, rest, strlen(rest) + 1);
+			continue;
+		}
+		if (len + n + 2 >= outsz)
+			return -ENAMETOOLONG;
+		if (len > 1)
+			out[len++] = '/';
+		memcpy(out + len, p, n);
+		len += n;
+		out[len] = 0;
+		memmove(pend, rest, strlen(rest) + 1);
+		if (hostfs_is_synthetic(out) && (strcmp(out, "/proc") && strcmp(out, "/sys"))) {
+			int r;
+
+			/* The rest is lexical inside the synthetic tree. */
+			if (pend[0]) {
+				if (snprintf(tmp, sizeof(tmp), "%s/%s", out, pend) >= (int)sizeof(tmp))
+					return -ENAMETOOLONG;
+				r = normalize(tmp, out, outsz);
+				if (r < 0)
+					return r;
+			}
+			r = proc_follow(t, out, outsz, follow_last, link, sizeof(link));
+			if (r <= 0)
+				return r;
+			/* A link out of /proc (exe): walk its target. */
+			if (++links > MAX_SYMLINKS)
+				return -ELOOP;
+			strcpy(pend, link);
+			len = 1;
+			out[1] = 0;
+			continue;
+		}
+		if (last && !follow_last)
+			break;
+		if (lstat(out, &st) < 0) {
+			if (last)
+				break; /* the final operation reports it */
+			return -errno;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if (++links > MAX_SYMLINKS)
+				return -ELOOP;
+			ln = readlink(out, link, sizeof(link) - 1);
+			if (ln < 0)
+				return -errno;
+			link[ln] = 0;
+			if (snprintf(tmp, sizeof(tmp), "%s/%s", link, pend) >= (int)sizeof(tmp))
+				return -ENAMETOOLONG;
+			strcpy(pend, tmp);
+			if (link[0] == '/') {
+				len = 1;
+			} else {
+				while (len > 1 && out[len - 1] != '/')
+					len--;
+				if (len > 1)
+					len--;
+			}
+			out[len] = 0;
+			continue;
+		}
+		if (!last && !S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+	}
+	return 0;
+}
+
 int hostfs_resolve_at(struct task *t, int dirfd, const char *path, char *out, size_t outsz,
 		      bool empty_ok)
 {
@@ -155,7 +290,7 @@ int hostfs_resolve_at(struct task *t, int dirfd, const char *path, char *out, si
 	if (strlen(path) >= 4096)
 		return -ENAMETOOLONG;
 	if (path[0] == '/')
-		return normalize(path, out, outsz);
+		return walk(t, path, false, out, outsz);
 	if (dirfd == AT_FDCWD) {
 		base = t->fs->cwd;
 	} else {
@@ -185,7 +320,19 @@ int hostfs_resolve_at(struct task *t, int dirfd, const char *path, char *out, si
 	snprintf(tmp, sizeof(tmp), "%s/%s", base, path);
 	if (f)
 		file_put(f);
-	return normalize(tmp, out, outsz);
+	return walk(t, tmp, false, out, outsz);
+}
+
+int hostfs_follow(struct task *t, char *path, size_t sz)
+{
+	char tmp[8192];
+	int r;
+
+	if (strlen(path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	strcpy(tmp, path);
+	r = walk(t, tmp, true, path, sz);
+	return r;
 }
 
 const char *hostfs_host_path(const char *guest_path)
@@ -346,22 +493,39 @@ static bool harmless_device(const struct stat *st)
 		minor(st->st_rdev) == 8 || minor(st->st_rdev) == 9);
 }
 
-struct file *hostfs_open(struct task *t, const char *path, int flags, unsigned int mode,
+static struct file *proc_open(const char *path, int flags, int *err);
+
+struct file *hostfs_open(struct task *t, const char *gpath, int flags, unsigned int mode,
 			 int *err)
 {
 	int acc = flags & O_ACCMODE, hflags;
+	char path[8192];
 	struct hfile *h;
 	struct file *f;
 	struct stat st;
-	int fd;
+	int fd, r;
 
-	(void)t;
 	(void)mode;
+	if (strlen(gpath) >= sizeof(path)) {
+		*err = -ENAMETOOLONG;
+		return NULL;
+	}
+	strcpy(path, gpath);
+	if (!(flags & O_NOFOLLOW)) {
+		r = hostfs_follow(t, path, sizeof(path));
+		if (r < 0) {
+			*err = r;
+			return NULL;
+		}
+	}
+	if (hostfs_is_synthetic(path))
+		return proc_open(path, flags, err);
 	if (flags & O_PATH)
 		hflags = O_PATH | O_CLOEXEC;
 	else
 		hflags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-	hflags |= flags & (O_NOFOLLOW | O_DIRECTORY);
+	/* Symlinks were expanded by the walk; the host follows none. */
+	hflags |= O_NOFOLLOW | (flags & O_DIRECTORY);
 	fd = open(hostfs_host_path(path), hflags);
 	if (fd < 0) {
 		if (errno == ENOENT && (flags & O_CREAT))
@@ -387,7 +551,7 @@ struct file *hostfs_open(struct task *t, const char *path, int flags, unsigned i
 			return NULL;
 		}
 		close(fd);
-		fd = open(hostfs_host_path(path), O_RDWR | O_CLOEXEC | O_NOCTTY);
+		fd = open(hostfs_host_path(path), O_RDWR | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 		if (fd < 0) {
 			*err = -errno;
 			return NULL;
@@ -418,10 +582,647 @@ struct file *hostfs_open(struct task *t, const char *path, int flags, unsigned i
 	return f;
 }
 
+/* ---- the interim synthetic /proc (and an empty /sys) ----
+ * Only guest objects: /proc/self, /proc/<guest pid>/{exe,maps,status}, and
+ * cpuinfo/meminfo, which describe the hardware, passed through from the
+ * host. Contents are generated at open. */
+
+enum pkind {
+	PN_ROOT = 1, PN_SYSROOT, PN_SELF, PN_PID, PN_EXE, PN_MAPS, PN_STATUS, PN_HOST,
+	PN_FDDIR, PN_FD
+};
+
+struct pnode {
+	enum pkind kind;
+	struct thread_group *tg;
+	const char *host;    /* PN_HOST: the host file */
+	int fd;              /* PN_FD */
+};
+
+/* The open file behind /proc/pid/fd/N, with a new reference. */
+static struct file *pn_file(const struct pnode *pn)
+{
+	struct files *fs = pn->tg->leader ? pn->tg->leader->files : NULL;
+
+	return fs ? fd_get(fs, pn->fd) : NULL;
+}
+
+static struct thread_group *live_tg(const char *s)
+{
+	char *end;
+	long n;
+	struct thread_group *tg;
+
+	if (*s < '1' || *s > '9')
+		return NULL;
+	n = strtol(s, &end, 10);
+	if (*end || n <= 0 || n > (1 << 22))
+		return NULL;
+	tg = tg_lookup((int)n);
+	return tg && !tg->zombie && !tg->reaped ? tg : NULL;
+}
+
+/* Split "/proc/a/b/c" into up to 3 components; returns their count or -1
+ * if there are more. */
+static int proc_split(const char *path, char c[3][256])
+{
+	const char *p = path + strlen("/proc");
+	int n = 0;
+
+	while (*p == '/') {
+		const char *s = ++p;
+
+		while (*p && *p != '/')
+			p++;
+		if (p == s)
+			continue;
+		if (n == 3 || (size_t)(p - s) >= 256)
+			return -1;
+		memcpy(c[n], s, (size_t)(p - s));
+		c[n][p - s] = 0;
+		n++;
+	}
+	return n;
+}
+
+static int proc_follow(struct task *t, char *path, size_t sz, bool follow_last, char *target,
+		       size_t tsz)
+{
+	char c[3][256];
+	int n;
+	struct thread_group *tg;
+
+	if (!under(path, "/proc"))
+		return 0;
+	n = proc_split(path, c);
+	if (n < 1)
+		return 0;
+	if (!strcmp(c[0], "self") && (n > 1 || follow_last)) {
+		char tmp[1024];
+
+		snprintf(tmp, sizeof(tmp), "/proc/%d%s%s%s%s", t->tg->tgid, n > 1 ? "/" : "",
+			 n > 1 ? c[1] : "", n > 2 ? "/" : "", n > 2 ? c[2] : "");
+		if (strlen(tmp) >= sz)
+			return -ENAMETOOLONG;
+		strcpy(path, tmp);
+		snprintf(c[0], sizeof(c[0]), "%d", t->tg->tgid);
+	}
+	if (n == 2 && follow_last && !strcmp(c[1], "exe") && (tg = live_tg(c[0])) &&
+	    tg->leader && tg->leader->mm && tg->leader->mm->exe_path &&
+	    strlen(tg->leader->mm->exe_path) < tsz) {
+		strcpy(target, tg->leader->mm->exe_path);
+		return 1;
+	}
+	return 0;
+}
+
+static int proc_lookup(const char *path, struct pnode *pn)
+{
+	char c[3][256];
+	int n;
+
+	memset(pn, 0, sizeof(*pn));
+	if (!strcmp(path, "/sys")) {
+		pn->kind = PN_SYSROOT;
+		return 0;
+	}
+	if (!under(path, "/proc"))
+		return -ENOENT;
+	n = proc_split(path, c);
+	if (n < 0)
+		return -ENOENT;
+	if (n == 0) {
+		pn->kind = PN_ROOT;
+		return 0;
+	}
+	if (n == 1 && !strcmp(c[0], "self")) {
+		pn->kind = PN_SELF;
+		return 0;
+	}
+	if (n == 1 && (!strcmp(c[0], "cpuinfo") || !strcmp(c[0], "meminfo"))) {
+		pn->kind = PN_HOST;
+		pn->host = !strcmp(c[0], "cpuinfo") ? "/proc/cpuinfo" : "/proc/meminfo";
+		return 0;
+	}
+	pn->tg = live_tg(c[0]);
+	if (!pn->tg)
+		return -ENOENT;
+	if (n == 1)
+		pn->kind = PN_PID;
+	else if (n == 2 && !strcmp(c[1], "exe"))
+		pn->kind = PN_EXE;
+	else if (n == 2 && !strcmp(c[1], "maps"))
+		pn->kind = PN_MAPS;
+	else if (n == 2 && !strcmp(c[1], "status"))
+		pn->kind = PN_STATUS;
+	else if (n == 2 && !strcmp(c[1], "fd"))
+		pn->kind = PN_FDDIR;
+	else if (n == 3 && !strcmp(c[1], "fd")) {
+		struct file *f;
+		char *end;
+		long fd = strtol(c[2], &end, 10);
+
+		if (*end || c[2][0] < '0' || c[2][0] > '9' || fd > INT32_MAX)
+			return -ENOENT;
+		pn->kind = PN_FD;
+		pn->fd = (int)fd;
+		f = pn_file(pn);
+		if (!f)
+			return -ENOENT;
+		file_put(f);
+	} else
+		return -ENOENT;
+	return 0;
+}
+
+static int proc_stat(const char *path, const struct pnode *pn, struct stat *st)
+{
+	struct stat root;
+	struct cred *cr = pn->tg && pn->tg->leader ? pn->tg->leader->cred : NULL;
+
+	if (pn->kind == PN_ROOT || pn->kind == PN_SYSROOT) {
+		/* The mount point itself, as `ls -la /` shows it natively. */
+		return lstat(pn->kind == PN_ROOT ? "/proc" : "/sys", st) < 0 ? -errno : 0;
+	}
+	if (lstat("/proc", &root) < 0)
+		return -errno;
+	memset(st, 0, sizeof(*st));
+	st->st_dev = root.st_dev;
+	st->st_ino = 0x10000;
+	for (const char *p = path; *p; p++)
+		st->st_ino = st->st_ino * 31 + (unsigned char)*p;
+	st->st_ino &= 0xffffffff;
+	st->st_nlink = 1;
+	st->st_uid = cr ? cr->euid : 0;
+	st->st_gid = cr ? cr->egid : 0;
+	st->st_blksize = 1024;
+	clock_gettime(CLOCK_REALTIME, &st->st_mtim);
+	st->st_atim = st->st_ctim = st->st_mtim;
+	switch (pn->kind) {
+	case PN_SELF:
+		st->st_mode = S_IFLNK | 0777;
+		break;
+	case PN_EXE:
+		st->st_mode = S_IFLNK | 0777;
+		break;
+	case PN_FD:
+		st->st_mode = S_IFLNK | 0700;
+		break;
+	case PN_FDDIR:
+		st->st_mode = S_IFDIR | 0500;
+		st->st_nlink = 2;
+		break;
+	case PN_PID:
+		st->st_mode = S_IFDIR | 0555;
+		st->st_nlink = 9;
+		break;
+	default:
+		st->st_mode = S_IFREG | 0444;
+	}
+	return 0;
+}
+
+/* A growing text buffer. */
+struct sbuf {
+	char *d;
+	size_t len, cap;
+	bool oom;
+};
+
+static void sb_add(struct sbuf *b, const void *p, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		char *d;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		d = realloc(b->d, cap);
+		if (!d) {
+			b->oom = true;
+			return;
+		}
+		b->d = d;
+		b->cap = cap;
+	}
+	memcpy(b->d + b->len, p, n);
+	b->len += n;
+	b->d[b->len] = 0;
+}
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/* One linux_dirent64 record. */
+static void sb_dirent(struct sbuf *b, const char *name, unsigned char type, uint64_t ino)
+{
+	size_t nl = strlen(name), reclen = (19 + nl + 1 + 7) & ~(size_t)7;
+	uint8_t rec[300];
+	uint64_t off = b->len + reclen;
+	uint16_t rl = (uint16_t)reclen;
+
+	memset(rec, 0, reclen);
+	memcpy(rec, &ino, 8);
+	memcpy(rec + 8, &off, 8);
+	memcpy(rec + 16, &rl, 2);
+	rec[18] = type;
+	memcpy(rec + 19, name, nl);
+	sb_add(b, rec, reclen);
+}
+
+static void add_tg_dirent(struct thread_group *tg, void *arg)
+{
+	char name[16];
+
+	if (tg->zombie || tg->reaped)
+		return;
+	snprintf(name, sizeof(name), "%d", tg->tgid);
+	sb_dirent(arg, name, DT_DIR, 0x20000 + (uint64_t)tg->tgid);
+}
+
+static ksigset_t sig_with(struct sighand *sh, bool ignored)
+{
+	ksigset_t m = 0;
+
+	for (int i = 0; i < NSIG_K; i++) {
+		uint64_t h = sh->action[i].handler;
+
+		if (ignored ? h == (uint64_t)SIG_IGN : (h != (uint64_t)SIG_IGN && h != (uint64_t)SIG_DFL))
+			m |= 1UL << i;
+	}
+	return m;
+}
+
+static void proc_status(struct sbuf *b, struct thread_group *tg)
+{
+	struct task *l = tg->leader;
+	struct cred *c = l->cred;
+
+	sb_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\n"
+		  "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
+		  l->comm, l->fs ? l->fs->umask : 022, tg->tgid, tg->tgid,
+		  tg->parent ? tg->parent->tgid : 0);
+	sb_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
+		  c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid,
+		  l->files ? l->files->size : 0);
+	for (uint32_t i = 0; i < c->ngroups && i < 64; i++)
+		sb_printf(b, "%u ", c->groups[i]);
+	sb_printf(b, "\nVmRSS:\t%8llu kB\nThreads:\t%d\n",
+		  l->mm ? (unsigned long long)l->mm->rss_pages * 4 : 0ULL, tg->live_threads);
+	sb_printf(b, "SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\nSigIgn:\t%016llx\n"
+		  "SigCgt:\t%016llx\n",
+		  (unsigned long long)l->pending.set, (unsigned long long)tg->shared_pending.set,
+		  (unsigned long long)l->blocked, (unsigned long long)sig_with(l->sighand, true),
+		  (unsigned long long)sig_with(l->sighand, false));
+	sb_printf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\nCapBnd:\t%016llx\n"
+		  "CapAmb:\t%016llx\nNoNewPrivs:\t%d\nSeccomp:\t0\n",
+		  (unsigned long long)c->cap_inheritable, (unsigned long long)c->cap_permitted,
+		  (unsigned long long)c->cap_effective, (unsigned long long)c->cap_bounding,
+		  (unsigned long long)c->cap_ambient, l->no_new_privs);
+}
+
+static int proc_fill(const struct pnode *pn, struct sbuf *b)
+{
+	int fd;
+
+	switch (pn->kind) {
+	case PN_ROOT:
+		sb_dirent(b, ".", DT_DIR, 1);
+		sb_dirent(b, "..", DT_DIR, 2);
+		sb_dirent(b, "self", DT_LNK, 3);
+		sb_dirent(b, "cpuinfo", DT_REG, 4);
+		sb_dirent(b, "meminfo", DT_REG, 5);
+		for_each_tg(add_tg_dirent, b);
+		break;
+	case PN_SYSROOT:
+		sb_dirent(b, ".", DT_DIR, 1);
+		sb_dirent(b, "..", DT_DIR, 2);
+		break;
+	case PN_PID:
+		sb_dirent(b, ".", DT_DIR, 1);
+		sb_dirent(b, "..", DT_DIR, 2);
+		sb_dirent(b, "exe", DT_LNK, 6);
+		sb_dirent(b, "fd", DT_DIR, 9);
+		sb_dirent(b, "maps", DT_REG, 7);
+		sb_dirent(b, "status", DT_REG, 8);
+		break;
+	case PN_FDDIR: {
+		struct files *fs = pn->tg->leader->files;
+
+		sb_dirent(b, ".", DT_DIR, 1);
+		sb_dirent(b, "..", DT_DIR, 2);
+		for (int i = 0; fs && i < fs->size; i++) {
+			char name[16];
+
+			if (!fs->fds[i].file)
+				continue;
+			snprintf(name, sizeof(name), "%d", i);
+			sb_dirent(b, name, DT_LNK, 0x40000 + (uint64_t)i);
+		}
+		break;
+	}
+	case PN_MAPS:
+		if (pn->tg->leader->mm) {
+			size_t cap = 16384, n;
+
+			for (;;) {
+				char *m = malloc(cap);
+
+				if (!m)
+					return -ENOMEM;
+				n = mm_format_maps(pn->tg->leader->mm, m, cap);
+				if (n < cap - 256) {
+					sb_add(b, m, n);
+					free(m);
+					break;
+				}
+				free(m);
+				cap *= 4;
+			}
+		}
+		break;
+	case PN_STATUS:
+		proc_status(b, pn->tg);
+		break;
+	case PN_HOST:
+		fd = open(pn->host, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		for (;;) {
+			char tmp[4096];
+			ssize_t r = read(fd, tmp, sizeof(tmp));
+
+			if (r <= 0)
+				break;
+			sb_add(b, tmp, (size_t)r);
+		}
+		close(fd);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return b->oom ? -ENOMEM : 0;
+}
+
+struct synth {
+	struct sbuf b;
+	struct stat st;
+	bool dir;
+};
+
+static ssize_t sy_read(struct task *t, struct file *f, void *buf, size_t n, int64_t *pos)
+{
+	struct synth *s = f->priv;
+	int64_t p = pos ? *pos : f->pos;
+
+	if (s->dir)
+		return -EISDIR;
+	if (p < 0 || (uint64_t)p >= s->b.len)
+		return 0;
+	if (n > s->b.len - (size_t)p)
+		n = s->b.len - (size_t)p;
+	memcpy(buf, s->b.d + p, n);
+	if (pos)
+		*pos += (int64_t)n;
+	return (ssize_t)n;
+}
+
+static int64_t sy_llseek(struct file *f, int64_t off, int whence)
+{
+	struct synth *s = f->priv;
+
+	switch (whence) {
+	case SEEK_SET:
+		break;
+	case SEEK_CUR:
+		off += f->pos;
+		break;
+	case SEEK_END:
+		off += (int64_t)s->b.len;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (off < 0)
+		return -EINVAL;
+	f->pos = off;
+	return off;
+}
+
+static int sy_fstat(struct file *f, struct stat *st)
+{
+	*st = ((struct synth *)f->priv)->st;
+	return 0;
+}
+
+static long sy_getdents(struct task *t, struct file *f, void *buf, size_t n)
+{
+	struct synth *s = f->priv;
+	size_t start = (size_t)f->pos, end = start;
+
+	if (!s->dir)
+		return -ENOTDIR;
+	while (end < s->b.len) {
+		uint16_t rl;
+
+		memcpy(&rl, s->b.d + end + 16, 2);
+		if (end + rl - start > n)
+			break;
+		end += rl;
+	}
+	if (end == start && end < s->b.len)
+		return -EINVAL;
+	memcpy(buf, s->b.d + start, end - start);
+	f->pos = (int64_t)end;
+	return (long)(end - start);
+}
+
+static void sy_release(struct file *f)
+{
+	struct synth *s = f->priv;
+
+	free(s->b.d);
+	free(s);
+}
+
+static const struct file_ops synth_dir_ops = {
+	.read = sy_read,
+	.llseek = sy_llseek,
+	.fstat = sy_fstat,
+	.getdents = sy_getdents,
+	.poll = hf_poll,
+	.release = sy_release,
+};
+
+static const struct file_ops synth_file_ops = {
+	.read = sy_read,
+	.llseek = sy_llseek,
+	.fstat = sy_fstat,
+	.poll = hf_poll,
+	.release = sy_release,
+};
+
+static struct file *proc_open(const char *path, int flags, int *err)
+{
+	struct pnode pn;
+	struct synth *s;
+	struct file *f;
+	int r = proc_lookup(path, &pn);
+
+	if (r < 0)
+		goto fail;
+	if (pn.kind == PN_FD && !(flags & (O_NOFOLLOW | O_PATH))) {
+		/* Opening a guest's fd link gives its open file (Linux
+		 * reopens it; sharing the description is close enough for
+		 * /dev/stdin and pipes). */
+		f = pn_file(&pn);
+		if (!f) {
+			r = -ENOENT;
+			goto fail;
+		}
+		return f;
+	}
+	if (pn.kind == PN_SELF || pn.kind == PN_EXE || pn.kind == PN_FD) {
+		/* Only reached with O_NOFOLLOW (or O_PATH). */
+		r = (flags & O_PATH) ? -EOPNOTSUPP : -ELOOP;
+		goto fail;
+	}
+	if ((flags & O_ACCMODE) != O_RDONLY) {
+		r = (pn.kind == PN_ROOT || pn.kind == PN_SYSROOT || pn.kind == PN_PID ||
+		     pn.kind == PN_FDDIR) ? -EISDIR : -EACCES;
+		goto fail;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	s->dir = pn.kind == PN_ROOT || pn.kind == PN_SYSROOT || pn.kind == PN_PID ||
+		 pn.kind == PN_FDDIR;
+	if ((flags & O_DIRECTORY) && !s->dir) {
+		free(s);
+		r = -ENOTDIR;
+		goto fail;
+	}
+	r = proc_stat(path, &pn, &s->st);
+	if (r == 0)
+		r = proc_fill(&pn, &s->b);
+	if (r < 0) {
+		free(s->b.d);
+		free(s);
+		goto fail;
+	}
+	f = file_new(s->dir ? &synth_dir_ops : &synth_file_ops,
+		     flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC), s, path);
+	if (!f) {
+		sy_release(&(struct file){ .priv = s });
+		r = -ENOMEM;
+		goto fail;
+	}
+	return f;
+fail:
+	*err = r;
+	return NULL;
+}
+
+int hostfs_stat(struct task *t, const char *path, struct stat *st, bool follow)
+{
+	char full[8192];
+	struct pnode pn;
+	int r;
+
+	if (strlen(path) >= sizeof(full))
+		return -ENAMETOOLONG;
+	strcpy(full, path);
+	if (follow) {
+		r = hostfs_follow(t, full, sizeof(full));
+		if (r < 0)
+			return r;
+	}
+	if (hostfs_is_synthetic(full)) {
+		r = proc_lookup(full, &pn);
+		if (r == 0 && pn.kind == PN_FD && follow) {
+			struct file *f = pn_file(&pn);
+
+			if (!f)
+				return -ENOENT;
+			r = f->ops->fstat ? f->ops->fstat(f, st) : -EINVAL;
+			file_put(f);
+			return r;
+		}
+		return r < 0 ? r : proc_stat(full, &pn, st);
+	}
+	return lstat(hostfs_host_path(full), st) < 0 ? -errno : 0;
+}
+
+long hostfs_readlink(struct task *t, const char *path, char *buf, size_t sz)
+{
+	struct pnode pn;
+	const char *target;
+	char pid[16];
+	ssize_t n;
+	int r;
+
+	if (!hostfs_is_synthetic(path)) {
+		n = readlink(hostfs_host_path(path), buf, sz);
+		return n < 0 ? -errno : n;
+	}
+	r = proc_lookup(path, &pn);
+	if (r < 0)
+		return r;
+	if (pn.kind == PN_SELF) {
+		snprintf(pid, sizeof(pid), "%d", t->tg->tgid);
+		target = pid;
+	} else if (pn.kind == PN_FD) {
+		struct file *f = pn_file(&pn);
+
+		if (!f)
+			return -ENOENT;
+		n = (ssize_t)strlen(f->path ? f->path : "");
+		if ((size_t)n > sz)
+			n = (ssize_t)sz;
+		memcpy(buf, f->path ? f->path : "", (size_t)n);
+		file_put(f);
+		return n;
+	} else if (pn.kind == PN_EXE) {
+		if (!pn.tg->leader->mm || !pn.tg->leader->mm->exe_path)
+			return -ENOENT;
+		target = pn.tg->leader->mm->exe_path;
+	} else {
+		return -EINVAL;
+	}
+	n = (ssize_t)strlen(target);
+	if ((size_t)n > sz)
+		n = (ssize_t)sz;
+	memcpy(buf, target, (size_t)n);
+	return n;
+}
+
 /* ---- exec ---- */
+
+/* An executable being loaded; path is its resolved path, what
+ * /proc/pid/exe shows. */
+struct xfile {
+	struct hfile h;
+	char *path;
+};
 
 static int ex_open(struct task *t, const char *path, void **hp)
 {
+	struct xfile *x;
 	struct hfile *h;
 	char full[8192];
 	int fd, err;
@@ -429,14 +1230,21 @@ static int ex_open(struct task *t, const char *path, void **hp)
 	err = hostfs_resolve_at(t, AT_FDCWD, path, full, sizeof(full), false);
 	if (err < 0)
 		return err;
-	fd = open(hostfs_host_path(full), O_RDONLY | O_CLOEXEC);
+	err = hostfs_follow(t, full, sizeof(full));
+	if (err < 0)
+		return err;
+	if (hostfs_is_synthetic(full))
+		return under(full, "/proc") ? -EACCES : -ENOENT;
+	fd = open(hostfs_host_path(full), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
-	h = calloc(1, sizeof(*h));
-	if (!h) {
+	x = calloc(1, sizeof(*x));
+	if (!x || !(x->path = strdup(full))) {
+		free(x);
 		close(fd);
 		return -ENOMEM;
 	}
+	h = &x->h;
 	h->fd = fd;
 	if (fstat(fd, &h->st) < 0 || !S_ISREG(h->st.st_mode)) {
 		err = S_ISDIR(h->st.st_mode) ? -EACCES : -EACCES;
@@ -450,8 +1258,14 @@ static int ex_open(struct task *t, const char *path, void **hp)
 	return 0;
 fail:
 	close(fd);
-	free(h);
+	free(x->path);
+	free(x);
 	return err;
+}
+
+static const char *ex_path(void *hp)
+{
+	return ((struct xfile *)hp)->path;
 }
 
 static ssize_t ex_pread(void *hp, void *buf, size_t n, uint64_t off)
@@ -471,14 +1285,16 @@ static struct memobj *ex_memobj(void *hp)
 
 static void ex_close(void *hp)
 {
-	struct hfile *h = hp;
+	struct xfile *x = hp;
 
-	close(h->fd);
-	free(h);
+	close(x->h.fd);
+	free(x->path);
+	free(x);
 }
 
 const struct exec_file_ops hostfs_exec_ops = {
 	.open = ex_open,
+	.path = ex_path,
 	.pread = ex_pread,
 	.memobj = ex_memobj,
 	.close = ex_close,

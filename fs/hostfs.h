@@ -19,6 +19,15 @@ int hostfs_resolve_at(struct task *t, int dirfd, const char *path, char *out, si
 /* Open an absolute guest path. Returns the file or -errno in *err. */
 struct file *hostfs_open(struct task *t, const char *path, int flags, unsigned int mode,
 			 int *err);
+/* Resolve the last component of a path from hostfs_resolve_at() too
+ * (for operations that follow symlinks). */
+int hostfs_follow(struct task *t, char *path, size_t sz);
+/* Paths under /proc and /sys: served by synthetic files, never the host's. */
+bool hostfs_is_synthetic(const char *path);
+/* stat/lstat of a resolved guest path. */
+int hostfs_stat(struct task *t, const char *path, struct stat *st, bool follow);
+/* readlink of a resolved guest path; returns the length or -errno. */
+long hostfs_readlink(struct task *t, const char *path, char *buf, size_t sz);
 /* The host path to use for a guest absolute path (for stat and friends). */
 const char *hostfs_host_path(const char *guest_path);
 

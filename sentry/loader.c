@@ -470,7 +470,7 @@ static int load(struct task *t, const struct exec_file_ops *ops, const char *pat
 		memset(img->comm, 0, sizeof(img->comm));
 		strncpy(img->comm, base, sizeof(img->comm) - 1);
 	}
-	mm->exe_path = strdup(path);
+	mm->exe_path = strdup(ops->path && ops->path(h) ? ops->path(h) : path);
 	img->mm = mm;
 	mm = NULL;
 	err = 0;

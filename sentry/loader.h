@@ -15,6 +15,8 @@ struct exec_file_ops {
 	 * Returns 0 and *h, or -errno. */
 	int (*open)(struct task *t, const char *path, void **h);
 	ssize_t (*pread)(void *h, void *buf, size_t n, uint64_t off);
+	/* Optional: the file's resolved path, for /proc/pid/exe. */
+	const char *(*path)(void *h);
 	/* The file's page cache object, with a new reference. */
 	struct memobj *(*memobj)(void *h);
 	void (*close)(void *h);

@@ -610,11 +610,12 @@ static long do_fstatat(struct task *t, int dirfd, uint64_t path, struct stat *st
 		if (r < 0)
 			return r;
 	}
-	if (strlen(p) && p[strlen(p) - 1] == '/')
-		strcat(full, "/.");
-	r = (flags & AT_SYMLINK_NOFOLLOW) ? lstat(hostfs_host_path(full), st)
-					  : stat(hostfs_host_path(full), st);
-	return r < 0 ? -errno : 0;
+	/* A trailing slash follows the last link and needs a directory. */
+	if (strlen(p) && p[strlen(p) - 1] == '/') {
+		r = hostfs_stat(t, full, st, true);
+		return r == 0 && !S_ISDIR(st->st_mode) ? -ENOTDIR : r;
+	}
+	return hostfs_stat(t, full, st, !(flags & AT_SYMLINK_NOFOLLOW));
 }
 
 long sys_stat(struct task *t, const struct syscall_args *a)
@@ -693,8 +694,9 @@ static long do_faccessat(struct task *t, int dirfd, uint64_t path, int mode, int
 	r = path_in(t, dirfd, path, full, sizeof(full), flags & AT_EMPTY_PATH);
 	if (r < 0)
 		return r;
-	if (((flags & AT_SYMLINK_NOFOLLOW) ? lstat(full, &st) : stat(full, &st)) < 0)
-		return -errno;
+	r = hostfs_stat(t, full, &st, !(flags & AT_SYMLINK_NOFOLLOW));
+	if (r < 0)
+		return r;
 	if (mode & W_OK) {
 		if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1)
 			return 0;
@@ -780,9 +782,9 @@ static long do_readlinkat(struct task *t, int dirfd, uint64_t path, uint64_t buf
 	r = path_in(t, dirfd, path, full, sizeof(full), true);
 	if (r < 0)
 		return r;
-	n = readlink(hostfs_host_path(full), target, sizeof(target));
+	n = hostfs_readlink(t, full, target, sizeof(target));
 	if (n < 0)
-		return -errno;
+		return n;
 	if (n > size)
 		n = size;
 	if (copy_to_guest(t, buf, target, (size_t)n) < 0)
@@ -841,14 +843,22 @@ long sys_getcwd(struct task *t, const struct syscall_args *a)
 
 static long set_cwd(struct task *t, const char *full)
 {
+	char path[8192];
 	struct stat st;
+	long r;
 	char *c;
 
-	if (stat(hostfs_host_path(full), &st) < 0)
-		return -errno;
+	if (strlen(full) >= sizeof(path))
+		return -ENAMETOOLONG;
+	strcpy(path, full);
+	r = hostfs_follow(t, path, sizeof(path));
+	if (r == 0)
+		r = hostfs_stat(t, path, &st, false);
+	if (r < 0)
+		return r;
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
-	c = strdup(full);
+	c = strdup(path);
 	if (!c)
 		return -ENOMEM;
 	free(t->fs->cwd);
