@@ -316,7 +316,8 @@ int mm_munmap(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len)
 	uint64_t end = addr + PAGE_ALIGN(len);
 	int err;
 
-	if ((addr & ~PAGE_MASK) || !len || end > mm->max_addr || end < addr)
+	/* end <= addr: a length that rounds up past 2^64 (Linux: EINVAL). */
+	if ((addr & ~PAGE_MASK) || !len || end > mm->max_addr || end <= addr)
 		return -EINVAL;
 	err = unmap_range(mm, ctx, addr, end);
 	memfile_flush();
@@ -346,10 +347,10 @@ int mm_mprotect(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len,
 		return -EINVAL;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
 		return -EINVAL;
-	if (end < addr)
-		return -ENOMEM;
 	if (!len)
 		return 0;
+	if (end <= addr)
+		return -ENOMEM;
 	if (!range_mapped(mm, addr, end))
 		return -ENOMEM;
 	if ((err = vma_split(mm, addr)) || (err = vma_split(mm, end)))
@@ -511,7 +512,7 @@ int mm_madvise(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len, 
 	uint64_t end = addr + PAGE_ALIGN(len);
 	int i;
 
-	if ((addr & ~PAGE_MASK) || end < addr)
+	if ((addr & ~PAGE_MASK) || end < addr || (len && end == addr))
 		return -EINVAL;
 	switch (advice) {
 	case MADV_NORMAL:
@@ -677,39 +678,50 @@ static int opvec_push(struct opvec *o, const struct as_op *op)
 	return 0;
 }
 
+struct runs_arg {
+	struct vma *v;
+	uint64_t fault_vpn;
+	struct opvec *o;
+	uint64_t next_vpn, next_pfn; /* where the open run (last op) continues */
+	int err;
+};
+
+static void run_slot(uint64_t vpn, uint64_t *slot, void *arg)
+{
+	struct runs_arg *r = arg;
+	struct opvec *o = r->o;
+	int prot;
+
+	if (r->err || ((*slot & PTE_MAPPED) && vpn != r->fault_vpn))
+		return;
+	prot = map_prot_for(r->v, *slot);
+	if (o->n && !(*slot & PTE_MAPPED) && vpn == r->next_vpn &&
+	    PTE_PFN(*slot) == r->next_pfn && o->ops[o->n - 1].prot == prot) {
+		o->ops[o->n - 1].len += PAGE_SIZE;
+	} else {
+		struct as_op op = { .kind = AS_MAP, .prot = prot, .addr = vpn << PAGE_SHIFT,
+				    .len = PAGE_SIZE,
+				    .memfile_off = PTE_PFN(*slot) << PAGE_SHIFT };
+
+		if (opvec_push(o, &op) < 0) {
+			r->err = -ENOMEM;
+			return;
+		}
+	}
+	r->next_vpn = vpn + 1;
+	r->next_pfn = PTE_PFN(*slot) + 1;
+}
+
+/* Walks only the present ptes, so a huge sparse VMA costs what it holds,
+ * not its size (a fork of a process with a 100 TiB mapping must not
+ * visit every page number). A mapped faulting page always starts a run. */
 static int collect_runs(struct mm *mm, struct vma *v, uint64_t first, uint64_t last,
 			uint64_t fault_vpn, struct opvec *o)
 {
-	uint64_t vpn = first;
+	struct runs_arg r = { .v = v, .fault_vpn = fault_vpn, .o = o, .next_vpn = ~0UL };
 
-	while (vpn <= last) {
-		uint64_t *slot = pt_slot(mm->pt, vpn, 0);
-		uint64_t start = vpn, pfn0;
-		struct as_op op;
-		int prot;
-
-		if (!slot || !*slot || ((*slot & PTE_MAPPED) && vpn != fault_vpn)) {
-			vpn++;
-			continue;
-		}
-		pfn0 = PTE_PFN(*slot);
-		prot = map_prot_for(v, *slot);
-		for (vpn++; vpn <= last; vpn++) {
-			uint64_t *t = pt_slot(mm->pt, vpn, 0);
-
-			if (!t || !*t || (*t & PTE_MAPPED) || PTE_PFN(*t) != pfn0 + (vpn - start) ||
-			    map_prot_for(v, *t) != prot)
-				break;
-		}
-		op.kind = AS_MAP;
-		op.prot = prot;
-		op.addr = start << PAGE_SHIFT;
-		op.len = (vpn - start) << PAGE_SHIFT;
-		op.memfile_off = pfn0 << PAGE_SHIFT;
-		if (opvec_push(o, &op) < 0)
-			return -ENOMEM;
-	}
-	return 0;
+	pt_walk(mm->pt, first, last + 1, run_slot, &r);
+	return r.err;
 }
 
 /* Apply collected map ops in one batch and mark their ptes mapped. */
