@@ -16,6 +16,8 @@ if [ "$1" = --one ]; then
 	bin=$(cd "$tdir" && pwd)/$name
 	o=$out/$name
 	mkdir -p "$(dirname "$o")"
+	SYSCALL_TEST_NOW=$(date +%s)
+	export SYSCALL_TEST_NOW
 	timeout -k 2 "$timeout" "$bin" </dev/null >"$o.native" 2>"$o.native.err"
 	echo "exit: $?" >>"$o.native"
 	timeout -k 2 "$timeout" "$runsc" --platform="$platform" do "$bin" \
