@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 struct hfile {
@@ -735,14 +736,28 @@ static int proc_lookup(const char *path, struct pnode *pn)
 	return 0;
 }
 
+static void count_tg(struct thread_group *tg, void *arg)
+{
+	if (!tg->zombie && !tg->reaped)
+		(*(nlink_t *)arg)++;
+}
+
 static int proc_stat(const char *path, const struct pnode *pn, struct stat *st)
 {
 	struct stat root;
 	struct cred *cr = pn->tg && pn->tg->leader ? pn->tg->leader->cred : NULL;
 
 	if (pn->kind == PN_ROOT || pn->kind == PN_SYSROOT) {
-		/* The mount point itself, as `ls -la /` shows it natively. */
-		return lstat(pn->kind == PN_ROOT ? "/proc" : "/sys", st) < 0 ? -errno : 0;
+		/* The mount point itself, as `ls -la /` shows it natively,
+		 * except that /proc's link count would count host processes:
+		 * count the guest's instead. */
+		if (lstat(pn->kind == PN_ROOT ? "/proc" : "/sys", st) < 0)
+			return -errno;
+		if (pn->kind == PN_ROOT) {
+			st->st_nlink = 2;
+			for_each_tg(count_tg, &st->st_nlink);
+		}
+		return 0;
 	}
 	if (lstat("/proc", &root) < 0)
 		return -errno;
@@ -1209,6 +1224,37 @@ long hostfs_readlink(struct task *t, const char *path, char *buf, size_t sz)
 		n = (ssize_t)sz;
 	memcpy(buf, target, (size_t)n);
 	return n;
+}
+
+/* Extended attributes of host files, read-only (SELinux labels and ACLs
+ * that ls -l looks for). Synthetic files have none. */
+long hostfs_xattr(struct task *t, const char *gpath, bool follow, const char *name, void *buf,
+		  size_t size)
+{
+	char path[8192];
+	ssize_t r;
+	int err;
+
+	if (strlen(gpath) >= sizeof(path))
+		return -ENAMETOOLONG;
+	strcpy(path, gpath);
+	if (follow) {
+		err = hostfs_follow(t, path, sizeof(path));
+		if (err < 0)
+			return err;
+	}
+	if (hostfs_is_synthetic(path)) {
+		struct pnode pn;
+
+		err = proc_lookup(path, &pn);
+		if (err < 0)
+			return err;
+		return name ? -ENODATA : 0;
+	}
+	/* The walk expanded every link: the host must not follow one. */
+	r = name ? lgetxattr(hostfs_host_path(path), name, buf, size)
+		 : llistxattr(hostfs_host_path(path), buf, size);
+	return r < 0 ? -errno : r;
 }
 
 /* ---- exec ---- */

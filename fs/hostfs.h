@@ -28,6 +28,10 @@ bool hostfs_is_synthetic(const char *path);
 int hostfs_stat(struct task *t, const char *path, struct stat *st, bool follow);
 /* readlink of a resolved guest path; returns the length or -errno. */
 long hostfs_readlink(struct task *t, const char *path, char *buf, size_t sz);
+/* getxattr (name set) or listxattr (name NULL) of a resolved guest path;
+ * size 0 asks for the size. Returns the length or -errno. */
+long hostfs_xattr(struct task *t, const char *path, bool follow, const char *name, void *buf,
+		  size_t size);
 /* The host path to use for a guest absolute path (for stat and friends). */
 const char *hostfs_host_path(const char *guest_path);
 

@@ -925,3 +925,101 @@ long sys_pipe2(struct task *t, const struct syscall_args *a)
 {
 	return do_pipe2(t, a->a[0], (int)a->a[1]);
 }
+
+/* ---- extended attributes (the interim root is read-only) ---- */
+
+#define XATTR_NAME_MAX_K 255
+#define XATTR_SIZE_MAX_K 65536
+
+/* The path of a file for f*xattr: files of the host root have one. */
+static long fd_path(struct task *t, int fd, char *out, size_t sz)
+{
+	struct file *f = getf(t, fd);
+	long r = 0;
+
+	if (!f)
+		return -EBADF;
+	if (!f->path || f->path[0] != '/' || strlen(f->path) >= sz)
+		r = -EOPNOTSUPP;
+	else
+		strcpy(out, f->path);
+	file_put(f);
+	return r;
+}
+
+static long do_xattr(struct task *t, long pathr, const char *full, bool follow, uint64_t uname,
+		     uint64_t ubuf, uint64_t size)
+{
+	char name[XATTR_NAME_MAX_K + 1], *buf = NULL;
+	long r;
+
+	if (pathr < 0)
+		return pathr;
+	if (uname) {
+		r = copy_string_from_guest(t, name, uname, sizeof(name));
+		if (r == -ENAMETOOLONG || r == 0 || (r > 0 && !name[0]))
+			return -ERANGE;
+		if (r < 0)
+			return r;
+	}
+	if (size > XATTR_SIZE_MAX_K)
+		size = XATTR_SIZE_MAX_K;
+	if (size) {
+		buf = malloc(size);
+		if (!buf)
+			return -ENOMEM;
+	}
+	r = hostfs_xattr(t, full, follow, uname ? name : NULL, buf, size);
+	if (r > 0 && size && copy_to_guest(t, ubuf, buf, (size_t)r) < 0)
+		r = -EFAULT;
+	free(buf);
+	return r;
+}
+
+long sys_getxattr(struct task *t, const struct syscall_args *a)
+{
+	char full[8192];
+	long r = path_in(t, AT_FDCWD, a->a[0], full, sizeof(full), false);
+
+	return do_xattr(t, r, full, true, a->a[1], a->a[2], a->a[3]);
+}
+
+long sys_lgetxattr(struct task *t, const struct syscall_args *a)
+{
+	char full[8192];
+	long r = path_in(t, AT_FDCWD, a->a[0], full, sizeof(full), false);
+
+	return do_xattr(t, r, full, false, a->a[1], a->a[2], a->a[3]);
+}
+
+long sys_fgetxattr(struct task *t, const struct syscall_args *a)
+{
+	char full[8192];
+	long r = fd_path(t, (int)a->a[0], full, sizeof(full));
+
+	return do_xattr(t, r, full, false, a->a[1], a->a[2], a->a[3]);
+}
+
+long sys_listxattr(struct task *t, const struct syscall_args *a)
+{
+	char full[8192];
+	long r = path_in(t, AT_FDCWD, a->a[0], full, sizeof(full), false);
+
+	return do_xattr(t, r, full, true, 0, a->a[1], a->a[2]);
+}
+
+long sys_llistxattr(struct task *t, const struct syscall_args *a)
+{
+	char full[8192];
+	long r = path_in(t, AT_FDCWD, a->a[0], full, sizeof(full), false);
+
+	return do_xattr(t, r, full, false, 0, a->a[1], a->a[2]);
+}
+
+long sys_flistxattr(struct task *t, const struct syscall_args *a)
+{
+	char full[8192];
+	long r = fd_path(t, (int)a->a[0], full, sizeof(full));
+
+	return do_xattr(t, r, full, false, 0, a->a[1], a->a[2]);
+}
