@@ -12,7 +12,7 @@ SEEDS=${*:-1}
 LOGDIR=$(dirname "$RESULT")/fuzz
 mkdir -p "$LOGDIR"
 
-result() { echo "$1" >> "$RESULT"; echo "$1"; }
+result() { echo "$*" >> "$RESULT"; echo "$*"; }
 
 work=$(mktemp -d /tmp/randsys.XXXXXX)
 scratch=$work/scratch canarydir=$work/canary
@@ -36,10 +36,19 @@ run() {
 		result "PASS $name"
 	else
 		[ $rc -gt 128 ] && [ $rc -lt 160 ] && rc="$rc: guest killed by signal $((rc - 128))"
-		result "FAIL $name (exit $rc; see $LOGDIR/$name.out and .log; reproduce:" \
-			"cd $scratch && RANDSYS_IN_SANDBOX=1 $RUNSC do $RANDSYS -v $iters $seed)"
+		[ "$rc" = 125 ] && rc="125: the sentry crashed"
+		[ "$rc" = 124 ] && rc="124: timed out"
+		result "FAIL $name (exit $rc; see $LOGDIR/$name.out and .log; reproduce in an" \
+			"empty directory: RANDSYS_IN_SANDBOX=1 $RUNSC $* do $RANDSYS -v $iters $seed)"
 		grep -m1 -A3 'fatal error' "$LOGDIR/$name.log"
 		tail -n 3 "$LOGDIR/$name.out"
+		# The same seed again with each call printed before it is made:
+		# the last one printed is the culprit.
+		(cd "$scratch" && RANDSYS_IN_SANDBOX=1 timeout -k 10 300 "$RUNSC" "$@" do \
+			"$RANDSYS" -v "$iters" "$seed" "$canarydir/file") < /dev/null \
+			> "$LOGDIR/$name.verbose" 2>&1
+		echo "last calls of the verbose rerun ($LOGDIR/$name.verbose):"
+		grep -E '^[0-9]+: |^  = ' "$LOGDIR/$name.verbose" | tail -n 4
 	fi
 	sleep 0.5
 	left=$(pgrep -s "$sid" | tr '\n' ' ')
