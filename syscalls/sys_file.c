@@ -894,9 +894,11 @@ static long do_pipe2(struct task *t, uint64_t addr, int flags)
 	int fds[2];
 	long r;
 
-	/* O_NOTIFICATION_PIPE (watch queues) is not supported. */
-	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_EXCL))
 		return -EINVAL;
+	/* O_NOTIFICATION_PIPE (O_EXCL): as a kernel without watch queues. */
+	if (flags & O_EXCL)
+		return -ENOPKG;
 	r = pipe_create(t, flags, &rd, &wr);
 	if (r < 0)
 		return r;

@@ -327,9 +327,12 @@ static long do_select(struct task *t, int n, uint64_t inp, uint64_t outp, uint64
 
 	if (n < 0)
 		return -EINVAL;
-	/* Bits beyond the fd table are ignored, like Linux's max_fds. */
-	if (n > t->files->size)
-		n = t->files->size;
+	/* Linux ignores bits beyond its fd table's capacity (max_fds), which
+	 * depends on history (a table inherited from a shell that used fd
+	 * 255 is bigger). Use at least FD_SETSIZE so that a closed fd in a
+	 * plain fd_set is EBADF, as programs expect. */
+	if (n > t->files->size && n > 1024)
+		n = t->files->size > 1024 ? t->files->size : 1024;
 	words = ((size_t)n + BITS_PER_LONG_K - 1) / BITS_PER_LONG_K;
 	bytes = words * sizeof(uint64_t);
 	for (int k = 0; k < 3; k++) {
