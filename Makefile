@@ -56,7 +56,7 @@ OBJS += $(BUILD)/obj/systrap_stub_image.o
 VDSO_CFLAGS := -O2 -fPIC -shared -nostdlib -fno-stack-protector -fno-asynchronous-unwind-tables \
                -Wl,-T,sentry/vdso/vdso.lds -Wl,--version-script=sentry/vdso/vdso.map \
                -Wl,-soname=linux-vdso.so.1 -Wl,--hash-style=both -Wl,--build-id=none
-$(BUILD)/vdso.so: sentry/vdso/vdso.c sentry/vdso/vdso.lds sentry/vdso/vdso.map
+$(BUILD)/vdso.so: sentry/vdso/vdso.c sentry/vdso/vvar.h sentry/vdso/vdso.lds sentry/vdso/vdso.map
 	@mkdir -p $(dir $@)
 	$(CC) $(VDSO_CFLAGS) -o $@ $<
 

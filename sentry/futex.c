@@ -4,10 +4,13 @@
 #define _GNU_SOURCE
 #include "sentry/futex.h"
 #include "sentry/log.h"
+#include "sentry/time.h"
 
 #include <errno.h>
 #include <linux/futex.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 #define FUTEX_BUCKETS 256
@@ -92,7 +95,7 @@ int futex_wake_addr(struct task *t, uint64_t addr, int n, bool shared)
 }
 
 long futex_wait(struct task *t, uint64_t addr, uint32_t val, uint32_t bitset, bool shared,
-		const struct timespec *deadline)
+		clockid_t clk, uint64_t deadline)
 {
 	struct futex_waiter w = { .t = t, .bitset = bitset };
 	uint32_t cur;
@@ -107,13 +110,34 @@ long futex_wait(struct task *t, uint64_t addr, uint32_t val, uint32_t bitset, bo
 		return -EFAULT;
 	if (cur != val)
 		return -EAGAIN;
+	/* Nothing can wake us between the check and the queueing: wakers
+	 * need the BKL, which task_sleep() drops only once we are queued. */
 	list_add_tail(&w.node, bucket_of(&w.key));
-	t->woken = false;
-	err = task_sleep(t, deadline);
-	if (!w.woken)
-		list_del(&w.node);
+	for (;;) {
+		struct timespec ts, *tsp = NULL;
+
+		if (deadline != FUTEX_NO_DEADLINE) {
+			/* The deadline is on the guest's clock; the host's
+			 * may differ by a hair, so check again on waking. */
+			uint64_t now = time_now(clk), hd;
+
+			if (now >= deadline) {
+				err = -ETIMEDOUT;
+				break;
+			}
+			hd = time_host_mono() + (deadline - now);
+			ts.tv_sec = (time_t)(hd / NSEC_PER_SEC);
+			ts.tv_nsec = (long)(hd % NSEC_PER_SEC);
+			tsp = &ts;
+		}
+		t->woken = false;
+		err = task_sleep(t, tsp);
+		if (w.woken || err == -EINTR)
+			break;
+	}
 	if (w.woken)
 		return 0;
+	list_del(&w.node);
 	return err;
 }
 
@@ -122,7 +146,7 @@ long futex_requeue(struct task *t, uint64_t a1, uint64_t a2, int nwake, int nreq
 {
 	struct futex_key k1, k2;
 	struct futex_waiter *w, *tmp;
-	struct list_head *b1;
+	struct list_head *b1, moved;
 	int done = 0, err;
 
 	if (nwake < 0 || nreq < 0)
@@ -138,6 +162,9 @@ long futex_requeue(struct task *t, uint64_t a1, uint64_t a2, int nwake, int nreq
 			return -EAGAIN;
 	}
 	done = futex_wake_key(&k1, nwake, FUTEX_BITSET_MATCH_ANY);
+	/* Collect first, then queue on k2: when both keys share a bucket
+	 * (or are equal) no waiter is seen twice. */
+	list_init(&moved);
 	b1 = bucket_of(&k1);
 	list_for_each_entry_safe(w, tmp, b1, node) {
 		if (nreq <= 0)
@@ -145,12 +172,112 @@ long futex_requeue(struct task *t, uint64_t a1, uint64_t a2, int nwake, int nreq
 		if (!key_eq(&w->key, &k1))
 			continue;
 		list_del(&w->node);
-		w->key = k2;
-		list_add_tail(&w->node, bucket_of(&k2));
+		list_add_tail(&w->node, &moved);
 		nreq--;
 		done++;
 	}
+	list_for_each_entry_safe(w, tmp, &moved, node) {
+		list_del(&w->node);
+		w->key = k2;
+		list_add_tail(&w->node, bucket_of(&k2));
+	}
 	return done;
+}
+
+/* A host pointer to the guest's futex word for an atomic update: the
+ * page made present, writable and this address space's own (a
+ * copy-on-write page is copied first, as a guest write would). */
+static uint32_t *futex_word(struct task *t, uint64_t addr)
+{
+	for (int tries = 0; tries < 3; tries++) {
+		struct vma *v = mm_find_vma(t->mm, addr);
+		uint64_t *slot, pte;
+		int code;
+
+		if (!v || !(v->prot & PROT_WRITE) || !t->ctx)
+			return NULL;
+		slot = pt_slot(t->mm->pt, addr >> PAGE_SHIFT, 0);
+		pte = slot ? *slot : 0;
+		if ((pte & PTE_PRESENT) && ((pte & PTE_SHARED) || page_refs(PTE_PFN(pte)) == 1))
+			return (uint32_t *)((uint8_t *)pfn_ptr(PTE_PFN(pte)) + (addr & ~PAGE_MASK));
+		if (mm_fault(t->mm, t->ctx, addr, SEGV_ACCERR, &code))
+			return NULL;
+	}
+	return NULL;
+}
+
+/* FUTEX_WAKE_OP's atomic operation on *addr (kernel/futex/waitwake.c:
+ * futex_atomic_op_inuser): returns the comparison (0/1) or -errno. */
+static int futex_atomic_op(struct task *t, uint64_t addr, uint32_t encoded)
+{
+	unsigned int op = (encoded >> 28) & 7, cmp = (encoded >> 24) & 15;
+	int oparg = (int)(encoded << 8) >> 20, cmparg = (int)(encoded << 20) >> 20;
+	uint32_t *p, old, new;
+
+	if (encoded & (FUTEX_OP_OPARG_SHIFT << 28))
+		oparg = 1 << (oparg & 31);
+	if (op > FUTEX_OP_XOR)
+		return -ENOSYS;
+	if (addr & 3)
+		return -EINVAL;
+	p = futex_word(t, addr);
+	if (!p)
+		return -EFAULT;
+	old = __atomic_load_n(p, __ATOMIC_RELAXED);
+	do {
+		switch (op) {
+		case FUTEX_OP_SET:
+			new = (uint32_t)oparg;
+			break;
+		case FUTEX_OP_ADD:
+			new = old + (uint32_t)oparg;
+			break;
+		case FUTEX_OP_OR:
+			new = old | (uint32_t)oparg;
+			break;
+		case FUTEX_OP_ANDN:
+			new = old & ~(uint32_t)oparg;
+			break;
+		default:
+			new = old ^ (uint32_t)oparg;
+			break;
+		}
+	} while (!__atomic_compare_exchange_n(p, &old, new, false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_RELAXED));
+	switch (cmp) {
+	case FUTEX_OP_CMP_EQ:
+		return (int)old == cmparg;
+	case FUTEX_OP_CMP_NE:
+		return (int)old != cmparg;
+	case FUTEX_OP_CMP_LT:
+		return (int)old < cmparg;
+	case FUTEX_OP_CMP_LE:
+		return (int)old <= cmparg;
+	case FUTEX_OP_CMP_GT:
+		return (int)old > cmparg;
+	case FUTEX_OP_CMP_GE:
+		return (int)old >= cmparg;
+	default:
+		return -ENOSYS;
+	}
+}
+
+long futex_wake_op(struct task *t, uint64_t a1, uint64_t a2, int n1, int n2, uint32_t op,
+		   bool shared)
+{
+	struct futex_key k1, k2;
+	int err, r, woken;
+
+	if ((err = futex_key_of(t, a1, shared, &k1)) || (err = futex_key_of(t, a2, shared, &k2)))
+		return err;
+	r = futex_atomic_op(t, a2, op);
+	if (r < 0)
+		return r;
+	/* As Linux, a count <= 0 still wakes one. */
+	woken = futex_wake_key(&k1, n1 > 0 ? n1 : 1, FUTEX_BITSET_MATCH_ANY);
+	if (r > 0)
+		woken += futex_wake_key(&k2, n2 > 0 ? n2 : 1, FUTEX_BITSET_MATCH_ANY);
+	return woken;
 }
 
 /* Robust list walk at thread exit, as kernel/futex/core.c does. */
@@ -159,22 +286,35 @@ long futex_requeue(struct task *t, uint64_t a1, uint64_t a2, int nwake, int nreq
 #define FUTEX_WAITERS_K 0x80000000U
 #define FUTEX_TID_MASK_K 0x3fffffffU
 
-static void handle_died(struct task *t, uint64_t uaddr, bool pi)
+/* kernel/futex/core.c:handle_futex_death(). */
+static void handle_died(struct task *t, uint64_t uaddr, bool pi, bool pending_op)
 {
-	uint32_t v, nv;
+	uint32_t v, nv, *p;
 
-	(void)pi;
 	if (copy_from_guest(t, &v, uaddr, 4) < 0)
 		return;
+	/* The owner died between taking the lock off the list and
+	 * unlocking it, or before locking: wake a waiter to retry. */
+	if (pending_op && !pi && !v) {
+		futex_wake_addr(t, uaddr, 1, true);
+		return;
+	}
 	if ((v & FUTEX_TID_MASK_K) != (uint32_t)t->tid)
 		return;
-	nv = (v & FUTEX_WAITERS_K) | FUTEX_OWNER_DIED_K;
-	if (copy_to_guest(t, uaddr, &nv, 4) < 0)
+	p = futex_word(t, uaddr);
+	if (!p)
 		return;
-	if (v & FUTEX_WAITERS_K) {
-		futex_wake_addr(t, uaddr, 1, false);
+	v = __atomic_load_n(p, __ATOMIC_RELAXED);
+	do {
+		if ((v & FUTEX_TID_MASK_K) != (uint32_t)t->tid)
+			return;
+		nv = (v & FUTEX_WAITERS_K) | FUTEX_OWNER_DIED_K;
+	} while (!__atomic_compare_exchange_n(p, &v, nv, false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_RELAXED));
+	/* Robust futexes are woken with a shared key, whatever the
+	 * mapping (glibc waits on them shared for that reason). */
+	if (!pi && (v & FUTEX_WAITERS_K))
 		futex_wake_addr(t, uaddr, 1, true);
-	}
 }
 
 void futex_exit_robust_list(struct task *t)
@@ -191,19 +331,23 @@ void futex_exit_robust_list(struct task *t)
 		return;
 	if (copy_from_guest(t, &head, t->robust_list, sizeof(head)) < 0)
 		return;
+	/* Bit 0 of each pointer says whether the entry it points to is a
+	 * PI futex. */
 	entry = head.next;
 	pending = head.pending;
-	while (entry && entry != t->robust_list && limit--) {
+	while ((entry & ~1UL) != t->robust_list && limit--) {
 		uint64_t next;
+		int rc = copy_from_guest(t, &next, entry & ~1UL, 8);
 
-		if (copy_from_guest(t, &next, entry & ~1UL, 8) < 0)
-			break;
 		if ((entry & ~1UL) != (pending & ~1UL))
-			handle_died(t, (entry & ~1UL) + (uint64_t)head.futex_offset, entry & 1);
+			handle_died(t, (entry & ~1UL) + (uint64_t)head.futex_offset, entry & 1,
+				    false);
+		if (rc < 0)
+			break;
 		entry = next;
 	}
-	if (pending)
-		handle_died(t, (pending & ~1UL) + (uint64_t)head.futex_offset, pending & 1);
+	if (pending & ~1UL)
+		handle_died(t, (pending & ~1UL) + (uint64_t)head.futex_offset, pending & 1, true);
 	t->robust_list = 0;
 }
 

@@ -4,6 +4,7 @@
 #include "sentry/loader.h"
 #include "sentry/hooks.h"
 #include "sentry/log.h"
+#include "sentry/time.h"
 
 #include <cpuid.h>
 #include <elf.h>
@@ -439,11 +440,19 @@ static int load(struct task *t, const struct exec_file_ops *ops, const char *pat
 			goto out;
 	}
 	{
-		struct memobj *vobj = vdso_memobj();
-		long va = vobj ? mm_mmap(mm, NULL, 0, vobj->size, PROT_READ | PROT_EXEC,
-					 MAP_PRIVATE, vobj, 0, "[vdso]")
-			       : -ENOMEM;
+		/* The vvar page (sentry/time.c) sits just below the vDSO,
+		 * which finds it from its own ELF header. */
+		struct memobj *vobj = vdso_memobj(), *vvar = time_vvar_memobj();
+		long va = vobj && vvar ? mm_get_unmapped_area(mm, 0, PAGE_SIZE + PAGE_ALIGN(vobj->size),
+							       false)
+				       : -ENOMEM;
 
+		if (va >= 0)
+			va = mm_mmap(mm, NULL, (uint64_t)va, PAGE_SIZE, PROT_READ,
+				     MAP_PRIVATE | MAP_FIXED, vvar, 0, "[vvar]");
+		if (va >= 0)
+			va = mm_mmap(mm, NULL, (uint64_t)va + PAGE_SIZE, vobj->size,
+				     PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, vobj, 0, "[vdso]");
 		if (va < 0) {
 			err = (int)va;
 			goto out;
@@ -505,6 +514,7 @@ void task_exec_commit(struct task *t, struct exec_image *img)
 	}
 	t->clear_child_tid = 0;
 	t->robust_list = 0;
+	time_tg_exec(t->tg);
 	if (t->ctx)
 		pops->context_release(t->ctx);
 	if (t->mm)

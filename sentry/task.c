@@ -5,6 +5,7 @@
 #include "sentry/hooks.h"
 #include "sentry/log.h"
 #include "sentry/sentry.h"
+#include "sentry/time.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -560,6 +561,7 @@ static void tg_exit_notify(struct thread_group *tg)
 	int status = tg->group_exit_code;
 	bool autoreap = false;
 
+	time_tg_exit(tg);
 	tg->zombie = true;
 	reparent_children(tg);
 	if (tg == kernel.init) {
