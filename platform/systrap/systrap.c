@@ -986,6 +986,16 @@ static int systrap_switch_to(struct context *ctx, struct arch_regs *regs, struct
 		regs->r.orig_rax = regs->r.rax;
 		return 0;
 	}
+	if (signo == SIGILL && si.si_code == SI_KERNEL) {
+		/* Host kernels since 6.14 run uretprobe (335) without asking
+		 * seccomp, and outside a uprobe trampoline it just raises
+		 * SIGILL. Nothing else in a guest thread forces a SI_KERNEL
+		 * SIGILL: answer it as the syscall it was (the sentry says
+		 * ENOSYS, as on ptrace). */
+		trap->kind = TRAP_SYSCALL;
+		regs->r.rax = regs->r.orig_rax = 335;
+		return 0;
+	}
 	trap->signo = signo;
 	trap->code = si.si_code;
 	trap->addr = (uint64_t)si.si_addr;
