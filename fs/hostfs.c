@@ -1324,9 +1324,9 @@ static ssize_t ex_pread(void *hp, void *buf, size_t n, uint64_t off)
 
 static struct memobj *ex_memobj(void *hp)
 {
-	struct hfile *h = hp;
+	struct xfile *x = hp;
 
-	return cache_get(h->fd, &h->st, NULL);
+	return cache_get(x->h.fd, &x->h.st, x->path);
 }
 
 static void ex_close(void *hp)

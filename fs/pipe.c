@@ -152,10 +152,10 @@ static ssize_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 	size_t done = 0, head_part = n & (PIPE_PAGE - 1);
 	ssize_t ret;
 
-	if (!p->readers)
-		return -EPIPE;
 	if (!n)
 		return 0;
+	if (!p->readers)
+		return -EPIPE;
 	/* Like Linux, only the sub-page head of a write may join the last
 	 * buffer, and only if it fits whole: this keeps PIPE_BUF atomicity. */
 	if (head_part && p->used) {

@@ -348,7 +348,14 @@ static long do_select(struct task *t, int n, uint64_t inp, uint64_t outp, uint64
 			goto out;
 		}
 	}
-	e = calloc(n ? (size_t)n : 1, sizeof(*e));
+	/* One entry per fd present in any set. */
+	for (size_t w = 0; w < words; w++) {
+		uint64_t any = (in ? in[w] : 0) | (out ? out[w] : 0) | (ex ? ex[w] : 0);
+
+		ne += (size_t)__builtin_popcountll(any);
+	}
+	e = calloc(ne ? ne : 1, sizeof(*e));
+	ne = 0;
 	res = calloc(words ? words * 3 : 1, sizeof(uint64_t));
 	if (!e || !res) {
 		r = -ENOMEM;
