@@ -52,6 +52,12 @@ static long counts[4096 + 1];	/* [0] success, [e] -errno e */
 static long per_nr_ok[512], per_nr_calls[512];
 static long skipped, forks;
 
+/* Mappings the random calls made (mmap, mremap results): fair targets for
+ * munmap/mprotect/mremap and pointers, since nothing of ours lives there. */
+#define NMAPS 16
+static struct { uint64_t addr, len; } maps[NMAPS];
+static unsigned nmaps_made;
+
 static uint64_t rnd(void)
 {
 	/* xorshift64*: small, seedable, good enough to pick arguments. */
@@ -121,6 +127,11 @@ static uint64_t rand_ptr(void)
 	case 5:
 		return (uintptr_t)ro + below(4096);
 	case 6:
+		if (nmaps_made && below(2)) {
+			unsigned m = below(nmaps_made < NMAPS ? nmaps_made : NMAPS);
+
+			return maps[m].addr + below(maps[m].len < 65536 ? maps[m].len : 65536);
+		}
 		return (uintptr_t)arena + (below(ARENA_SIZE) & ~4095ul);
 	case 7:
 		return (uintptr_t)&rand_ptr;	/* our text: not writable */
@@ -288,14 +299,24 @@ static int tame(long nr, uint64_t *a)
 	    is_nr(nr, "process_madvise") || is_nr(nr, "mlock") ||
 	    is_nr(nr, "mlock2") || is_nr(nr, "munlock") || is_nr(nr, "msync") ||
 	    is_nr(nr, "mbind") || is_nr(nr, "map_shadow_stack")) {
-		/* Only the arena; a length that stays inside it. */
-		uint64_t off = below(ARENA_SIZE / 4096) * 4096 + (below(8) ? 0 : below(4096));
+		/* Only the arena or a mapping a random call made; a length
+		 * that stays inside it. */
+		uint64_t base = (uintptr_t)arena, size = ARENA_SIZE, off;
 
 		if (is_nr(nr, "process_madvise"))
 			return 0;
-		a[0] = (uintptr_t)arena + off;
-		if (a[1] > ARENA_SIZE - off)
-			a[1] = below(ARENA_SIZE - off + 1);
+		if (nmaps_made && below(2)) {
+			unsigned m = below(nmaps_made < NMAPS ? nmaps_made : NMAPS);
+
+			base = maps[m].addr;
+			size = maps[m].len;
+		}
+		off = below(size / 4096) * 4096 + (below(8) ? 0 : below(4096));
+		if (off > size)
+			off = 0;
+		a[0] = base + off;
+		if (a[1] > size - off)
+			a[1] = below(size - off + 1);
 		if (is_nr(nr, "mremap")) {
 			/* Never MREMAP_FIXED: the new place is the kernel's. */
 			a[3] &= ~(uint64_t)2;
@@ -387,6 +408,16 @@ static void after(long nr, const uint64_t *a, long ret)
 
 	if (ret < 0 || !n)
 		return;
+	if ((!strcmp(n, "mmap") || !strcmp(n, "mremap")) && !(ret & 4095)) {
+		uint64_t len = ((strcmp(n, "mmap") ? a[2] : a[1]) + 4095) & ~4095ul;
+
+		if (len) {
+			maps[nmaps_made % NMAPS].addr = (uint64_t)ret;
+			maps[nmaps_made % NMAPS].len = len;
+			nmaps_made++;
+		}
+		return;
+	}
 	if (!strcmp(n, "pipe") || !strcmp(n, "pipe2") || !strcmp(n, "socketpair")) {
 		uint64_t p = strcmp(n, "socketpair") ? a[0] : a[3];
 
