@@ -825,8 +825,20 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 	if (pte & PTE_MAPPED) {
 		/* Mapped, yet it faulted: a write to a page we mapped without
 		 * write permission (copy-on-write), or a real violation. */
-		if (pte_prot(pte) == (uint64_t)v->prot)
-			return SIGSEGV;
+		if (pte_prot(pte) == (uint64_t)v->prot) {
+			/* Already mapped with all the VMA allows: another thread
+			 * of this mm resolved the page after this fault was
+			 * raised (retry the access once), or a real violation,
+			 * which faults again from the same context and page. */
+			if (mm->stale_ctx == ctx && mm->stale_vpn == vpn) {
+				mm->stale_ctx = NULL;
+				return SIGSEGV;
+			}
+			mm->stale_ctx = ctx;
+			mm->stale_vpn = vpn;
+			return 0;
+		}
+		mm->stale_ctx = NULL;
 		if (!(v->prot & PROT_WRITE) || (pte_prot(pte) & PROT_WRITE))
 			return SIGSEGV;
 		write = true;
@@ -834,6 +846,7 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 		*slot &= ~PTE_MAPPED;
 	}
 	(void)code;
+	mm->stale_ctx = NULL;
 	pte = page_present(mm, ctx, v, vpn, write, &err);
 	if (!pte) {
 		*si_code = err == -EIO ? BUS_ADRERR : BUS_ADRERR;

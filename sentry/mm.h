@@ -45,6 +45,10 @@ struct mm {
 	uint64_t vdso_base;
 	char *exe_path;
 	uint64_t rss_pages;
+	/* The last fault found already resolved (see mm_fault): the same
+	 * context faulting again at the same page is a real violation. */
+	struct context *stale_ctx;
+	uint64_t stale_vpn;
 };
 
 /* pte layout: pfn << 12 | flags */
