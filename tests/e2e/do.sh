@@ -12,7 +12,9 @@ mkdir -p "$out"
 : >"$res"
 fails=0
 
-# check NAME CMD [ARGS...]
+# check NAME CMD [ARGS...]; $filter (a sed script), when set, is applied to
+# both outputs before comparing.
+filter=
 check() {
 	name=$1
 	shift
@@ -22,6 +24,11 @@ check() {
 	timeout -k 2 "$timeout" "$runsc" --platform="$platform" do "$@" </dev/null \
 		>"$o.sandbox" 2>"$o.sandbox.err"
 	echo "exit: $?" >>"$o.sandbox"
+	if [ -n "$filter" ]; then
+		for f in "$o.native" "$o.sandbox"; do
+			sed -E "$filter" "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+		done
+	fi
 	if cmp -s "$o.native" "$o.sandbox"; then
 		echo "PASS $name" >>"$res"
 	else
@@ -55,7 +62,12 @@ fi
 
 check true /bin/true
 check echo /bin/echo hello sandbox
+# /proc is the sandbox's own procfs (guest objects only): its link count
+# is the number of host processes natively, so mask it; column widths
+# follow the widest link count, so squeeze blanks.
+filter='s/ +/ /g; s/^(d[rwx-]+) [0-9]+ (.* proc)$/\1 N \2/'
 check ls-la /bin/ls -la /
+filter=
 check sh-loop /bin/sh -c 'for i in 1 2 3; do echo $i; done | wc -l'
 check exit-3 /bin/sh -c 'exit 3'
 check kill-term /bin/sh -c 'kill -TERM $$; echo not reached'
