@@ -504,6 +504,16 @@ int time_clock_read(struct task *t, clockid_t clk, uint64_t *ns)
 	return 0;
 }
 
+bool time_alarm_clocks(void)
+{
+	static int avail = -1;
+	struct timespec ts;
+
+	if (avail < 0)
+		avail = clock_getres(CLOCK_REALTIME_ALARM, &ts) == 0;
+	return avail;
+}
+
 int time_sleep_until(struct task *t, clockid_t clk, uint64_t deadline)
 {
 	for (;;) {
@@ -826,10 +836,10 @@ int ptimer_create(struct task *t, const struct ptimer_spec *s, int *id)
 	case CLOCK_TAI:
 		break;
 	case CLOCK_REALTIME_ALARM:
-		clk = CLOCK_REALTIME;
-		break;
 	case CLOCK_BOOTTIME_ALARM:
-		clk = CLOCK_BOOTTIME;
+		if (!time_alarm_clocks())
+			return -EOPNOTSUPP;
+		clk = clk == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : CLOCK_BOOTTIME;
 		break;
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_REALTIME_COARSE:

@@ -39,6 +39,8 @@ uint64_t time_now(clockid_t clk);
 /* Any clock id a guest may pass, CPU-time clocks included (negative ids
  * from clock_getcpuclockid too). 0 or -EINVAL. */
 int time_clock_read(struct task *t, clockid_t clk, uint64_t *ns);
+/* Do CLOCK_*_ALARM work here (the host has an RTC behind them)? */
+bool time_alarm_clocks(void);
 /* Sleep until clk reaches deadline; 0, or -EINTR on a signal. */
 int time_sleep_until(struct task *t, clockid_t clk, uint64_t deadline);
 

@@ -235,16 +235,18 @@ long sys_clock_nanosleep(struct task *t, const struct syscall_args *a)
 	case CLOCK_MONOTONIC:
 	case CLOCK_BOOTTIME:
 	case CLOCK_TAI:
+	case CLOCK_PROCESS_CPUTIME_ID:
+		break;
 	case CLOCK_REALTIME_ALARM:
 	case CLOCK_BOOTTIME_ALARM:
-	case CLOCK_PROCESS_CPUTIME_ID:
+		if (!time_alarm_clocks())
+			return -EOPNOTSUPP;
 		break;
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_MONOTONIC_COARSE:
-		return -EOPNOTSUPP;
 	case CLOCK_THREAD_CPUTIME_ID:
-		return -EINVAL;
+		return -EOPNOTSUPP;
 	default:
 		/* Another process's CPU clock; never a thread's. */
 		if (clk >= 0 || (clk & 4))
