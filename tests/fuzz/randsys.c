@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -214,7 +215,7 @@ static long nr_of(const char *name)
 }
 
 static unsigned char never[512];	/* 1: skipped outright */
-static long NR_fork, NR_fcntl, NR_close_range;
+static long NR_fork, NR_fcntl, NR_close_range, NR_clone, NR_vfork;
 static long implemented[512], nimplemented;	/* rows not UNIMPLEMENTED */
 
 /* Calls that would end us (exit, exec, signals to ourselves), stall us
@@ -224,13 +225,10 @@ static long implemented[512], nimplemented;	/* rows not UNIMPLEMENTED */
 static const char *const skip_names[] = {
 	"exit", "exit_group", "rt_sigreturn", "kill", "tkill", "tgkill",
 	"rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal", "pause",
-	"rt_sigsuspend", "rt_sigtimedwait", "rt_sigprocmask", "sigaltstack",
-	"vfork", "clone", "clone3", "execve", "execveat", "set_tid_address",
-	"nanosleep", "clock_nanosleep", "select", "pselect6", "poll", "ppoll",
-	"epoll_wait", "epoll_pwait", "epoll_pwait2", "futex", "futex_waitv",
-	"futex_wait", "futex_requeue", "flock", "msgrcv", "msgsnd", "semop",
-	"semtimedop", "mq_timedreceive", "mq_timedsend", "io_getevents",
-	"io_pgetevents", "io_uring_enter", "userfaultfd", "seccomp", "ptrace",
+	"rt_sigsuspend", "rt_sigprocmask", "sigaltstack",
+	"clone3", "execve", "execveat", "set_tid_address",
+	"futex_waitv", "futex_wait", "futex_requeue", "semop",
+	"io_uring_enter", "userfaultfd", "seccomp", "ptrace",
 	"setrlimit", "alarm", "setitimer", "timer_create", "timer_settime",
 	"restart_syscall", "chdir", "fchdir", "chroot", "pivot_root",
 	"reboot", "kexec_load", "kexec_file_load", "init_module",
@@ -255,6 +253,8 @@ static void init_skips(void)
 	if (!nimplemented)
 		implemented[nimplemented++] = nr_of("getpid");
 	NR_fork = nr_of("fork");
+	NR_clone = nr_of("clone");
+	NR_vfork = nr_of("vfork");
 	NR_fcntl = nr_of("fcntl");
 	NR_close_range = nr_of("close_range");
 }
@@ -326,6 +326,51 @@ static int tame(long nr, uint64_t *a)
 		}
 		return 1;
 	}
+	/* Calls that may wait get a timeout of 1 us (a timespec in the
+	 * read-only page, so no call can lengthen it) or a don't-wait flag. */
+	{
+		static const struct { const char *name; int arg; } timeouts[] = {
+			{ "nanosleep", 0 }, { "clock_nanosleep", 2 }, { "ppoll", 2 },
+			{ "pselect6", 4 }, { "select", 4 }, { "epoll_pwait2", 3 },
+			{ "futex", 3 }, { "rt_sigtimedwait", 2 }, { "semtimedop", 3 },
+			{ "mq_timedreceive", 4 }, { "mq_timedsend", 4 },
+			{ "io_getevents", 4 }, { "io_pgetevents", 4 },
+		};
+		static const struct { const char *name; int arg; uint64_t flag; } nowait[] = {
+			{ "poll", 2, 0 }, { "epoll_wait", 3, 0 }, { "epoll_pwait", 3, 0 },
+			{ "flock", 1, 4 /* LOCK_NB */ }, { "msgsnd", 3, 04000 /* IPC_NOWAIT */ },
+			{ "msgrcv", 4, 04000 },
+		};
+
+		/* Not a process CPU clock (2, or a negative pid clock): we
+		 * would wait for CPU time that nobody spends. */
+		if (is_nr(nr, "clock_nanosleep")) {
+			static const int clocks[] = { 0, 1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 1000 };
+
+			a[0] = (uint64_t)clocks[below(sizeof(clocks) / sizeof(clocks[0]))];
+		}
+		for (size_t k = 0; k < sizeof(timeouts) / sizeof(timeouts[0]); k++)
+			if (is_nr(nr, timeouts[k].name)) {
+				/* select takes a timeval: {0, 1} at ro + 16. */
+				a[timeouts[k].arg] = (uintptr_t)ro + (is_nr(nr, "select") ? 16 : 0);
+				return 1;
+			}
+		for (size_t k = 0; k < sizeof(nowait) / sizeof(nowait[0]); k++)
+			if (is_nr(nr, nowait[k].name)) {
+				if (nowait[k].flag)
+					a[nowait[k].arg] |= nowait[k].flag;
+				else
+					a[nowait[k].arg] = 0;
+				return 1;
+			}
+	}
+	if (nr == NR_clone) {
+		/* Any flags, but the child's exit signal must not be a fatal
+		 * one sent to us. The child touches no memory (see
+		 * raw_clone), so any stack, even ours, is fine. */
+		a[0] = (a[0] & ~0xffUL) | (below(2) ? SIGCHLD : 0);
+		return 1;
+	}
 	if (is_nr(nr, "rt_sigaction")) {
 		/* Only signals nobody sends us: a random handler never runs. */
 		static const int sigs[] = { SIGUSR1, SIGUSR2, 40, 50, 0, 9, 19, 65, -1 };
@@ -381,6 +426,29 @@ static int tame(long nr, uint64_t *a)
 		return 1;
 	}
 	return 1;
+}
+
+/* clone and vfork: the child, on whatever stack and sharing whatever it
+ * was given, exits at once without touching memory (a vfork or CLONE_VM
+ * child that returned through C code would corrupt our stack). */
+static long raw_clone(long nr, const uint64_t *a)
+{
+	register uint64_t r10 __asm__("r10") = a[3];
+	register uint64_t r8 __asm__("r8") = a[4];
+	long ret;
+
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 "mov $60, %%eax\n\t"	/* exit(0): this thread only */
+			 "xor %%edi, %%edi\n\t"
+			 "syscall\n\t"
+			 "ud2\n"
+			 "1:"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
 }
 
 /* New descriptors are made non-blocking at once, so a later random read,
@@ -453,7 +521,7 @@ static void summary(long iters, uint64_t seed)
 		if (counts[e])
 			idx[n++] = e;
 	qsort(idx, n, sizeof(idx[0]), cmp_count);
-	out("randsys seed %llu: %ld calls, %ld skipped, %ld forks\n",
+	out("randsys seed %llu: %ld calls, %ld skipped, %ld forks, clones, vforks\n",
 	    (unsigned long long)seed, iters - skipped, skipped, forks);
 	for (int i = 0; i < n; i++) {
 		if (idx[i] == 0)
@@ -538,6 +606,13 @@ int main(int argc, char **argv)
 	}
 	mprotect(buf + BUF_SIZE, 4096, PROT_NONE);
 	memset(ro, 'r', 4096);
+	{
+		struct timespec ts = { 0, 1000 };
+		struct timeval tv = { 0, 1 };
+
+		memcpy(ro, &ts, sizeof(ts));
+		memcpy(ro + 16, &tv, sizeof(tv));
+	}
 	mprotect(ro, 4096, PROT_READ);
 	brk0 = syscall(SYS_brk, 0);
 
@@ -606,9 +681,15 @@ int main(int argc, char **argv)
 			    (unsigned long long)a[0], (unsigned long long)a[1],
 			    (unsigned long long)a[2], (unsigned long long)a[3],
 			    (unsigned long long)a[4], (unsigned long long)a[5]);
-		ret = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-		if (ret == -1)
-			ret = -errno;
+		if (nr == NR_clone || nr == NR_vfork) {
+			ret = raw_clone(nr, a);
+			if (ret > 0)
+				forks++;
+		} else {
+			ret = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+			if (ret == -1)
+				ret = -errno;
+		}
 		if (verbose)
 			out("  = %ld\n", ret);
 		if (nr == NR_fork && ret == 0)
