@@ -1025,3 +1025,97 @@ long sys_flistxattr(struct task *t, const struct syscall_args *a)
 
 	return do_xattr(t, r, full, false, 0, a->a[1], a->a[2]);
 }
+
+/* ---- sendfile: a copy loop through a sentry buffer ---- */
+
+#define MAX_RW_COUNT_K 0x7ffff000L
+
+long sys_sendfile(struct task *t, const struct syscall_args *a)
+{
+	struct file *out = getf(t, (int)a->a[0]), *in = getf(t, (int)a->a[1]);
+	uint64_t offp = a->a[2], count = a->a[3];
+	int64_t off = 0, *pos;
+	size_t cap = 64 * 1024;
+	uint8_t *b = NULL;
+	long done = 0, r = 0;
+
+	if (!out || !in) {
+		r = -EBADF;
+		goto out;
+	}
+	if ((in->flags & O_ACCMODE) == O_WRONLY || (out->flags & O_ACCMODE) == O_RDONLY ||
+	    ((in->flags | out->flags) & O_PATH)) {
+		r = -EBADF;
+		goto out;
+	}
+	if (!in->ops->read || !out->ops->write || (out->flags & O_APPEND)) {
+		r = -EINVAL;
+		goto out;
+	}
+	if (offp) {
+		if (copy_from_guest(t, &off, offp, sizeof(off)) < 0) {
+			r = -EFAULT;
+			goto out;
+		}
+		if (off < 0) {
+			r = -EINVAL;
+			goto out;
+		}
+		if (!in->ops->llseek || in->ops->llseek(in, 0, SEEK_CUR) == -ESPIPE) {
+			r = -ESPIPE;
+			goto out;
+		}
+		pos = &off;
+	} else {
+		/* The source must be a seekable file (as on the reference
+		 * kernel: a pipe is EINVAL there). */
+		if (!in->ops->llseek || in->ops->llseek(in, 0, SEEK_CUR) == -ESPIPE) {
+			r = -EINVAL;
+			goto out;
+		}
+		pos = file_pos(in);
+	}
+	if (count > MAX_RW_COUNT_K)
+		count = MAX_RW_COUNT_K;
+	if (count < cap)
+		cap = count ? count : 1;
+	b = malloc(cap);
+	if (!b) {
+		r = -ENOMEM;
+		goto out;
+	}
+	while ((uint64_t)done < count) {
+		size_t want = count - (uint64_t)done < cap ? count - (uint64_t)done : cap;
+		int64_t before = *pos;
+		ssize_t n = in->ops->read(t, in, b, want, pos), w;
+
+		if (n <= 0) {
+			r = n;
+			break;
+		}
+		w = out->ops->write(t, out, b, (size_t)n, file_pos(out));
+		if (w < 0) {
+			/* Nothing of this chunk went out: put it back. */
+			if (pos == &off || in->ops->llseek)
+				*pos = before;
+			r = w;
+			break;
+		}
+		if (w < n && (pos == &off || in->ops->llseek))
+			*pos = before + w;
+		done += w;
+		if (w < n || (size_t)n < want)
+			break;
+	}
+	if (done)
+		r = done;
+	else if (r == -EPIPE)
+		send_sigpipe(t);
+	if (offp && copy_to_guest(t, offp, &off, sizeof(off)) < 0 && r >= 0)
+		r = -EFAULT;
+out:
+	free(b);
+	file_put(out);
+	file_put(in);
+	return r;
+}
