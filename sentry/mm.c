@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 
 #define MMAP_MIN_ADDR     0x10000UL
 #define ANON_AROUND       64   /* pages mapped around an anonymous fault */
@@ -259,6 +260,16 @@ static int unmap_range(struct mm *mm, struct context *ctx, uint64_t start, uint6
 	return 0;
 }
 
+static uint64_t overcommit_limit(void)
+{
+	static uint64_t limit;
+	struct sysinfo si;
+
+	if (!limit && sysinfo(&si) == 0)
+		limit = ((uint64_t)si.totalram + si.totalswap) * si.mem_unit;
+	return limit ? limit : ~0UL;
+}
+
 long mm_mmap(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len,
 	     int prot, int flags, struct memobj *obj, uint64_t pgoff, const char *name)
 {
@@ -270,6 +281,11 @@ long mm_mmap(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len,
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -EINVAL;
+	/* Heuristic overcommit, as Linux's default mode: one private
+	 * writable mapping larger than all of RAM and swap is refused. */
+	if (!(flags & (MAP_SHARED | MAP_NORESERVE)) && (prot & PROT_WRITE) &&
+	    len > overcommit_limit())
+		return -ENOMEM;
 	if (fixed && (addr & ~PAGE_MASK))
 		return -EINVAL;
 	where = mm_get_unmapped_area(mm, addr, len, fixed);
