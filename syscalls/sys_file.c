@@ -1119,3 +1119,22 @@ out:
 	file_put(in);
 	return r;
 }
+
+/* fadvise64: advice only; the interim root has no page cache policy to
+ * change, so valid advice is accepted and ignored. */
+long sys_fadvise64(struct task *t, const struct syscall_args *a)
+{
+	struct file *f = getf(t, (int)a->a[0]);
+	int64_t len = (int64_t)a->a[2];
+	int advice = (int)a->a[3];
+	long r = 0;
+
+	if (!f)
+		return -EBADF;
+	if (!f->ops->llseek || f->ops->llseek(f, 0, SEEK_CUR) == -ESPIPE)
+		r = -ESPIPE;
+	else if (len < 0 || advice < POSIX_FADV_NORMAL || advice > POSIX_FADV_NOREUSE)
+		r = -EINVAL;
+	file_put(f);
+	return r;
+}
