@@ -92,6 +92,8 @@ int sentry_boot(const struct boot_config *cfg)
 	}
 	if (cfg->has_umask)
 		fs->umask = cfg->umask & 0777;
+	if (cfg->identity)
+		kernel_set_init_identity(cfg->identity);
 	err = kernel_start_init(cfg->exe ? cfg->exe : cfg->argv[0], cfg->argv, cfg->envp, files, fs);
 	if (err < 0) {
 		fprintf(stderr, "runsc: cannot start init: %s\n", strerror(-err));

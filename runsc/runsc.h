@@ -72,6 +72,7 @@ int sandbox_kill_wait(int pid, unsigned long long start, int timeout_ms);
 
 /* Boot a sentry in this process and run argv as init; returns the
  * sandbox exit status. */
+struct init_identity;
 struct boot_config {
 	const char *platform;
 	int debug;
@@ -85,6 +86,8 @@ struct boot_config {
 	 * -errno); a failure stops the sandbox. */
 	int (*started)(void *arg);
 	void *started_arg;
+	/* Optional: who init runs as (NULL: root, all capabilities). */
+	const struct init_identity *identity;
 	bool has_umask;               /* set init's umask, else 022 */
 	unsigned int umask;
 };

@@ -691,6 +691,29 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 	bc.cwd = sb.cfg.process.cwd;
 	bc.hostname = sb.cfg.hostname ? sb.cfg.hostname : hostname;
 	bc.started = on_started;
+	{
+		static struct init_identity id;
+		const struct oci_process *pr = &sb.cfg.process;
+
+		id.uid = pr->uid;
+		id.gid = pr->gid;
+		id.ngroups = (uint32_t)(pr->ngids > 64 ? 64 : pr->ngids);
+		for (uint32_t i = 0; i < id.ngroups; i++)
+			id.groups[i] = pr->additional_gids[i];
+		id.cap_bounding = pr->cap_bounding;
+		id.cap_effective = pr->cap_effective;
+		id.cap_inheritable = pr->cap_inheritable;
+		id.cap_permitted = pr->cap_permitted;
+		id.cap_ambient = pr->cap_ambient;
+		id.no_new_privs = pr->no_new_privileges;
+		for (size_t i = 0; i < pr->nrlimits && i < RLIM_NLIMITS; i++) {
+			id.rlimits[i].resource = pr->rlimits[i].type;
+			id.rlimits[i].soft = pr->rlimits[i].soft;
+			id.rlimits[i].hard = pr->rlimits[i].hard;
+			id.nrlimits++;
+		}
+		bc.identity = &id;
+	}
 	bc.has_umask = sb.cfg.process.umask >= 0;
 	bc.umask = bc.has_umask ? (unsigned int)sb.cfg.process.umask : 022;
 	status = sentry_boot(&bc);

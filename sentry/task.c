@@ -1094,6 +1094,42 @@ static void *init_main(void *arg)
 	task_run(t);
 }
 
+static struct init_identity init_id;
+static bool init_id_set;
+
+void kernel_set_init_identity(const struct init_identity *id)
+{
+	init_id = *id;
+	init_id_set = true;
+}
+
+static void apply_identity(struct task *t, struct thread_group *tg)
+{
+	const struct init_identity *id = &init_id;
+	struct cred *c = t->cred;
+
+	if (!init_id_set)
+		return;
+	c->uid = c->euid = c->suid = c->fsuid = id->uid;
+	c->gid = c->egid = c->sgid = c->fsgid = id->gid;
+	c->ngroups = id->ngroups > 64 ? 64 : id->ngroups;
+	memcpy(c->groups, id->groups, c->ngroups * sizeof(uint32_t));
+	c->cap_bounding = id->cap_bounding;
+	c->cap_effective = id->cap_effective;
+	c->cap_inheritable = id->cap_inheritable;
+	c->cap_permitted = id->cap_permitted;
+	c->cap_ambient = id->cap_ambient;
+	t->no_new_privs = id->no_new_privs;
+	for (int i = 0; i < id->nrlimits && i < RLIM_NLIMITS; i++) {
+		int r = id->rlimits[i].resource;
+
+		if (r >= 0 && r < RLIM_NLIMITS) {
+			tg->rlim[r].rlim_cur = id->rlimits[i].soft;
+			tg->rlim[r].rlim_max = id->rlimits[i].hard;
+		}
+	}
+}
+
 int kernel_start_init(const char *path, char *const argv[], char *const envp[],
 		      struct files *files, struct fs_ctx *fs)
 {
@@ -1132,6 +1168,11 @@ int kernel_start_init(const char *path, char *const argv[], char *const envp[],
 	t->fs = fs;
 	t->sighand = sighand_new();
 	t->cred = cred_root();
+	if (!t->cred) {
+		bkl_unlock();
+		return -ENOMEM;
+	}
+	apply_identity(t, tg);
 	t->strace = kernel.strace;
 	a->t = t;
 	a->path = strdup(path);

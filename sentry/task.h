@@ -207,6 +207,23 @@ void tid_free(int tid);
 /* Iterate over every thread group (for kill(-1), /proc, ...). */
 void for_each_tg(void (*fn)(struct thread_group *tg, void *arg), void *arg);
 
+/* Who init runs as (OCI process.user, capabilities, rlimits,
+ * noNewPrivileges). Without it init is root with all capabilities and the
+ * host's limits. */
+struct init_identity {
+	uint32_t uid, gid;
+	uint32_t ngroups;
+	uint32_t groups[64];
+	uint64_t cap_bounding, cap_effective, cap_inheritable, cap_permitted, cap_ambient;
+	bool no_new_privs;
+	int nrlimits;
+	struct {
+		int resource;
+		uint64_t soft, hard;
+	} rlimits[RLIM_NLIMITS];
+};
+void kernel_set_init_identity(const struct init_identity *id);
+
 /* Start the init task running path with argv/envp. Returns 0 or -errno. */
 int kernel_start_init(const char *path, char *const argv[], char *const envp[],
 		      struct files *files, struct fs_ctx *fs);
