@@ -111,7 +111,7 @@ long syscall_dispatch(struct task *t, int nr, const uint64_t args[6])
 		if (nr >= 0 && nr < NR_SYSCALLS) {
 			if (!warned[nr]) {
 				warned[nr] = 1;
-				swarn("unimplemented syscall %d (%s)", nr,
+				sinfo("unimplemented syscall %d (%s)", nr,
 				      syscall_table[nr].name ? syscall_table[nr].name : "?");
 			}
 		}
