@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <termios.h>
@@ -112,6 +113,12 @@ static int host_fstat(struct file *f, struct stat *st)
 	return fstat(h->fd, st) < 0 ? -errno : 0;
 }
 
+/* The kernel's struct termios (asm-generic termbits.h): 4 flag words, the
+ * line discipline and 19 control characters. glibc's struct termios is
+ * larger (32 c_cc, speeds) with the same prefix; only this much belongs
+ * to the guest. */
+#define KTERMIOS_SIZE 36
+
 static long host_ioctl(struct task *t, struct file *f, unsigned int cmd, uint64_t arg)
 {
 	struct hostfd *h = f->priv;
@@ -123,11 +130,12 @@ static long host_ioctl(struct task *t, struct file *f, unsigned int cmd, uint64_
 	case TCGETS:
 		if (ioctl(h->fd, TCGETS, &tio) < 0)
 			return -errno;
-		return copy_to_guest(t, arg, &tio, sizeof(tio));
+		return copy_to_guest(t, arg, &tio, KTERMIOS_SIZE);
 	case TCSETS:
 	case TCSETSW:
 	case TCSETSF:
-		if (copy_from_guest(t, &tio, arg, sizeof(tio)) < 0)
+		memset(&tio, 0, sizeof(tio));
+		if (copy_from_guest(t, &tio, arg, KTERMIOS_SIZE) < 0)
 			return -EFAULT;
 		return ioctl(h->fd, cmd, &tio) < 0 ? -errno : 0;
 	case TIOCGWINSZ:
