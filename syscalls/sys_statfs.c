@@ -14,9 +14,36 @@
 
 static long statfs_out(struct task *t, const char *guest_path, uint64_t buf)
 {
+	char path[8192];
 	struct statfs sf;
+	struct stat st;
+	long r;
 
-	if (statfs(hostfs_host_path(guest_path), &sf) < 0)
+	/* Resolve through the interim root first: symlinks expanded by the
+	 * sandbox, /proc and /sys never the host's. */
+	if (strlen(guest_path) >= sizeof(path))
+		return -ENAMETOOLONG;
+	strcpy(path, guest_path);
+	r = hostfs_follow(t, path, sizeof(path));
+	if (r < 0)
+		return r;
+	if (hostfs_is_synthetic(path)) {
+		r = hostfs_stat(t, path, &st, true);
+		if (r < 0)
+			return r;
+		memset(&sf, 0, sizeof(sf));
+		sf.f_type = strncmp(path, "/sys", 4) ? 0x9fa0 /* PROC_SUPER_MAGIC */
+						     : 0x62656572 /* SYSFS_MAGIC */;
+		sf.f_bsize = 4096;
+		sf.f_frsize = 4096;
+		sf.f_namelen = 255;
+		sf.f_flags = ST_RDONLY | ST_NOSUID | ST_NODEV | ST_NOEXEC;
+		return copy_to_guest(t, buf, &sf, sizeof(sf));
+	}
+	r = hostfs_stat(t, path, &st, true);
+	if (r < 0)
+		return r;
+	if (statfs(hostfs_host_path(path), &sf) < 0)
 		return -errno;
 	sf.f_flags |= ST_RDONLY;
 	return copy_to_guest(t, buf, &sf, sizeof(sf));
