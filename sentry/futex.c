@@ -21,6 +21,11 @@ struct futex_waiter {
 	struct futex_key key;
 	uint32_t bitset;
 	bool woken;
+	/* PI waiters: the futex address (in t's mm) and the owner tid it
+	 * waits on, so a dying owner can hand the lock on. */
+	bool pi;
+	uint64_t addr;
+	int owner;
 };
 
 static struct list_head buckets[FUTEX_BUCKETS];
@@ -74,7 +79,7 @@ int futex_wake_key(const struct futex_key *k, int n, uint32_t bitset)
 	list_for_each_entry_safe(w, tmp, b, node) {
 		if (woken >= n)
 			break;
-		if (!key_eq(&w->key, k) || !(w->bitset & bitset))
+		if (!key_eq(&w->key, k) || !(w->bitset & bitset) || w->pi)
 			continue;
 		list_del(&w->node);
 		w->woken = true;
@@ -169,7 +174,7 @@ long futex_requeue(struct task *t, uint64_t a1, uint64_t a2, int nwake, int nreq
 	list_for_each_entry_safe(w, tmp, b1, node) {
 		if (nreq <= 0)
 			break;
-		if (!key_eq(&w->key, &k1))
+		if (!key_eq(&w->key, &k1) || w->pi)
 			continue;
 		list_del(&w->node);
 		list_add_tail(&w->node, &moved);
@@ -351,7 +356,164 @@ void futex_exit_robust_list(struct task *t)
 	t->robust_list = 0;
 }
 
+/* ---- PI futexes: the locking protocol of futex(2), without priority
+ * inheritance (the sandbox does not schedule by priority). The sentry
+ * hands the lock to the first waiter at unlock, as Linux does. ---- */
+
+#define FUTEX_TID(v) ((v) & FUTEX_TID_MASK_K)
+
+static struct futex_waiter *pi_top_waiter(const struct futex_key *k)
+{
+	struct futex_waiter *w;
+
+	list_for_each_entry(w, bucket_of(k), node)
+		if (w->pi && key_eq(&w->key, k))
+			return w;
+	return NULL;
+}
+
+/* Make w the owner: the word becomes its tid (plus WAITERS, so its
+ * unlock comes back here), the others now wait on it. */
+static int pi_handoff(struct futex_waiter *w, uint32_t *p, uint32_t old, uint32_t extra)
+{
+	struct futex_waiter *o;
+
+	if (!__atomic_compare_exchange_n(p, &old, (uint32_t)w->t->tid | FUTEX_WAITERS_K | extra,
+					 false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		return -EAGAIN;
+	list_del(&w->node);
+	list_for_each_entry(o, bucket_of(&w->key), node)
+		if (o->pi && key_eq(&o->key, &w->key))
+			o->owner = w->t->tid;
+	w->woken = true;
+	w->t->woken = true;
+	pthread_cond_signal(&w->t->cond);
+	return 0;
+}
+
+long futex_lock_pi(struct task *t, uint64_t addr, bool shared, bool trylock, clockid_t clk,
+		   uint64_t deadline)
+{
+	struct futex_waiter w = { .t = t, .bitset = FUTEX_BITSET_MATCH_ANY, .pi = true,
+				  .addr = addr };
+	uint32_t *p, v;
+	int err;
+
+	if ((err = futex_key_of(t, addr, shared, &w.key)))
+		return err;
+	p = futex_word(t, addr);
+	if (!p)
+		return -EFAULT;
+	for (;;) {
+		struct task *owner;
+
+		v = __atomic_load_n(p, __ATOMIC_SEQ_CST);
+		if (FUTEX_TID(v) == (uint32_t)t->tid)
+			return -EDEADLK;
+		if (!FUTEX_TID(v)) {
+			/* Free (perhaps OWNER_DIED): take it, keeping the
+			 * died bit for the new owner to see. */
+			uint32_t nv = (v & FUTEX_OWNER_DIED_K) | (uint32_t)t->tid;
+
+			if (pi_top_waiter(&w.key))
+				nv |= FUTEX_WAITERS_K;
+			if (__atomic_compare_exchange_n(p, &v, nv, false, __ATOMIC_SEQ_CST,
+							__ATOMIC_RELAXED))
+				return 0;
+			continue;
+		}
+		if (trylock)
+			return -EWOULDBLOCK;
+		owner = task_lookup((int)FUTEX_TID(v));
+		if (!owner || owner->state == TASK_ZOMBIE || owner->exiting)
+			return -ESRCH;
+		if ((v & FUTEX_WAITERS_K) ||
+		    __atomic_compare_exchange_n(p, &v, v | FUTEX_WAITERS_K, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+			break;
+	}
+	w.owner = (int)FUTEX_TID(v);
+	list_add_tail(&w.node, bucket_of(&w.key));
+	for (;;) {
+		struct timespec ts, *tsp = NULL;
+
+		if (deadline != FUTEX_NO_DEADLINE) {
+			uint64_t now = time_now(clk), hd;
+
+			if (now >= deadline) {
+				err = -ETIMEDOUT;
+				break;
+			}
+			hd = time_host_mono() + (deadline - now);
+			ts.tv_sec = (time_t)(hd / NSEC_PER_SEC);
+			ts.tv_nsec = (long)(hd % NSEC_PER_SEC);
+			tsp = &ts;
+		}
+		t->woken = false;
+		err = task_sleep(t, tsp);
+		if (w.woken || err == -EINTR)
+			break;
+	}
+	if (w.woken)
+		return 0;
+	list_del(&w.node);
+	/* Linux restarts an interrupted lock whatever the handler says. */
+	return err == -EINTR ? -ERESTARTNOINTR : err;
+}
+
+long futex_unlock_pi(struct task *t, uint64_t addr, bool shared)
+{
+	struct futex_key k;
+	uint32_t *p, v;
+	int err;
+
+	if ((err = futex_key_of(t, addr, shared, &k)))
+		return err;
+	p = futex_word(t, addr);
+	if (!p)
+		return -EFAULT;
+	for (;;) {
+		struct futex_waiter *w;
+
+		v = __atomic_load_n(p, __ATOMIC_SEQ_CST);
+		if (FUTEX_TID(v) != (uint32_t)t->tid)
+			return -EPERM;
+		w = pi_top_waiter(&k);
+		if (w) {
+			if (!pi_handoff(w, p, v, 0))
+				return 0;
+			continue;
+		}
+		if (__atomic_compare_exchange_n(p, &v, 0, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_RELAXED))
+			return 0;
+	}
+}
+
+/* A PI lock owner exits: each futex it held with waiters goes to its
+ * first waiter, marked OWNER_DIED (kernel/futex/pi.c:exit_pi_state_list).
+ * The robust-list walk may already have cleared the tid. */
 void futex_task_exit(struct task *t)
 {
-	(void)t;
+	for (int i = 0; i < FUTEX_BUCKETS; i++) {
+		struct futex_waiter *w;
+
+		if (!buckets_ready)
+			return;
+	again:
+		list_for_each_entry(w, &buckets[i], node) {
+			uint32_t *p, v;
+
+			if (!w->pi || w->owner != t->tid)
+				continue;
+			p = futex_word(w->t, w->addr);
+			if (!p)
+				continue;
+			v = __atomic_load_n(p, __ATOMIC_SEQ_CST);
+			if (FUTEX_TID(v) && FUTEX_TID(v) != (uint32_t)t->tid)
+				continue;
+			if (pi_handoff(w, p, v, FUTEX_OWNER_DIED_K) == 0)
+				goto again;   /* the list changed under us */
+		}
+	}
 }

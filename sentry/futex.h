@@ -24,5 +24,10 @@ long futex_requeue(struct task *t, uint64_t a1, uint64_t a2, int nwake, int nreq
  * comparison held, n2 on a2. */
 long futex_wake_op(struct task *t, uint64_t a1, uint64_t a2, int n1, int n2, uint32_t op,
 		   bool shared);
+/* PI futexes (no priority inheritance, the protocol only). lock: 0,
+ * -EDEADLK, -EWOULDBLOCK (trylock), -ESRCH, -ETIMEDOUT, -ERESTARTNOINTR. */
+long futex_lock_pi(struct task *t, uint64_t addr, bool shared, bool trylock, clockid_t clk,
+		   uint64_t deadline);
+long futex_unlock_pi(struct task *t, uint64_t addr, bool shared);
 
 #endif

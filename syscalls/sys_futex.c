@@ -1,6 +1,7 @@
 /* futex(2) and the robust-list calls. Argument decoding and the checks
  * kernel/futex/syscalls.c makes, in its order; the waiting and waking is
- * sentry/futex.c's. PI futexes are not provided (ENOSYS). */
+ * sentry/futex.c's. PI futexes follow the protocol without priority
+ * inheritance; the requeue-PI pair is not provided (ENOSYS). */
 #define _GNU_SOURCE
 #include "syscalls/table.h"
 #include "sentry/futex.h"
@@ -123,8 +124,17 @@ long sys_futex(struct task *t, const struct syscall_args *a)
 		return futex_requeue(t, uaddr, uaddr2, (int)val, val2, &val3, shared);
 	case FUTEX_WAKE_OP:
 		return futex_wake_op(t, uaddr, uaddr2, (int)val, val2, val3, shared);
+	case FUTEX_LOCK_PI:
+		/* Its deadline is always on CLOCK_REALTIME. */
+		return futex_lock_pi(t, uaddr, shared, false, CLOCK_REALTIME, deadline);
+	case FUTEX_LOCK_PI2:
+		return futex_lock_pi(t, uaddr, shared, false, clk, deadline);
+	case FUTEX_TRYLOCK_PI:
+		return futex_lock_pi(t, uaddr, shared, true, clk, FUTEX_NO_DEADLINE);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(t, uaddr, shared);
 	default:
-		/* PI futexes, FUTEX_FD, unknown commands. */
+		/* Requeue-PI, FUTEX_FD, unknown commands. */
 		return -ENOSYS;
 	}
 }
