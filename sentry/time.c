@@ -125,58 +125,83 @@ static int64_t offset_of(clockid_t clk)
 	return (int64_t)(x - (a + (b - a) / 2));
 }
 
-/* New parameters for one clock from a fresh sample: continuous with the
- * old ones at tsc_p, at a rate that closes today's error by the next
- * refresh (like NTP slewing), or stepped forward if far behind. */
-static bool cal_update(struct cal *c, uint64_t tsc, uint64_t ns, const struct vvar_clock *old,
-		       uint64_t old_base, bool was_valid, uint64_t tsc_p, struct vvar_clock *out)
-{
+/* The next parameters of one clock, worked out from a fresh sample before
+ * the page is opened for writing; only the base waits for tsc_p. */
+struct cal_plan {
+	bool ok;
+	bool first;             /* no valid parameters yet: start from the sample */
+	uint64_t tsc, ns;       /* the sample */
 	uint64_t mult;
-	int64_t err;
+	uint64_t step;          /* forward step, ns */
+};
 
+/* A rate that closes today's error by the next refresh (like NTP
+ * slewing), or a step forward if far behind; never a step back. */
+static void cal_plan(struct cal *c, uint64_t tsc, uint64_t ns, const struct vvar_clock *old,
+		     uint64_t old_base, bool was_valid, struct cal_plan *pl)
+{
+	int64_t err, lim = (int64_t)(refresh_period / 16);
+	uint64_t mult;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->tsc = tsc;
+	pl->ns = ns;
 	if (!c->ref_tsc || tsc <= c->ref_tsc || ns <= c->ref_ns) {
 		c->ref_tsc = tsc;
 		c->ref_ns = ns;
-		*out = *old;
-		return was_valid;
+		pl->ok = was_valid;
+		pl->mult = old->mult;
+		return;
 	}
 	mult = (uint64_t)(((unsigned __int128)(ns - c->ref_ns) << 32) / (tsc - c->ref_tsc));
 	if (ns - c->ref_ns > REF_MAX_AGE_NS) {
 		c->ref_tsc = tsc;
 		c->ref_ns = ns;
 	}
+	pl->ok = true;
+	pl->mult = mult;
 	if (!was_valid) {
-		out->mult = mult;
-		out->base_ns = ns + (uint64_t)(((unsigned __int128)(tsc_p - tsc) * mult) >> 32);
-		return true;
+		pl->first = true;
+		return;
 	}
 	err = (int64_t)(ns - vvar_clock_ns(old, old_base, tsc));
 	sdebug("time: clock %d: host - vDSO = %lld ns after %llu ms", (int)c->host,
 	       (long long)err, (unsigned long long)(refresh_period / 1000000));
-	out->base_ns = vvar_clock_ns(old, old_base, tsc_p);
 	if (err > STEP_NS) {
-		out->base_ns += (uint64_t)err;
+		pl->step = (uint64_t)err;
 		err = 0;
 	}
 	/* Correct at most 1/16 of the rate: the clock keeps moving forward. */
-	if (err > (int64_t)(refresh_period / 16))
-		err = (int64_t)(refresh_period / 16);
-	if (err < -(int64_t)(refresh_period / 16))
-		err = -(int64_t)(refresh_period / 16);
-	out->mult = (uint64_t)((int64_t)mult +
-			       (int64_t)(((__int128)mult * err) / (int64_t)refresh_period));
-	return true;
+	if (err > lim)
+		err = lim;
+	if (err < -lim)
+		err = -lim;
+	pl->mult = (uint64_t)((int64_t)mult + (int64_t)(((__int128)mult * err) /
+							 (int64_t)refresh_period));
+}
+
+/* Apply a plan at tsc_p: continuous with the old parameters there. */
+static void cal_apply(const struct cal_plan *pl, const struct vvar_clock *old, uint64_t old_base,
+		      uint64_t tsc_p, struct vvar_clock *out)
+{
+	out->mult = pl->mult;
+	if (pl->first)
+		out->base_ns = pl->ns + (uint64_t)(((unsigned __int128)(tsc_p - pl->tsc) *
+						    pl->mult) >> 32);
+	else
+		out->base_ns = vvar_clock_ns(old, old_base, tsc_p) + pl->step;
 }
 
 /* Rewrite the vvar page. Only the timer thread (and time_init before it
- * starts) writes; readers retry while seq is odd or changed. */
+ * starts) writes; readers retry while seq is odd or changed, so the odd
+ * window holds no more than a TSC read and a few stores. */
 static void vvar_refresh(void)
 {
 	struct vvar_data n = vvar_shadow;
-	bool was_valid = vvar_shadow.valid, ok;
+	bool was_valid = vvar_shadow.valid;
 	uint64_t tsc_p, tsc_m, ns_m, tsc_r, ns_r;
+	struct cal_plan pm, pr;
 
-	/* Samples first: they are slow, and the old parameters stay good. */
 	sample(CLOCK_MONOTONIC, &tsc_m, &ns_m);
 	sample(CLOCK_MONOTONIC_RAW, &tsc_r, &ns_r);
 	if (!cal_mono.ref_tsc) {
@@ -186,6 +211,10 @@ static void vvar_refresh(void)
 		cal_raw.ref_ns = ns_r;
 		return;
 	}
+	cal_plan(&cal_mono, tsc_m, ns_m, &vvar_shadow.mono, vvar_shadow.tsc_base, was_valid, &pm);
+	cal_plan(&cal_raw, tsc_r, ns_r, &vvar_shadow.raw, vvar_shadow.tsc_base, was_valid, &pr);
+	if (!pm.ok || !pr.ok)
+		return;
 	n.real_off = offset_of(CLOCK_REALTIME);
 	n.boot_off = offset_of(CLOCK_BOOTTIME);
 	__atomic_store_n(&vvar->seq, vvar_shadow.seq + 1, __ATOMIC_RELAXED);
@@ -193,12 +222,10 @@ static void vvar_refresh(void)
 	 * new parameters: a reader whose rdtsc is later then retries. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	tsc_p = vvar_rdtsc();
-	ok = cal_update(&cal_mono, tsc_m, ns_m, &vvar_shadow.mono, vvar_shadow.tsc_base,
-			was_valid, tsc_p, &n.mono);
-	ok &= cal_update(&cal_raw, tsc_r, ns_r, &vvar_shadow.raw, vvar_shadow.tsc_base,
-			 was_valid, tsc_p, &n.raw);
+	cal_apply(&pm, &vvar_shadow.mono, vvar_shadow.tsc_base, tsc_p, &n.mono);
+	cal_apply(&pr, &vvar_shadow.raw, vvar_shadow.tsc_base, tsc_p, &n.raw);
 	n.tsc_base = tsc_p;
-	n.valid = ok;
+	n.valid = 1;
 	n.seq = vvar_shadow.seq + 2;
 	vvar->valid = n.valid;
 	vvar->tsc_base = n.tsc_base;
