@@ -38,6 +38,9 @@ uint64_t time_host_mono(void)
 	return host_ns(CLOCK_MONOTONIC);
 }
 
+/* Polling period floor of CPU-clock timers and sleeps. */
+#define CPU_POLL_NS 200000ULL
+
 /* ---- the vvar page and TSC calibration ---- */
 
 /* Refresh periods double from the first to the last: a short baseline
@@ -491,6 +494,24 @@ static int cpuclock_decode(struct task *t, clockid_t clk, struct task **tt,
 	return 0;
 }
 
+/* Time a thread spends in guest code is accounted when it next traps:
+ * kick the running threads of tg (or thread tid) so that the next look
+ * at a CPU clock sees their time. Returns how many threads count. */
+static int cpu_kick(struct thread_group *tg, int tid)
+{
+	struct task *o;
+	int n = 0;
+
+	list_for_each_entry(o, &tg->tasks, tg_node) {
+		if (o->state == TASK_ZOMBIE || (tid && o->tid != tid))
+			continue;
+		n++;
+		if (o->in_guest)
+			task_kick(o);
+	}
+	return n;
+}
+
 int time_clock_read(struct task *t, clockid_t clk, uint64_t *ns)
 {
 	struct thread_group *tg;
@@ -552,7 +573,21 @@ int time_sleep_until(struct task *t, clockid_t clk, uint64_t deadline)
 			return err;
 		if (now >= deadline)
 			return 0;
-		hd = time_host_mono() + (deadline - now);
+		hd = deadline - now;
+		/* A CPU clock moves only while some thread runs: poll it,
+		 * but not so often that the poll is what runs. */
+		if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME &&
+		    clk != CLOCK_TAI) {
+			struct thread_group *tg;
+			struct task *tt;
+			int which;
+
+			if (cpuclock_decode(t, clk, &tt, &tg, &which) == 0)
+				cpu_kick(tg, tt ? tt->tid : 0);
+			if (hd < CPU_POLL_NS * 5)
+				hd = CPU_POLL_NS * 5;
+		}
+		hd += time_host_mono();
 		ts.tv_sec = (time_t)(hd / NSEC_PER_SEC);
 		ts.tv_nsec = (long)(hd % NSEC_PER_SEC);
 		t->woken = false;
@@ -598,8 +633,6 @@ struct tg_time {
 /* A periodic timer's ktimer never wakes more often than this; expiries
  * in between are counted as overruns. */
 #define MIN_PERIOD_NS 20000ULL
-/* Polling period floor of CPU-clock timers. */
-#define CPU_POLL_NS 200000ULL
 
 static bool gtimer_now(struct gtimer *g, uint64_t *now)
 {
@@ -624,21 +657,9 @@ static void gtimer_schedule(struct gtimer *g, uint64_t now)
 	uint64_t delay = g->expiry > now ? g->expiry - now : 0;
 
 	if (g->cpu) {
-		struct task *o;
-		int n = 0;
+		/* CPU time moves at most n times as fast as wall time. */
+		int n = cpu_kick(g->tg, g->cpu_tid);
 
-		/* Time a thread spends in guest code is accounted when it
-		 * next traps: kick the running ones so the next poll sees
-		 * their time. CPU time moves at most n times wall time. */
-		list_for_each_entry(o, &g->tg->tasks, tg_node) {
-			if (o->state == TASK_ZOMBIE)
-				continue;
-			if (g->cpu_tid && o->tid != g->cpu_tid)
-				continue;
-			n++;
-			if (o->in_guest)
-				task_kick(o);
-		}
 		delay /= n ? (uint64_t)n : 1;
 		if (delay < CPU_POLL_NS)
 			delay = CPU_POLL_NS;
