@@ -513,6 +513,9 @@ void task_exec_commit(struct task *t, struct exec_image *img)
 			futex_wake_addr(t, t->clear_child_tid, 1, false);
 	}
 	t->clear_child_tid = 0;
+	/* Locks held in the old image die with it, as at exit. */
+	if (t->ctx)
+		futex_exit_robust_list(t);
 	t->robust_list = 0;
 	time_tg_exec(t->tg);
 	if (t->ctx)
