@@ -219,7 +219,7 @@ static int futex_atomic_op(struct task *t, uint64_t addr, uint32_t encoded)
 	int oparg = (int)(encoded << 8) >> 20, cmparg = (int)(encoded << 20) >> 20;
 	uint32_t *p, old, new;
 
-	if (encoded & (FUTEX_OP_OPARG_SHIFT << 28))
+	if (encoded & ((uint32_t)FUTEX_OP_OPARG_SHIFT << 28))
 		oparg = 1 << (oparg & 31);
 	if (op > FUTEX_OP_XOR)
 		return -ENOSYS;
