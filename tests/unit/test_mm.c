@@ -270,6 +270,28 @@ START_TEST(strncpy_in)
 }
 END_TEST
 
+START_TEST(madvise_dontneed_and_mincore)
+{
+	long a = anon(0x40000000, 4 * PAGE_SIZE, RW, MAP_FIXED);
+	uint8_t vec[4];
+	char buf[4];
+
+	mm_copy_out(mm, NULL, (uint64_t)a + PAGE_SIZE, "abc", 4);
+	ck_assert_int_eq(mm_mincore(mm, (uint64_t)a, 4 * PAGE_SIZE, vec), 0);
+	ck_assert_int_eq(vec[0], 0);
+	ck_assert_int_eq(vec[1], 1);
+	ck_assert_int_eq(mm_mincore(mm, (uint64_t)a, 5 * PAGE_SIZE, vec), -ENOMEM);
+	ck_assert_int_eq(mm_madvise(mm, NULL, (uint64_t)a, 4 * PAGE_SIZE, MADV_DONTNEED), 0);
+	ck_assert_uint_eq(memfile_pages_in_use(), 0);
+	ck_assert_int_eq(mm_copy_in(mm, NULL, buf, (uint64_t)a + PAGE_SIZE, 4), 0);
+	ck_assert_int_eq(buf[0], 0);	/* private anonymous: zero again */
+	ck_assert_int_eq(mm_madvise(mm, NULL, (uint64_t)a + 1, PAGE_SIZE, MADV_DONTNEED), -EINVAL);
+	ck_assert_int_eq(mm_madvise(mm, NULL, (uint64_t)a, PAGE_SIZE, 12345), -EINVAL);
+	ck_assert_int_eq(mm_madvise(mm, NULL, (uint64_t)a, 8 * PAGE_SIZE, MADV_NORMAL), -ENOMEM);
+	ck_assert_int_eq(mm_madvise(mm, NULL, (uint64_t)a, ~0UL, MADV_NORMAL), -EINVAL);
+}
+END_TEST
+
 /* ---- mremap ---- */
 
 START_TEST(mremap_shrink_grow_move)
@@ -332,6 +354,15 @@ END_TEST
 
 /* ---- fork ---- */
 
+static uint64_t pfn_of(struct mm *m, uint64_t addr)
+{
+	uint64_t *slot = pt_slot(m->pt, addr >> PAGE_SHIFT, 0);
+
+	ck_assert_ptr_nonnull(slot);
+	ck_assert_uint_ne(*slot & PTE_PRESENT, 0);
+	return PTE_PFN(*slot);
+}
+
 START_TEST(fork_is_copy_on_write)
 {
 	long a = anon(0x40000000, 2 * PAGE_SIZE, RW, MAP_FIXED);
@@ -343,6 +374,8 @@ START_TEST(fork_is_copy_on_write)
 	ck_assert_uint_eq(memfile_pages_in_use(), 2);
 	child = mm_fork(mm, NULL);
 	ck_assert_ptr_nonnull(child);
+	ck_assert_uint_eq(pfn_of(child, (uint64_t)a), pfn_of(mm, (uint64_t)a));
+	ck_assert_uint_eq(page_refs(pfn_of(mm, (uint64_t)a)), 2);
 	ck_assert_int_eq(child->nvma, mm->nvma);
 	ck_assert_uint_eq(child->rss_pages, 2);
 	ck_assert_uint_eq(memfile_pages_in_use(), 2);	/* shared, not copied */
@@ -351,6 +384,10 @@ START_TEST(fork_is_copy_on_write)
 	/* A write in the child copies that page only. */
 	ck_assert_int_eq(mm_copy_out(child, NULL, (uint64_t)a, "child", 6), 0);
 	ck_assert_uint_eq(memfile_pages_in_use(), 3);
+	ck_assert_uint_ne(pfn_of(child, (uint64_t)a), pfn_of(mm, (uint64_t)a));
+	ck_assert_uint_eq(page_refs(pfn_of(mm, (uint64_t)a)), 1);
+	ck_assert_uint_eq(page_refs(pfn_of(child, (uint64_t)a)), 1);
+	ck_assert_uint_eq(page_refs(pfn_of(mm, (uint64_t)a + PAGE_SIZE)), 2);
 	mm_copy_in(mm, NULL, buf, (uint64_t)a, 7);
 	ck_assert_str_eq(buf, "parent");
 	mm_copy_in(child, NULL, buf, (uint64_t)a, 6);
@@ -471,6 +508,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(copy, copy_across_pages_materialises_them);
 	tcase_add_test(copy, copy_faults);
 	tcase_add_test(copy, strncpy_in);
+	tcase_add_test(copy, madvise_dontneed_and_mincore);
 	tcase_add_test(remap, mremap_shrink_grow_move);
 	tcase_add_test(remap, mremap_fixed_and_arguments);
 	tcase_add_test(fork, fork_is_copy_on_write);
