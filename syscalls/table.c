@@ -27,6 +27,33 @@ static uint8_t warned[NR_SYSCALLS];
  * user, never by the guest. */
 static int panic_nr = -2;
 
+/* A guest string, quoted with C escapes, so a guest cannot forge log
+ * lines or send terminal controls through the strace log. */
+static void fmt_str(char *buf, size_t n, const char *s, bool more)
+{
+	size_t o = 0;
+
+	if (n < 8) {
+		if (n)
+			buf[0] = '\0';
+		return;
+	}
+	buf[o++] = '"';
+	for (; *s && o + 8 < n; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			o += (size_t)snprintf(buf + o, n - o, "\\%c", ch);
+		else if (ch == '\n')
+			o += (size_t)snprintf(buf + o, n - o, "\\n");
+		else if (ch < 0x20 || ch >= 0x7f)
+			o += (size_t)snprintf(buf + o, n - o, "\\x%02x", ch);
+		else
+			buf[o++] = (char)ch;
+	}
+	snprintf(buf + o, n - o, "\"%s", more || *s ? "..." : "");
+}
+
 static void fmt_arg(struct task *t, char c, uint64_t v, char *buf, size_t n)
 {
 	char s[64];
@@ -45,11 +72,12 @@ static void fmt_arg(struct task *t, char c, uint64_t v, char *buf, size_t n)
 		break;
 	case 's':
 		l = v ? copy_string_from_guest(t, s, v, sizeof(s)) : -EFAULT;
-		if (l >= 0)
-			snprintf(buf, n, "\"%s\"", s);
-		else if (l == -ENAMETOOLONG)
-			snprintf(buf, n, "\"%.*s\"...", (int)sizeof(s) - 1, s);
-		else
+		if (l >= 0) {
+			fmt_str(buf, n, s, false);
+		} else if (l == -ENAMETOOLONG) {
+			s[sizeof(s) - 1] = '\0';
+			fmt_str(buf, n, s, true);
+		} else
 			snprintf(buf, n, "0x%lx", (unsigned long)v);
 		break;
 	case 'p':
