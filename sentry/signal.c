@@ -149,26 +149,61 @@ ksigset_t sig_pending_set(struct task *t)
 	return t->pending.set | t->tg->shared_pending.set;
 }
 
+static ksigset_t shared_ready(struct task *t);
+
 bool signal_pending(struct task *t)
 {
-	return (sig_pending_set(t) & ~t->blocked) || t->tg->group_exiting || t->exiting;
+	return ((t->pending.set | shared_ready(t)) & ~t->blocked) || t->tg->group_exiting ||
+	       t->exiting;
 }
 
-/* Find a thread of tg to take a group signal and kick it. */
-static void wake_for_signal(struct thread_group *tg, struct task *pref, int sig)
+/* Choose the thread of tg that takes a group signal, as Linux's
+ * complete_signal(): the addressed thread if it does not block it, else
+ * the first that does not. The choice is recorded on the queued signal so
+ * that another thread passing through sig_deliver() does not take it. */
+static struct task *wake_for_signal(struct thread_group *tg, struct task *pref, int sig)
 {
 	struct task *o;
 
 	if (pref && pref->state != TASK_ZOMBIE && !(pref->blocked & SIGBIT(sig))) {
 		task_kick(pref);
-		return;
+		return pref;
 	}
 	list_for_each_entry(o, &tg->tasks, tg_node) {
 		if (o->state != TASK_ZOMBIE && !(o->blocked & SIGBIT(sig))) {
 			task_kick(o);
-			return;
+			return o;
 		}
 	}
+	return NULL;
+}
+
+/* May t take queued group signal q? */
+static bool eligible(struct task *t, const struct sigqueued *q)
+{
+	struct task *o;
+
+	if (!q->target || q->target == t->tid)
+		return true;
+	o = task_lookup(q->target);
+	/* The chosen thread is gone or now blocks it: anyone may. */
+	return !o || o->tg != t->tg || o->state == TASK_ZOMBIE ||
+	       (o->blocked & SIGBIT(q->info.si_signo));
+}
+
+/* Group signals t may take now. */
+static ksigset_t shared_ready(struct task *t)
+{
+	struct sigpending *p = &t->tg->shared_pending;
+	struct sigqueued *q;
+	ksigset_t m = 0;
+
+	if (!(p->set & ~t->blocked))
+		return 0;
+	list_for_each_entry(q, &p->queue, node)
+		if (eligible(t, q))
+			m |= SIGBIT(q->info.si_signo);
+	return m & p->set;
 }
 
 static void notify_parent_stop(struct thread_group *tg, int why, int status)
@@ -191,17 +226,20 @@ static void notify_parent_stop(struct thread_group *tg, int why, int status)
 	sig_send_tg(p, SIGCHLD, &si);
 }
 
-static int queue_signal(struct task *t, struct thread_group *tg, int sig,
-			const siginfo_t *info, bool group)
+static struct sigqueued *queue_signal(struct task *t, struct thread_group *tg, int sig,
+				      const siginfo_t *info, bool group, int *err)
 {
 	struct sigpending *p = group ? &tg->shared_pending : &t->pending;
 	struct sigqueued *q;
 
+	*err = 0;
 	if (sig < SIGRTMIN_K && (p->set & SIGBIT(sig)))
-		return 0; /* standard signals do not queue twice */
+		return NULL; /* standard signals do not queue twice */
 	q = calloc(1, sizeof(*q));
-	if (!q)
-		return -EAGAIN;
+	if (!q) {
+		*err = -EAGAIN;
+		return NULL;
+	}
 	if (info) {
 		q->info = *info;
 	} else {
@@ -210,13 +248,14 @@ static int queue_signal(struct task *t, struct thread_group *tg, int sig,
 	q->info.si_signo = sig;
 	list_add_tail(&q->node, &p->queue);
 	p->set |= SIGBIT(sig);
-	return 0;
+	return q;
 }
 
 static int do_send(struct task *t, struct thread_group *tg, int sig, const siginfo_t *info,
 		   bool group)
 {
 	struct task *any = t ? t : tg->leader;
+	struct sigqueued *q;
 	int err;
 
 	if (sig < 1 || sig > NSIG_K)
@@ -254,13 +293,17 @@ static int do_send(struct task *t, struct thread_group *tg, int sig, const sigin
 	 * unignored before being unblocked). */
 	if (sig_ignored(any, sig) && !(group ? 0 : (t->blocked & SIGBIT(sig))))
 		return 0;
-	err = queue_signal(t, tg, sig, info, group);
+	q = queue_signal(t, tg, sig, info, group, &err);
 	if (err)
 		return err;
-	if (group)
-		wake_for_signal(tg, t, sig);
-	else if (!(t->blocked & SIGBIT(sig)))
+	if (group) {
+		struct task *chosen = wake_for_signal(tg, t, sig);
+
+		if (q && chosen)
+			q->target = chosen->tid;
+	} else if (!(t->blocked & SIGBIT(sig))) {
 		task_kick(t);
+	}
 	return 0;
 }
 
@@ -278,6 +321,7 @@ void sig_force(struct task *t, int sig, int code, uint64_t addr)
 {
 	struct ksigaction *sa = &t->sighand->action[sig - 1];
 	siginfo_t si;
+	int err;
 
 	if ((t->blocked & SIGBIT(sig)) || sa->handler == (uint64_t)SIG_IGN) {
 		t->blocked &= ~SIGBIT(sig);
@@ -287,10 +331,11 @@ void sig_force(struct task *t, int sig, int code, uint64_t addr)
 	si.si_signo = sig;
 	si.si_code = code;
 	si.si_addr = (void *)addr;
-	queue_signal(t, t->tg, sig, &si, false);
+	queue_signal(t, t->tg, sig, &si, false, &err);
 }
 
-static int dequeue_from(struct sigpending *p, ksigset_t mask, siginfo_t *info)
+static int dequeue_from(struct sigpending *p, ksigset_t mask, siginfo_t *info,
+			struct task *only_for)
 {
 	ksigset_t ready = p->set & mask;
 	struct sigqueued *q;
@@ -298,11 +343,21 @@ static int dequeue_from(struct sigpending *p, ksigset_t mask, siginfo_t *info)
 
 	if (!ready)
 		return 0;
+	if (only_for) {
+		ksigset_t ok = 0;
+
+		list_for_each_entry(q, &p->queue, node)
+			if (eligible(only_for, q))
+				ok |= SIGBIT(q->info.si_signo);
+		ready &= ok;
+		if (!ready)
+			return 0;
+	}
 	if (ready & SYNCHRONOUS_MASK)
 		ready &= SYNCHRONOUS_MASK;
 	sig = __builtin_ctzll(ready) + 1;
 	list_for_each_entry(q, &p->queue, node) {
-		if (q->info.si_signo == sig) {
+		if (q->info.si_signo == sig && (!only_for || eligible(only_for, q))) {
 			*info = q->info;
 			list_del(&q->node);
 			free(q);
@@ -322,10 +377,20 @@ static int dequeue_from(struct sigpending *p, ksigset_t mask, siginfo_t *info)
 
 int sig_dequeue(struct task *t, ksigset_t mask, siginfo_t *info)
 {
-	int sig = dequeue_from(&t->pending, mask, info);
+	int sig = dequeue_from(&t->pending, mask, info, NULL);
 
 	if (!sig)
-		sig = dequeue_from(&t->tg->shared_pending, mask, info);
+		sig = dequeue_from(&t->tg->shared_pending, mask, info, NULL);
+	return sig;
+}
+
+/* For delivery: group signals only when t is (still) the right taker. */
+static int sig_dequeue_deliver(struct task *t, ksigset_t mask, siginfo_t *info)
+{
+	int sig = dequeue_from(&t->pending, mask, info, NULL);
+
+	if (!sig)
+		sig = dequeue_from(&t->tg->shared_pending, mask, info, t);
 	return sig;
 }
 
@@ -478,7 +543,7 @@ void sig_deliver(struct task *t, long ret, bool insys)
 			sig_wait_while_stopped(t);
 			continue;
 		}
-		sig = sig_dequeue(t, ~t->blocked, &info);
+		sig = sig_dequeue_deliver(t, ~t->blocked, &info);
 		if (!sig)
 			break;
 		sa = &t->sighand->action[sig - 1];

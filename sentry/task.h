@@ -63,6 +63,7 @@ struct sighand {
 struct sigqueued {
 	struct list_head node;
 	siginfo_t info;
+	int target;       /* group signals: the thread chosen to take it, 0 any */
 };
 struct sigpending {
 	ksigset_t set;

@@ -219,7 +219,17 @@ static void vvar_refresh(void)
 	if (!pm.ok || !pr.ok)
 		return;
 	n.real_off = offset_of(CLOCK_REALTIME);
-	n.boot_off = offset_of(CLOCK_BOOTTIME);
+	/* BOOTTIME - MONOTONIC only grows, by whole suspends: keep it steady
+	 * against sampling noise (and never below zero), or BOOTTIME could
+	 * read behind a MONOTONIC read taken just before it. */
+	{
+		int64_t b = offset_of(CLOCK_BOOTTIME);
+
+		if (b < 0)
+			b = 0;
+		if (!was_valid || b > vvar_shadow.boot_off + 1000000)
+			n.boot_off = b;
+	}
 	__atomic_store_n(&vvar->seq, vvar_shadow.seq + 1, __ATOMIC_RELAXED);
 	/* The odd seq must be visible before the TSC value that starts the
 	 * new parameters: a reader whose rdtsc is later then retries. */
