@@ -156,6 +156,7 @@ struct task {
 	uint64_t robust_list;
 	uint64_t robust_len;
 	pthread_t host;
+	bool host_valid;                /* host thread running, host is set */
 	pthread_cond_t cond;
 	bool woken;                     /* set by waitq_wake_all */
 	bool in_guest;                  /* running guest code, kick needed */
@@ -277,6 +278,8 @@ void task_vfork_release(struct task *t);
 /* Kill every other thread of t's group and wait for them (exec). */
 int task_zap_others(struct task *t);
 uint64_t now_ns(clockid_t clk);
+/* System CPU time of the task (its sentry thread's CPU clock). */
+uint64_t task_stime(struct task *t);
 void task_rusage(struct task *t, int who, struct rusage *ru);
 
 /* Credentials. */

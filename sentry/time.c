@@ -451,7 +451,7 @@ void ktimer_arm(struct ktimer *k, uint64_t when)
 
 static uint64_t task_cpu(struct task *t, bool user_only)
 {
-	return t->utime_ns + (user_only ? 0 : t->stime_ns);
+	return t->utime_ns + (user_only ? 0 : task_stime(t));
 }
 
 static uint64_t tg_cpu(struct thread_group *tg, bool user_only)
