@@ -4,12 +4,19 @@
 
 int main(void)
 {
-	int st;
-	pid_t pid = fork();
+	int st, go[2];
+	pid_t pid;
 
+	pipe(go);
+	pid = fork();
 	if (pid == 0) {
+		char c;
+
 		raise(SIGSTOP);
-		/* Resumed: stop once more, via SIGTSTP. */
+		/* Resumed: stop once more, via SIGTSTP, once the parent has
+		 * seen the continue (a new stop clears the pending "continued"
+		 * report, on Linux as here). */
+		read(go[0], &c, 1);
 		raise(SIGTSTP);
 		for (;;)
 			pause();
@@ -19,6 +26,7 @@ int main(void)
 	SHOW(kill(pid, SIGCONT));
 	EXPECT(waitpid(pid, &st, WCONTINUED) == pid);
 	printf("2: %s\n", wstatus(st));
+	write(go[1], "g", 1);
 	EXPECT(waitpid(pid, &st, WUNTRACED) == pid);
 	printf("3: %s\n", wstatus(st));
 	/* A stop is reported once. */
