@@ -4,11 +4,13 @@
 # $RESULTS/syscalls.txt and keeps every output under $RESULTS/syscalls/.
 #   run.sh RUNSC PLATFORM TESTDIR RESULTS [FILTER] [JOBS]
 # FILTER is a test name (signals/sigsegv) or a family (signals).
-# Environment: TIMEOUT (seconds per run, default 20).
+# Environment: TIMEOUT (seconds per run, default 20), SUITE (the name of
+# the result file and output folder, default syscalls).
 set -u
 runsc=$1 platform=$2 tdir=$3 results=$4 filter=${5:-} jobs=${6:-2}
 timeout=${TIMEOUT:-20}
-out=$results/syscalls
+suite=${SUITE:-syscalls}
+out=$results/$suite
 
 # One test: run.sh --one RUNSC PLATFORM TESTDIR OUTDIR NAME
 if [ "$1" = --one ]; then
@@ -48,7 +50,7 @@ fi
 for n in $list; do rm -f "$out/$n.result" "$out/$n.summary"; done
 echo "$list" | xargs -P "$jobs" -I{} "$0" --one "$runsc" "$platform" "$tdir" "$out" {}
 
-res=$results/syscalls.txt
+res=$results/$suite.txt
 : >"$res"
 fail=0
 for n in $list; do
@@ -64,5 +66,5 @@ for n in $list; do
 		[ "$n" = "$filter" ] && sed 's/^/    /' "$out/$n.diff"
 	fi
 done
-echo "syscalls: $(grep -c '^PASS' "$res") passed, $(grep -c '^FAIL' "$res") failed (outputs in $out)"
+echo "$suite: $(grep -c '^PASS' "$res") passed, $(grep -c '^FAIL' "$res") failed (outputs in $out)"
 [ "$fail" -eq 0 ]

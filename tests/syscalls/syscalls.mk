@@ -28,3 +28,10 @@ check-syscalls: $(RUNSC) syscall-tests
 	@tests/syscalls/run.sh $(RUNSC) $(PLATFORM) $(SYSCALL_TEST_DIR) $(RESULTS) "$(T)" $(J)
 
 .PHONY: syscall-tests
+
+# The same suite on the systrap platform (the issue asks for both).
+CHECK_SUITES += check-syscalls-systrap
+check-syscalls-systrap: $(RUNSC) syscall-tests
+	@SUITE=syscalls-systrap tests/syscalls/run.sh $(RUNSC) systrap $(SYSCALL_TEST_DIR) $(RESULTS) "$(T)" $(J)
+
+.PHONY: check-syscalls-systrap
