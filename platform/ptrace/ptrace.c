@@ -257,11 +257,31 @@ static void ptrace_as_release(struct address_space *as)
 		free(as);
 }
 
+/* Run the stub with registers r (really executing host syscalls at the
+ * trampolines) until its int3. Stops for stray signals on the way (a late
+ * kick) are suppressed: the task is in the sentry already and checks its
+ * signals before it runs guest code again. */
+static int run_to_trap(struct context *ctx, struct user_regs_struct *r)
+{
+	int status;
+
+	r->eflags &= ~0x100UL; /* no single-step */
+	if (ptrace(PTRACE_SETREGS, ctx->tid, 0, r) < 0 || ptrace(PTRACE_CONT, ctx->tid, 0, 0) < 0)
+		return -ESRCH;
+	for (;;) {
+		if (wait_stop(ctx->tid, &status) < 0 || !WIFSTOPPED(status))
+			return -ESRCH;
+		if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
+			return 0;
+		if (ptrace(PTRACE_CONT, ctx->tid, 0, 0) < 0)
+			return -ESRCH;
+	}
+}
+
 static long inject(struct context *ctx, uint64_t tramp, long nr, long a0, long a1,
 		   long a2, long a3, long a4, long a5)
 {
 	struct user_regs_struct r = ctx->base;
-	int status;
 	long ret;
 
 	if (ctx->dead)
@@ -275,21 +295,8 @@ static long inject(struct context *ctx, uint64_t tramp, long nr, long a0, long a
 	r.r10 = (uint64_t)a3;
 	r.r8 = (uint64_t)a4;
 	r.r9 = (uint64_t)a5;
-	r.eflags &= ~0x100UL; /* no single-step */
-	if (ptrace(PTRACE_SETREGS, ctx->tid, 0, &r) < 0)
+	if (run_to_trap(ctx, &r) < 0)
 		goto dead;
-	if (ptrace(PTRACE_CONT, ctx->tid, 0, 0) < 0)
-		goto dead;
-	for (;;) {
-		if (wait_stop(ctx->tid, &status) < 0 || !WIFSTOPPED(status))
-			goto dead;
-		if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
-			break;
-		/* A kick or stray stop while injecting: the pending interrupt
-		 * is seen again at the next switch_to, so just go on. */
-		if (ptrace(PTRACE_CONT, ctx->tid, 0, 0) < 0)
-			goto dead;
-	}
 	errno = 0;
 	ret = ptrace(PTRACE_PEEKUSER, ctx->tid, offsetof(struct user_regs_struct, rax), 0);
 	if (errno)
@@ -331,7 +338,6 @@ static int ptrace_as_protect(struct context *ctx, uint64_t addr, uint64_t len, i
 static long run_batch(struct context *ctx, int n)
 {
 	struct user_regs_struct r = ctx->base;
-	int status;
 
 	if (ctx->dead)
 		return -ESRCH;
@@ -339,17 +345,8 @@ static long run_batch(struct context *ctx, int n)
 	r.rbx = STUB_BATCH_ADDR;
 	r.r12 = (uint64_t)n;
 	r.orig_rax = (uint64_t)-1;
-	r.eflags &= ~0x100UL;
-	if (ptrace(PTRACE_SETREGS, ctx->tid, 0, &r) < 0 || ptrace(PTRACE_CONT, ctx->tid, 0, 0) < 0)
+	if (run_to_trap(ctx, &r) < 0)
 		goto dead;
-	for (;;) {
-		if (wait_stop(ctx->tid, &status) < 0 || !WIFSTOPPED(status))
-			goto dead;
-		if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
-			break;
-		if (ptrace(PTRACE_CONT, ctx->tid, 0, 0) < 0)
-			goto dead;
-	}
 	if (ptrace(PTRACE_GETREGS, ctx->tid, 0, &r) < 0)
 		goto dead;
 	if (r.r12 != 0)
