@@ -4,7 +4,7 @@
 #include "../common.h"
 #include <pthread.h>
 
-static volatile int stop;
+static volatile int stop, started;
 
 static void *early(void *arg)
 {
@@ -13,8 +13,9 @@ static void *early(void *arg)
 
 static void *spinner(void *arg)
 {
-	long n = 0;
+	long n = 1;
 
+	started = 1;
 	while (!stop)
 		n++, sched_yield();
 	return (void *)(n > 0 ? 1L : 0L);
@@ -37,6 +38,8 @@ int main(void)
 	pthread_create(&a, NULL, early, NULL);
 	pthread_join(a, &ret);
 	printf("early thread exit value %ld\n", (long)ret);
+	while (!started)
+		sched_yield();
 	stop = 1;
 	pthread_join(b, &ret);
 	printf("spinner ran: %ld\n", (long)ret);
