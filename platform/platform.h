@@ -17,10 +17,18 @@ struct arch_regs {
 	struct user_regs_struct r;
 };
 
-/* The legacy FXSAVE area the sentry keeps for signal frames. */
+/* FPU/SSE/AVX state for signal frames: an XSAVE area in the standard
+ * (non-compacted) format, whose first 512 bytes are the legacy FXSAVE
+ * area. size is the bytes used: 512 when a platform only provides the
+ * legacy area (or leaves size 0), the XSAVE size otherwise. */
+#define ARCH_XSAVE_MAX 8192
 struct arch_fpstate {
-	uint8_t fx[512];
-};
+	union {
+		uint8_t fx[512];
+		uint8_t xsave[ARCH_XSAVE_MAX];
+	};
+	uint32_t size;
+} __attribute__((aligned(64)));
 
 enum trap_kind {
 	TRAP_SYSCALL,   /* guest executed syscall; nr in regs.orig_rax */

@@ -55,6 +55,31 @@ struct k_rt_sigframe {
 	siginfo_t info;
 };
 
+/* The software-reserved bytes of an extended FP frame (464..511 of the
+ * legacy area), arch/x86/include/uapi/asm/sigcontext.h. */
+#define FP_XSTATE_MAGIC1 0x46505853U
+#define FP_XSTATE_MAGIC2 0x46505845U
+struct fpx_sw_bytes {
+	uint32_t magic1;
+	uint32_t extended_size;
+	uint64_t xfeatures;
+	uint32_t xstate_size;
+	uint32_t padding[7];
+};
+
+static uint64_t xcr0(void)
+{
+	static uint64_t v;
+	uint32_t lo, hi;
+
+	if (!v) {
+		__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+		v = ((uint64_t)hi << 32) | lo;
+	}
+	return v;
+}
+
+_Static_assert(sizeof(struct fpx_sw_bytes) == 48, "fpx_sw_bytes layout");
 _Static_assert(sizeof(struct k_sigcontext) == 256, "sigcontext layout");
 _Static_assert(sizeof(siginfo_t) == 128, "siginfo layout");
 
@@ -435,13 +460,32 @@ static int setup_frame(struct task *t, int sig, const siginfo_t *info, struct ks
 	if ((sa->flags & SA_ONSTACK) && !(t->altstack.ss_flags & SS_DISABLE) &&
 	    !on_altstack(t, r->rsp))
 		sp = (uint64_t)t->altstack.ss_sp + t->altstack.ss_size;
-	if (the_platform->ops->get_fpstate(t->ctx, &fp) < 0)
-		memset(&fp, 0, sizeof(fp));
-	fpaddr = (sp - sizeof(fp)) & ~63UL;
+	fp.size = 0;
+	if (the_platform->ops->get_fpstate(t->ctx, &fp) < 0) {
+		memset(fp.fx, 0, sizeof(fp.fx));
+		fp.size = 512;
+	}
+	if (fp.size < 512 || fp.size > sizeof(fp.xsave) - 4)
+		fp.size = 512;
+	if (fp.size > 512) {
+		/* Describe the XSAVE layout in the software-reserved bytes and
+		 * close it with the second magic, as the kernel's frame does. */
+		struct fpx_sw_bytes sw = { .magic1 = FP_XSTATE_MAGIC1,
+					   .extended_size = fp.size + 4,
+					   .xstate_size = fp.size };
+		uint32_t magic2 = FP_XSTATE_MAGIC2;
+
+		memcpy(&sw.xfeatures, fp.xsave + 512, 8); /* XSTATE_BV */
+		sw.xfeatures |= xcr0();
+		memcpy(fp.fx + 464, &sw, sizeof(sw));
+		memcpy(fp.xsave + fp.size, &magic2, 4);
+	}
+	fpaddr = (sp - (fp.size + 4)) & ~63UL;
 	frame = ((fpaddr - sizeof(f)) & ~15UL) - 8;
 	memset(&f, 0, sizeof(f));
 	f.pretcode = sa->restorer;
-	f.uc.uc_flags = 0x6; /* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS */
+	/* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS, and UC_FP_XSTATE */
+	f.uc.uc_flags = 0x6 | (fp.size > 512 ? 0x1 : 0);
 	f.uc.uc_stack.ss_sp = (uint64_t)t->altstack.ss_sp;
 	f.uc.uc_stack.ss_size = t->altstack.ss_size;
 	f.uc.uc_stack.ss_flags = (t->altstack.ss_flags & SS_DISABLE) ? SS_DISABLE
@@ -461,7 +505,7 @@ static int setup_frame(struct task *t, int sig, const siginfo_t *info, struct ks
 	}
 	f.uc.uc_sigmask = oldmask;
 	f.info = *info;
-	if (copy_to_guest(t, fpaddr, &fp, sizeof(fp)) < 0 ||
+	if (copy_to_guest(t, fpaddr, fp.xsave, fp.size + (fp.size > 512 ? 4 : 0)) < 0 ||
 	    copy_to_guest(t, frame, &f, sizeof(f)) < 0)
 		return -EFAULT;
 	r->rsp = frame;
@@ -492,10 +536,27 @@ long sig_return(struct task *t)
 	r->eflags = (r->eflags & ~FIX_EFLAGS) | (m->eflags & FIX_EFLAGS);
 	t->blocked = f.uc.uc_sigmask & ~SIG_UNBLOCKABLE;
 	if (m->fpstate) {
-		if (copy_from_guest(t, &fp, m->fpstate, sizeof(fp)) < 0)
+		struct fpx_sw_bytes sw;
+		uint32_t magic2 = 0;
+
+		if (copy_from_guest(t, fp.fx, m->fpstate, sizeof(fp.fx)) < 0)
 			goto bad;
+		fp.size = 512;
+		memcpy(&sw, fp.fx + 464, sizeof(sw));
+		/* An extended frame only when both magics and the sizes agree
+		 * (a guest may have written anything there). */
+		if ((f.uc.uc_flags & 0x1) && sw.magic1 == FP_XSTATE_MAGIC1 &&
+		    sw.xstate_size > 512 + 64 && sw.xstate_size <= sizeof(fp.xsave) - 4 &&
+		    sw.extended_size == sw.xstate_size + 4 &&
+		    copy_from_guest(t, &magic2, m->fpstate + sw.xstate_size, 4) == 0 &&
+		    magic2 == FP_XSTATE_MAGIC2) {
+			if (copy_from_guest(t, fp.xsave + 512, m->fpstate + 512,
+					    sw.xstate_size - 512) < 0)
+				goto bad;
+			fp.size = sw.xstate_size;
+		}
 		/* Reserved MXCSR bits would make the host refuse the state. */
-		fp.fx[24 + 2] &= 0xff;
+		fp.fx[24 + 2] = 0;
 		fp.fx[24 + 3] = 0;
 		if (the_platform->ops->set_fpstate(t->ctx, &fp) < 0)
 			goto bad;

@@ -578,14 +578,32 @@ static void ptrace_interrupt(struct context *ctx)
 		syscall(SYS_tgkill, ctx->as->pid, ctx->tid, KICK_SIGNAL);
 }
 
+#ifndef NT_X86_XSTATE
+#define NT_X86_XSTATE 0x202
+#endif
+
+/* The whole XSAVE area (AVX, AVX-512 ...), so a guest signal handler
+ * cannot clobber vector state of the code it interrupted; the legacy area
+ * when XSAVE is not available. */
 static int ptrace_get_fpstate(struct context *ctx, struct arch_fpstate *fp)
 {
-	return ptrace(PTRACE_GETFPREGS, ctx->tid, 0, fp) < 0 ? -errno : 0;
+	struct iovec iov = { .iov_base = fp->xsave, .iov_len = sizeof(fp->xsave) };
+
+	if (ptrace(PTRACE_GETREGSET, ctx->tid, NT_X86_XSTATE, &iov) == 0) {
+		fp->size = (uint32_t)iov.iov_len;
+		return 0;
+	}
+	fp->size = 512;
+	return ptrace(PTRACE_GETFPREGS, ctx->tid, 0, fp->fx) < 0 ? -errno : 0;
 }
 
 static int ptrace_set_fpstate(struct context *ctx, const struct arch_fpstate *fp)
 {
-	return ptrace(PTRACE_SETFPREGS, ctx->tid, 0, fp) < 0 ? -errno : 0;
+	struct iovec iov = { .iov_base = (void *)fp->xsave, .iov_len = fp->size };
+
+	if (fp->size > 512 && fp->size <= sizeof(fp->xsave))
+		return ptrace(PTRACE_SETREGSET, ctx->tid, NT_X86_XSTATE, &iov) < 0 ? -errno : 0;
+	return ptrace(PTRACE_SETFPREGS, ctx->tid, 0, fp->fx) < 0 ? -errno : 0;
 }
 
 static uint64_t ptrace_max_addr(struct platform *p)

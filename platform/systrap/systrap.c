@@ -1038,20 +1038,37 @@ static void systrap_interrupt(struct context *ctx)
 	syscall(SYS_tgkill, ctx->as->pid, ctx->tid, KICK_SIGNAL);
 }
 
-/* The frame's FP state. With XSAVE, a component in its initial state may
- * be left unwritten (XSTATE_BV bit clear): report the initial values. */
+/* The frame's FP state: the kernel wrote it in the standard XSAVE format
+ * with its size in the software-reserved bytes; the whole area is handed
+ * over, so guest signal frames carry the AVX state too. A component in
+ * its initial state may be left unwritten (XSTATE_BV bit clear): report
+ * the initial values for the legacy part. */
+static uint32_t frame_xstate_size(const uint8_t *src)
+{
+	uint32_t magic, size;
+
+	memcpy(&magic, src + 464, sizeof(magic));
+	if (magic != FP_XSTATE_MAGIC1)
+		return 512;
+	memcpy(&size, src + 464 + 16, sizeof(size)); /* xstate_size */
+	if (size <= 512 + 64 || size > ARCH_XSAVE_MAX - 4)
+		return 512;
+	return size;
+}
+
 static int systrap_get_fpstate(struct context *ctx, struct arch_fpstate *fp)
 {
 	uint8_t *src;
 	uint64_t bv = ~0ULL;
-	uint32_t magic;
+	uint32_t size;
 
 	if (!ctx->stopped || !ctx->fp)
 		return -EINVAL;
 	src = slot_ptr(ctx, ctx->fp);
-	memcpy(fp->fx, src, sizeof(fp->fx));
-	memcpy(&magic, src + 464, sizeof(magic));
-	if (magic == FP_XSTATE_MAGIC1)
+	size = frame_xstate_size(src);
+	memcpy(fp->xsave, src, size);
+	fp->size = size;
+	if (size > 512)
 		memcpy(&bv, src + 512, sizeof(bv));
 	if (!(bv & 1)) {
 		memset(fp->fx, 0, 24);
@@ -1067,14 +1084,16 @@ static int systrap_get_fpstate(struct context *ctx, struct arch_fpstate *fp)
 static int systrap_set_fpstate(struct context *ctx, const struct arch_fpstate *fp)
 {
 	uint8_t *dst;
-	uint32_t magic, mxcsr, mask;
-	uint64_t bv;
+	uint32_t mxcsr, mask, size;
+	uint64_t bv, xfeatures;
 
 	if (!ctx->stopped || !ctx->fp)
 		return -EINVAL;
 	dst = slot_ptr(ctx, ctx->fp);
-	/* x87 and SSE state only: the rest of the area (software bytes,
-	 * xsave header) describes the frame to the kernel. */
+	size = frame_xstate_size(dst);
+	/* x87 and SSE state; the software bytes and the header describe the
+	 * frame to the kernel and stay as the kernel wrote them, except the
+	 * feature bits, limited to what the frame holds. */
 	memcpy(dst, fp->fx, 416);
 	memcpy(&mxcsr, fp->fx + 24, 4);
 	memcpy(&mask, dst + 28, 4);
@@ -1082,10 +1101,15 @@ static int systrap_set_fpstate(struct context *ctx, const struct arch_fpstate *f
 		mask = 0xffbf;
 	mxcsr &= mask;
 	memcpy(dst + 24, &mxcsr, 4);
-	memcpy(&magic, dst + 464, sizeof(magic));
-	if (magic == FP_XSTATE_MAGIC1) {
-		memcpy(&bv, dst + 512, sizeof(bv));
-		bv |= 3;
+	if (size > 512) {
+		memcpy(&xfeatures, dst + 464 + 8, sizeof(xfeatures));
+		if (fp->size == size) {
+			memcpy(&bv, fp->xsave + 512, sizeof(bv));
+			memcpy(dst + 576, fp->xsave + 576, size - 576);
+		} else {
+			memcpy(&bv, dst + 512, sizeof(bv));
+		}
+		bv = (bv | 3) & xfeatures;
 		memcpy(dst + 512, &bv, sizeof(bv));
 	}
 	return 0;
