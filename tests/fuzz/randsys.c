@@ -1,11 +1,13 @@
 /* Random-syscall robustness test: a static guest program that issues many
  * system calls with random numbers and hostile arguments (seeded, so a run
  * is reproducible) and counts the results; the sandbox must survive it.
- * usage: randsys [-v] [ITERS] [SEED] [CANARY]   -- only inside a sandbox.
+ * usage: randsys [-v] [-tN] [ITERS] [SEED] [CANARY]   -- only in a sandbox;
+ * -v prints each call before making it, -tN runs N threads (seeds SEED+k).
  * Calls that would legitimately end, stall or corrupt this program are
  * skipped or have their arguments tamed (see tame()). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -41,14 +43,14 @@ static const struct sysinfo_row rows[] = {
 #define OUTFD 99	/* our own report channel; never handed to a call */
 #define NPATHS 16
 
-static uint64_t rng_state;
+static __thread uint64_t rng_state;	/* each thread its own sequence */
 static char *buf;	/* RW scratch, a PROT_NONE page after it */
 static char *ro;	/* one read-only page */
 static char *arena;	/* target of munmap/mprotect/madvise/mremap */
 static uintptr_t brk0;	/* the break at start: brk may only grow */
 static char *paths[NPATHS];
 static const char *canary = "/nonexistent/canary";
-static int verbose;
+static int verbose, nthreads = 1;
 static long counts[4096 + 1];	/* [0] success, [e] -errno e */
 static long per_nr_ok[512], per_nr_calls[512];
 static long skipped, forks;
@@ -56,8 +58,8 @@ static long skipped, forks;
 /* Mappings the random calls made (mmap, mremap results): fair targets for
  * munmap/mprotect/mremap and pointers, since nothing of ours lives there. */
 #define NMAPS 16
-static struct { uint64_t addr, len; } maps[NMAPS];
-static unsigned nmaps_made;
+static __thread struct { uint64_t addr, len; } maps[NMAPS];
+static __thread unsigned nmaps_made;
 
 static uint64_t rnd(void)
 {
@@ -384,7 +386,8 @@ static int tame(long nr, uint64_t *a)
 			if (is_nr(nr, sends[k].name)) {
 				int sig = (int)a[sends[k].arg];
 
-				if (sig == SIGKILL || sig == SIGSTOP)
+				/* 32: glibc unblocks it in every new thread. */
+				if (sig == SIGKILL || sig == SIGSTOP || sig == 32 || sig == 33)
 					a[sends[k].arg] = SIGUSR1;
 				return 1;
 			}
@@ -392,6 +395,31 @@ static int tame(long nr, uint64_t *a)
 			a[0] = SIG_BLOCK;	/* never unblock */
 			return 1;
 		}
+	}
+	/* Descriptors are non-blocking from birth: with threads, another
+	 * thread could read a new pipe before after() sets O_NONBLOCK. The
+	 * calls that take no flags are left out when threads run. */
+	{
+		static const struct { const char *name; int arg; uint64_t flag; } nb[] = {
+			{ "pipe2", 1, O_NONBLOCK }, { "socket", 1, 04000 /* SOCK_NONBLOCK */ },
+			{ "socketpair", 1, 04000 }, { "accept4", 3, 04000 },
+			{ "eventfd2", 1, 04000 /* EFD_NONBLOCK */ }, { "signalfd4", 3, 04000 },
+			{ "timerfd_create", 1, 04000 }, { "inotify_init1", 0, 04000 },
+			{ "pidfd_open", 1, 04000 }, { "open", 1, O_NONBLOCK },
+			{ "openat", 2, O_NONBLOCK }, { "fanotify_init", 0, 2 /* FAN_NONBLOCK */ },
+		};
+		static const char *const noflags[] = {
+			"pipe", "accept", "eventfd", "signalfd", "inotify_init", "creat",
+		};
+
+		for (size_t k = 0; k < sizeof(nb) / sizeof(nb[0]); k++)
+			if (is_nr(nr, nb[k].name)) {
+				a[nb[k].arg] |= nb[k].flag;
+				return 1;
+			}
+		for (size_t k = 0; nthreads > 1 && k < sizeof(noflags) / sizeof(noflags[0]); k++)
+			if (is_nr(nr, noflags[k]))
+				return 0;
 	}
 	if (nr == NR_clone) {
 		/* Any flags, but the child's exit signal must not be a fatal
@@ -582,18 +610,103 @@ static void summary(long iters, uint64_t seed)
 	    tried, ok_nrs);
 }
 
+struct worker {
+	int id;
+	long iters;
+	uint64_t seed;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	long i, iters = w->iters;
+
+	rng_state = w->seed * 0x9e3779b97f4a7c15ull + 1;
+	for (i = 0; i < iters; i++) {
+		uint64_t a[6];
+		const char *fmt;
+		long nr, ret;
+
+		if (i % 64 == 0)
+			refill();
+		switch (below(50)) {
+		case 0:
+			nr = rnd();	/* anything, even negative */
+			break;
+		case 1:
+			nr = 335 + below(100);	/* the gap below 424 */
+			break;
+		case 2: case 3: case 4: case 5: case 6: case 7: case 8:
+		case 9: case 10: case 11: case 12: case 13: case 14: case 15:
+		case 16: case 17: case 18: case 19: case 20: case 21: case 22:
+		case 23: case 24: case 25: case 26: case 27: case 28: case 29:
+			/* Most calls go where the sentry has code to break. */
+			nr = implemented[below(nimplemented)];
+			break;
+		default:
+			nr = below(NROWS + 8);
+		}
+		fmt = nr >= 0 && nr < NROWS && rows[nr].name ? rows[nr].fmt : "xxxxxx";
+		for (int k = 0; k < 6; k++) {
+			a[k] = rand_arg(fmt[k] ? fmt[k] : 'x');
+			if (a[k] == OUTFD)
+				a[k]++;
+		}
+		if (!tame(nr, a)) {
+			__atomic_fetch_add(&skipped, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		if (verbose)
+			out("%d.%ld: %ld %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx)\n", w->id, i, nr,
+			    nr >= 0 && nr < NROWS && rows[nr].name ? rows[nr].name : "?",
+			    (unsigned long long)a[0], (unsigned long long)a[1],
+			    (unsigned long long)a[2], (unsigned long long)a[3],
+			    (unsigned long long)a[4], (unsigned long long)a[5]);
+		if (nr == NR_clone || nr == NR_vfork) {
+			ret = raw_clone(nr, a);
+			if (ret > 0)
+				__atomic_fetch_add(&forks, 1, __ATOMIC_RELAXED);
+		} else {
+			ret = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+			if (ret == -1)
+				ret = -errno;
+		}
+		if (verbose)
+			out("%d.  = %ld\n", w->id, ret);
+		if (nr == NR_fork && ret == 0)
+			syscall(SYS_exit, 0);	/* the child of a random fork */
+		if (nr == NR_fork && ret > 0)
+			__atomic_fetch_add(&forks, 1, __ATOMIC_RELAXED);
+		if (ret >= 0)
+			__atomic_fetch_add(&counts[0], 1, __ATOMIC_RELAXED);
+		else if (-ret <= 4096)
+			__atomic_fetch_add(&counts[-ret], 1, __ATOMIC_RELAXED);
+		if (nr >= 0 && nr < 512) {
+			__atomic_fetch_add(&per_nr_calls[nr], 1, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&per_nr_ok[nr], ret >= 0, __ATOMIC_RELAXED);
+			if (nr < NROWS)
+				after(nr, a, ret);
+		}
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	long iters = 100000, i;
+	long iters = 100000;
 	uint64_t seed = 1;
 	char cwd[200];
 	sigset_t all;
 	int argi = 1, fd;
 
-	if (argc > 1 && !strcmp(argv[1], "-v")) {
-		verbose = 1;
-		argi++;
+	for (; argi < argc && argv[argi][0] == '-'; argi++) {
+		if (!strcmp(argv[argi], "-v"))
+			verbose = 1;
+		else if (!strncmp(argv[argi], "-t", 2))
+			nthreads = atoi(argv[argi] + 2);
 	}
+	if (nthreads < 1 || nthreads > 16)
+		nthreads = 1;
 	if (argc > argi)
 		iters = strtol(argv[argi], NULL, 0);
 	if (argc > argi + 1)
@@ -605,7 +718,7 @@ int main(int argc, char **argv)
 				"random syscalls as root on the host are dangerous\n");
 		return 2;
 	}
-	rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
+	rng_state = seed * 0x9e3779b97f4a7c15ull + 1;	/* for setup only */
 
 	/* Our report channel, then stdio on /dev/null where we can. */
 	if (fcntl(1, F_DUPFD, OUTFD) != OUTFD && dup2(1, OUTFD) != OUTFD) {
@@ -690,71 +803,28 @@ int main(int argc, char **argv)
 	init_skips();
 	out("randsys seed %llu iters %ld pid %d\n", (unsigned long long)seed, iters, getpid());
 
-	for (i = 0; i < iters; i++) {
-		uint64_t a[6];
-		const char *fmt;
-		long nr, ret;
+	if (nthreads > 1) {
+		/* Threads: the same calls racing in one address space, fd
+		 * table and signal state; thread k uses seed + k. */
+		static pthread_t tids[16];
+		static struct worker w[16];
 
-		if (i % 64 == 0)
-			refill();
-		switch (below(50)) {
-		case 0:
-			nr = rnd();	/* anything, even negative */
-			break;
-		case 1:
-			nr = 335 + below(100);	/* the gap below 424 */
-			break;
-		case 2: case 3: case 4: case 5: case 6: case 7: case 8:
-		case 9: case 10: case 11: case 12: case 13: case 14: case 15:
-		case 16: case 17: case 18: case 19: case 20: case 21: case 22:
-		case 23: case 24: case 25: case 26: case 27: case 28: case 29:
-			/* Most calls go where the sentry has code to break. */
-			nr = implemented[below(nimplemented)];
-			break;
-		default:
-			nr = below(NROWS + 8);
+		for (int k = 1; k < nthreads; k++) {
+			w[k] = (struct worker){ k, iters / nthreads, seed + (uint64_t)k };
+			if (pthread_create(&tids[k], NULL, worker_main, &w[k])) {
+				out("randsys: no thread %d: running %d\n", k, k);
+				nthreads = k;
+				break;
+			}
 		}
-		fmt = nr >= 0 && nr < NROWS && rows[nr].name ? rows[nr].fmt : "xxxxxx";
-		for (int k = 0; k < 6; k++) {
-			a[k] = rand_arg(fmt[k] ? fmt[k] : 'x');
-			if (a[k] == OUTFD)
-				a[k]++;
-		}
-		if (!tame(nr, a)) {
-			skipped++;
-			continue;
-		}
-		if (verbose)
-			out("%ld: %ld %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx)\n", i, nr,
-			    nr >= 0 && nr < NROWS && rows[nr].name ? rows[nr].name : "?",
-			    (unsigned long long)a[0], (unsigned long long)a[1],
-			    (unsigned long long)a[2], (unsigned long long)a[3],
-			    (unsigned long long)a[4], (unsigned long long)a[5]);
-		if (nr == NR_clone || nr == NR_vfork) {
-			ret = raw_clone(nr, a);
-			if (ret > 0)
-				forks++;
-		} else {
-			ret = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-			if (ret == -1)
-				ret = -errno;
-		}
-		if (verbose)
-			out("  = %ld\n", ret);
-		if (nr == NR_fork && ret == 0)
-			syscall(SYS_exit, 0);	/* the child of a random fork */
-		if (nr == NR_fork && ret > 0)
-			forks++;
-		if (ret >= 0)
-			counts[0]++;
-		else if (-ret <= 4096)
-			counts[-ret]++;
-		if (nr >= 0 && nr < 512) {
-			per_nr_calls[nr]++;
-			per_nr_ok[nr] += ret >= 0;
-			if (nr < NROWS)
-				after(nr, a, ret);
-		}
+		w[0] = (struct worker){ 0, iters - (iters / nthreads) * (nthreads - 1), seed };
+		worker_main(&w[0]);
+		for (int k = 1; k < nthreads; k++)
+			pthread_join(tids[k], NULL);
+	} else {
+		struct worker w0 = { 0, iters, seed };
+
+		worker_main(&w0);
 	}
 	/* Reap random forks' children. */
 	while (syscall(SYS_wait4, -1, NULL, 1 /* WNOHANG */, NULL) > 0)

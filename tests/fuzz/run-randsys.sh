@@ -22,13 +22,13 @@ head -c 4096 /dev/urandom > "$canarydir/file"
 canary_sum=$(sha256sum "$canarydir/file")
 touch "$work/stamp"
 
-# run NAME ITERS SEED [RUNSC FLAGS...]: one sandboxed run in its own
-# session, so whatever it leaves behind can be found by session id.
+# run NAME ITERS SEED RANDSYS-FLAGS [RUNSC FLAGS...]: one sandboxed run in
+# its own session, so whatever it leaves behind can be found by session id.
 run() {
-	local name=$1 iters=$2 seed=$3 sid rc left
-	shift 3
+	local name=$1 iters=$2 seed=$3 rflags=$4 sid rc left
+	shift 4
 	(cd "$scratch" && RANDSYS_IN_SANDBOX=1 exec setsid sh -c 'echo $$ > "$0"; exec "$@"' \
-		"$work/sid" timeout -k 10 600 "$RUNSC" "$@" do "$RANDSYS" "$iters" "$seed" \
+		"$work/sid" timeout -k 10 600 "$RUNSC" "$@" do "$RANDSYS" $rflags "$iters" "$seed" \
 		"$canarydir/file") < /dev/null > "$LOGDIR/$name.out" 2> "$LOGDIR/$name.log"
 	rc=$?
 	sid=$(cat "$work/sid")
@@ -39,16 +39,16 @@ run() {
 		[ "$rc" = 125 ] && rc="125: the sentry crashed"
 		[ "$rc" = 124 ] && rc="124: timed out"
 		result "FAIL $name (exit $rc; see $LOGDIR/$name.out and .log; reproduce in an" \
-			"empty directory: RANDSYS_IN_SANDBOX=1 $RUNSC $* do $RANDSYS -v $iters $seed)"
+			"empty directory: RANDSYS_IN_SANDBOX=1 $RUNSC $* do $RANDSYS -v $rflags $iters $seed)"
 		grep -m1 -A3 'fatal error' "$LOGDIR/$name.log"
 		tail -n 3 "$LOGDIR/$name.out"
 		# The same seed again with each call printed before it is made:
 		# the last one printed is the culprit.
 		(cd "$scratch" && RANDSYS_IN_SANDBOX=1 timeout -k 10 300 "$RUNSC" "$@" do \
-			"$RANDSYS" -v "$iters" "$seed" "$canarydir/file") < /dev/null \
+			"$RANDSYS" -v $rflags "$iters" "$seed" "$canarydir/file") < /dev/null \
 			> "$LOGDIR/$name.verbose" 2>&1
 		echo "last calls of the verbose rerun ($LOGDIR/$name.verbose):"
-		grep -E '^[0-9]+: |^  = ' "$LOGDIR/$name.verbose" | tail -n 4
+		grep -E '^[0-9]+\.' "$LOGDIR/$name.verbose" | tail -n 8
 	fi
 	sleep 0.5
 	left=$(pgrep -s "$sid" | tr '\n' ' ')
@@ -61,11 +61,15 @@ run() {
 }
 
 for seed in $SEEDS; do
-	run "randsys-seed$seed" "$ITERS" "$seed"
+	run "randsys-seed$seed" "$ITERS" "$seed" ""
 	sed -n '/^randsys seed .*calls/,$p' "$LOGDIR/randsys-seed$seed.out"
 done
+# The same calls from 4 threads at once (not reproducible call for call:
+# the interleaving is the scheduler's).
+run randsys-4threads "$ITERS" 1000 -t4
+sed -n '/^randsys seed .*calls/p' "$LOGDIR/randsys-4threads.out"
 # A short run under --strace, for a look at what the program calls.
-run randsys-strace 2000 7 --strace
+run randsys-strace 2000 7 "" --strace
 echo "strace of 2000 calls: $LOGDIR/randsys-strace.log ($(wc -l < "$LOGDIR/randsys-strace.log") lines)"
 
 if [ "$(sha256sum "$canarydir/file")" = "$canary_sum" ] && [ -f "$scratch/f" ]; then
