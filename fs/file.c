@@ -30,6 +30,8 @@ void file_put(struct file *f)
 {
 	if (!f || --f->refs)
 		return;
+	if (f->epoll_links)
+		epoll_file_release(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	free(f->path);

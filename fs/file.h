@@ -45,11 +45,15 @@ struct file {
 	char *path;         /* what /proc/pid/fd/N shows */
 	/* Owner for F_SETOWN / SIGIO. */
 	int owner;
+	/* epoll watches of this file (fs/epoll.c), dropped at last close. */
+	void *epoll_links;
 };
 
 struct file *file_new(const struct file_ops *ops, int flags, void *priv, const char *path);
 void file_get(struct file *f);
 void file_put(struct file *f);
+/* fs/epoll.c: forget the watches of a file being released. */
+void epoll_file_release(struct file *f);
 
 #define FD_MAX_DEFAULT 1024
 

@@ -177,7 +177,15 @@ void waitq_init(struct waitq *q)
 void waitq_add(struct waitq *q, struct waiter *w, struct task *t)
 {
 	w->t = t;
+	w->fn = NULL;
 	t->woken = false;
+	list_add_tail(&w->node, &q->waiters);
+}
+
+void waitq_add_fn(struct waitq *q, struct waiter *w, void (*fn)(struct waiter *w))
+{
+	w->t = NULL;
+	w->fn = fn;
 	list_add_tail(&w->node, &q->waiters);
 }
 
@@ -191,6 +199,10 @@ void waitq_wake_all(struct waitq *q)
 	struct waiter *w;
 
 	list_for_each_entry(w, &q->waiters, node) {
+		if (w->fn) {
+			w->fn(w);
+			continue;
+		}
 		w->t->woken = true;
 		pthread_cond_signal(&w->t->cond);
 	}

@@ -39,9 +39,12 @@ struct waitq {
 struct waiter {
 	struct list_head node;
 	struct task *t;
+	/* If set, waking calls fn instead of waking t (epoll's watches). */
+	void (*fn)(struct waiter *w);
 };
 void waitq_init(struct waitq *q);
 void waitq_add(struct waitq *q, struct waiter *w, struct task *t);
+void waitq_add_fn(struct waitq *q, struct waiter *w, void (*fn)(struct waiter *w));
 void waitq_del(struct waiter *w);
 void waitq_wake_all(struct waitq *q);
 /* Sleep until woken, a signal is pending (returns -EINTR), or the
