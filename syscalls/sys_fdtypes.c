@@ -49,3 +49,109 @@ long sys_eventfd2(struct task *t, const struct syscall_args *a)
 {
 	return do_eventfd(t, (unsigned int)a->a[0], (int)a->a[1]);
 }
+
+/* ---- timerfd ---- */
+
+#define TFD_TIMER_ABSTIME_K 1
+#define TFD_TIMER_CANCEL_ON_SET_K 2
+
+long sys_timerfd_create(struct task *t, const struct syscall_args *a)
+{
+	clockid_t clk = (clockid_t)a->a[0];
+	int flags = (int)a->a[1];
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	switch (clk) {
+	case CLOCK_REALTIME_ALARM:
+		clk = CLOCK_REALTIME;
+		break;
+	case CLOCK_BOOTTIME_ALARM:
+		clk = CLOCK_BOOTTIME;
+		break;
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_BOOTTIME:
+		break;
+	default:
+		return -EINVAL;
+	}
+	return install(t, timerfd_new(clk, flags), flags & O_CLOEXEC);
+}
+
+struct kitimerspec {
+	struct timespec interval, value;
+};
+
+static int ts_ns(const struct timespec *ts, uint64_t *ns)
+{
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (long)NSEC_PER_SEC)
+		return -EINVAL;
+	*ns = (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+	return 0;
+}
+
+static void ns_ts(uint64_t ns, struct timespec *ts)
+{
+	ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
+	ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
+}
+
+/* The timerfd at fd with a reference: EBADF, or EINVAL for other files. */
+static long get_timerfd(struct task *t, int fd, struct file **out)
+{
+	struct file *f = fd_get(t->files, fd);
+
+	if (!f)
+		return -EBADF;
+	if (!file_is_timerfd(f)) {
+		file_put(f);
+		return -EINVAL;
+	}
+	*out = f;
+	return 0;
+}
+
+long sys_timerfd_settime(struct task *t, const struct syscall_args *a)
+{
+	int flags = (int)a->a[1];
+	struct kitimerspec n, o;
+	uint64_t v, i, ov, oi;
+	struct file *f;
+	long r;
+
+	if (copy_from_guest(t, &n, a->a[2], sizeof(n)) < 0)
+		return -EFAULT;
+	if (flags & ~(TFD_TIMER_ABSTIME_K | TFD_TIMER_CANCEL_ON_SET_K))
+		return -EINVAL;
+	if (ts_ns(&n.value, &v) < 0 || ts_ns(&n.interval, &i) < 0)
+		return -EINVAL;
+	r = get_timerfd(t, (int)a->a[0], &f);
+	if (r < 0)
+		return r;
+	r = timerfd_set(f, flags & TFD_TIMER_ABSTIME_K, v, i, &ov, &oi);
+	file_put(f);
+	if (r == 0 && a->a[3]) {
+		ns_ts(ov, &o.value);
+		ns_ts(oi, &o.interval);
+		if (copy_to_guest(t, a->a[3], &o, sizeof(o)) < 0)
+			r = -EFAULT;
+	}
+	return r;
+}
+
+long sys_timerfd_gettime(struct task *t, const struct syscall_args *a)
+{
+	struct kitimerspec o;
+	uint64_t v, i;
+	struct file *f;
+	long r = get_timerfd(t, (int)a->a[0], &f);
+
+	if (r < 0)
+		return r;
+	timerfd_get(f, &v, &i);
+	file_put(f);
+	ns_ts(v, &o.value);
+	ns_ts(i, &o.interval);
+	return copy_to_guest(t, a->a[1], &o, sizeof(o)) < 0 ? -EFAULT : 0;
+}
