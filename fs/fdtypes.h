@@ -42,5 +42,6 @@ void signalfd_set_mask(struct file *f, uint64_t mask);
 
 /* memfd */
 struct file *memfd_new(const char *name, bool sealing, int oflags);
+void memfd_setup(struct file *f, uid_t uid, gid_t gid, bool noexec);
 
 #endif

@@ -155,3 +155,72 @@ long sys_timerfd_gettime(struct task *t, const struct syscall_args *a)
 	ns_ts(i, &o.interval);
 	return copy_to_guest(t, a->a[1], &o, sizeof(o)) < 0 ? -EFAULT : 0;
 }
+
+/* ---- memfd_create ---- */
+
+#define MFD_CLOEXEC_K 0x1U
+#define MFD_ALLOW_SEALING_K 0x2U
+#define MFD_HUGETLB_K 0x4U
+#define MFD_NOEXEC_SEAL_K 0x8U
+#define MFD_EXEC_K 0x10U
+#define MFD_HUGE_MASK_K (0x3fU << 26)
+/* NAME_MAX minus "memfd:". */
+#define MFD_NAME_MAX 249
+
+long sys_memfd_create(struct task *t, const struct syscall_args *a)
+{
+	unsigned int flags = (unsigned int)a->a[1];
+	char name[MFD_NAME_MAX + 1];
+	struct file *f;
+	long r;
+
+	if (flags & ~(MFD_CLOEXEC_K | MFD_ALLOW_SEALING_K | MFD_HUGETLB_K | MFD_NOEXEC_SEAL_K |
+		      MFD_EXEC_K | MFD_HUGE_MASK_K))
+		return -EINVAL;
+	if ((flags & MFD_HUGE_MASK_K) && !(flags & MFD_HUGETLB_K))
+		return -EINVAL;
+	if ((flags & MFD_EXEC_K) && (flags & MFD_NOEXEC_SEAL_K))
+		return -EINVAL;
+	/* Huge pages are not emulated. */
+	if (flags & MFD_HUGETLB_K)
+		return -EINVAL;
+	r = copy_string_from_guest(t, name, a->a[0], sizeof(name));
+	if (r == -EFAULT)
+		return r;
+	if (r < 0)
+		return -EINVAL;
+	f = memfd_new(name, flags & (MFD_ALLOW_SEALING_K | MFD_NOEXEC_SEAL_K), 0);
+	if (f)
+		memfd_setup(f, t->cred->euid, t->cred->egid, flags & MFD_NOEXEC_SEAL_K);
+	return install(t, f, flags & MFD_CLOEXEC_K);
+}
+
+/* ftruncate(2) through the file's truncate operation (memfd; the VFS
+ * files get one later). */
+long sys_ftruncate(struct task *t, const struct syscall_args *a)
+{
+	int64_t len = (int64_t)a->a[1];
+	struct file *f;
+	struct stat st;
+	long r;
+
+	if (len < 0)
+		return -EINVAL;
+	f = fd_get(t->files, (int)a->a[0]);
+	if (!f)
+		return -EBADF;
+	if (f->flags & O_PATH)
+		r = -EBADF;
+	else if (!f->ops->fstat || f->ops->fstat(f, &st) < 0 || S_ISDIR(st.st_mode))
+		r = -EINVAL;
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	else if ((f->flags & O_ACCMODE) == O_RDONLY)
+		r = -EINVAL;
+	else if (!f->ops->truncate)
+		r = -EROFS;
+	else
+		r = f->ops->truncate(f, (uint64_t)len);
+	file_put(f);
+	return r;
+}

@@ -506,6 +506,13 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 		if (r == -ENOTTY)
 			r = -EBADF;
 		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		/* Only memfds (fs/memfd.c) have seals. */
+		r = f->ops->ioctl ? f->ops->ioctl(t, f, 0x40000000U | (unsigned)cmd, a->a[2]) : -EINVAL;
+		if (r == -ENOTTY)
+			r = -EINVAL;
+		break;
 	default:
 		r = -EINVAL;
 	}
