@@ -321,6 +321,7 @@ static int do_send(struct task *t, struct thread_group *tg, int sig, const sigin
 	q = queue_signal(t, tg, sig, info, group, &err);
 	if (err)
 		return err;
+	signalfd_notify();
 	if (group) {
 		struct task *chosen = wake_for_signal(tg, t, sig);
 

@@ -169,6 +169,8 @@ void for_each_tg(void (*fn)(struct thread_group *tg, void *arg), void *arg)
 
 /* ---- wait queues ---- */
 
+__thread struct task *task_current;
+
 void waitq_init(struct waitq *q)
 {
 	list_init(&q->waiters);
@@ -342,6 +344,7 @@ static void *task_main(void *arg)
 
 	t->crash_slot = crash_register_thread();
 	bkl_lock();
+	task_current = t;
 	t->host = pthread_self();
 	t->host_valid = true;
 	t->ctx = the_platform->ops->context_new(the_platform, t->mm->as);
@@ -1102,6 +1105,7 @@ static void *init_main(void *arg)
 
 	t->crash_slot = crash_register_thread();
 	bkl_lock();
+	task_current = t;
 	t->host = pthread_self();
 	t->host_valid = true;
 	err = sentry_exec_hook(t, a->path, a->argv, a->envp);

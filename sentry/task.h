@@ -301,6 +301,11 @@ void futex_task_exit(struct task *t);
 /* More signal helpers (sentry/signal.c). */
 /* Dequeue the first pending signal in mask (thread, then group). */
 int sig_dequeue(struct task *t, ksigset_t mask, siginfo_t *info);
+/* A signal was queued: wake signalfd readers and pollers (fs/signalfd.c). */
+void signalfd_notify(void);
+/* The task this host thread runs (set in task_main), for file poll
+ * operations that depend on the caller, like signalfd's. */
+extern __thread struct task *task_current;
 ksigset_t sig_pending_set(struct task *t);
 /* rt_sigreturn: restore the frame at the guest stack. Returns rax. */
 long sig_return(struct task *t);

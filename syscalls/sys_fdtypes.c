@@ -224,3 +224,40 @@ long sys_ftruncate(struct task *t, const struct syscall_args *a)
 	file_put(f);
 	return r;
 }
+
+/* ---- signalfd ---- */
+
+static long do_signalfd(struct task *t, int fd, uint64_t umask, uint64_t size, int flags)
+{
+	uint64_t mask;
+	struct file *f;
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	if (size != sizeof(mask))
+		return -EINVAL;
+	if (copy_from_guest(t, &mask, umask, sizeof(mask)) < 0)
+		return -EFAULT;
+	if (fd == -1)
+		return install(t, signalfd_new(t, mask, flags), flags & O_CLOEXEC);
+	f = fd_get(t->files, fd);
+	if (!f)
+		return -EBADF;
+	if (!file_is_signalfd(f)) {
+		file_put(f);
+		return -EINVAL;
+	}
+	signalfd_set_mask(f, mask);
+	file_put(f);
+	return fd;
+}
+
+long sys_signalfd(struct task *t, const struct syscall_args *a)
+{
+	return do_signalfd(t, (int)a->a[0], a->a[1], a->a[2], 0);
+}
+
+long sys_signalfd4(struct task *t, const struct syscall_args *a)
+{
+	return do_signalfd(t, (int)a->a[0], a->a[1], a->a[2], (int)a->a[3]);
+}
