@@ -306,7 +306,14 @@ static void ep_release(struct file *f)
 	free(ep);
 }
 
+/* Anonymous inodes accept lseek and stay at 0 (Linux noop_llseek). */
+static int64_t ep_llseek(struct file *f, int64_t off, int whence)
+{
+	return 0;
+}
+
 static const struct file_ops epoll_ops = {
+	.llseek = ep_llseek,
 	.poll = ep_poll,
 	.fstat = ep_fstat,
 	.release = ep_release,

@@ -107,7 +107,14 @@ static void efd_release(struct file *f)
 	free(f->priv);
 }
 
+/* Anonymous inodes accept lseek and stay at 0 (Linux noop_llseek). */
+static int64_t efd_llseek(struct file *f, int64_t off, int whence)
+{
+	return 0;
+}
+
 static const struct file_ops eventfd_ops = {
+	.llseek = efd_llseek,
 	.read = efd_read,
 	.write = efd_write,
 	.poll = efd_poll,

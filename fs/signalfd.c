@@ -132,7 +132,14 @@ static void sfd_release(struct file *f)
 	free(f->priv);
 }
 
+/* Anonymous inodes accept lseek and stay at 0 (Linux noop_llseek). */
+static int64_t sfd_llseek(struct file *f, int64_t off, int whence)
+{
+	return 0;
+}
+
 static const struct file_ops signalfd_ops = {
+	.llseek = sfd_llseek,
 	.read = sfd_read,
 	.poll = sfd_poll,
 	.fstat = sfd_fstat,

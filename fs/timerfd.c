@@ -121,7 +121,14 @@ static void tfd_release(struct file *f)
 	free(tf);
 }
 
+/* Anonymous inodes accept lseek and stay at 0 (Linux noop_llseek). */
+static int64_t tfd_llseek(struct file *f, int64_t off, int whence)
+{
+	return 0;
+}
+
 static const struct file_ops timerfd_ops = {
+	.llseek = tfd_llseek,
 	.read = tfd_read,
 	.poll = tfd_poll,
 	.fstat = tfd_fstat,
