@@ -518,10 +518,12 @@ void task_exec_commit(struct task *t, struct exec_image *img)
 		futex_exit_robust_list(t);
 	t->robust_list = 0;
 	time_tg_exec(t->tg);
-	if (t->ctx)
-		pops->context_release(t->ctx);
+	/* The old address space goes first: when this was its last user, the
+	 * stub is killed at once and the context need not exit by itself. */
 	if (t->mm)
 		mm_put(t->mm);
+	if (t->ctx)
+		pops->context_release(t->ctx);
 	t->mm = img->mm;
 	t->ctx = pops->context_new(the_platform, t->mm->as);
 	if (!t->ctx)

@@ -662,13 +662,15 @@ static void task_release_resources(struct task *t)
 		futex_exit_robust_list(t);
 	futex_task_exit(t);
 	task_vfork_release(t);
-	if (t->ctx) {
-		the_platform->ops->context_release(t->ctx);
-		t->ctx = NULL;
-	}
+	/* The address space first: as its last user this kills the stub at
+	 * once, and the context need not make its thread exit by itself. */
 	if (t->mm) {
 		mm_put(t->mm);
 		t->mm = NULL;
+	}
+	if (t->ctx) {
+		the_platform->ops->context_release(t->ctx);
+		t->ctx = NULL;
 	}
 	if (t->files) {
 		task_hooks.files_put(t->files);

@@ -92,6 +92,7 @@ static void pin_pair(pid_t stub_tid)
 
 static long inject(struct context *ctx, uint64_t tramp, long nr, long a0, long a1,
 		   long a2, long a3, long a4, long a5);
+static int ptrace_as_batch(struct context *ctx, const struct as_op *ops, int n);
 
 static int wait_stop(pid_t tid, int *status)
 {
@@ -455,15 +456,21 @@ static struct context *ptrace_context_new(struct platform *p, struct address_spa
 	if (scrub) {
 		/* Drop whatever the stub inherited: the creator's guest
 		 * mappings, the host stack, vDSO and vvar. */
-		inject_syscall(ctx, SYS_close, STUB_READY_FD, 0, 0, 0, 0, 0);
+		const struct as_op drop[] = {
+			{ .kind = AS_UNMAP, .addr = 0, .len = STUB_BASE },
+			{ .kind = AS_UNMAP, .addr = STUB_BASE + STUB_SIZE,
+			  .len = 0x7ffffffff000UL - STUB_BASE - STUB_SIZE },
+		};
+
 		if (fresh) {
+			/* The exec'd stub: map the batch table first. Its
+			 * clones inherit the table and the closed fds. */
+			inject_syscall(ctx, SYS_close, STUB_READY_FD, 0, 0, 0, 0, 0);
 			inject_syscall(ctx, SYS_mmap, (long)STUB_BATCH_ADDR, (long)STUB_BATCH_SIZE,
 				       PROT_READ, MAP_SHARED | MAP_FIXED, STUB_BATCH_FD, 0);
 			inject_syscall(ctx, SYS_close, STUB_BATCH_FD, 0, 0, 0, 0, 0);
 		}
-		inject_syscall(ctx, SYS_munmap, 0, (long)STUB_BASE, 0, 0, 0, 0);
-		inject_syscall(ctx, SYS_munmap, (long)(STUB_BASE + STUB_SIZE),
-			       (long)(0x7ffffffff000UL - STUB_BASE - STUB_SIZE), 0, 0, 0, 0);
+		ptrace_as_batch(ctx, drop, 2);
 	}
 	return ctx;
 }
