@@ -20,8 +20,9 @@ CPUS=${CPUS:-}
 
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 # A private copy, so a rebuild of the tree during the run changes nothing.
-cp "$RUNSC" "$OUT/runsc-under-test" || exit 1
-RUNSC=$OUT/runsc-under-test
+cp "$RUNSC" "$OUT/runsc-under-test.$$" || exit 1
+RUNSC=$OUT/runsc-under-test.$$
+trap 'rm -f "$RUNSC"' EXIT
 
 # name program unit-to-ns-per-iteration initial-iterations [arg]
 # The multiplier turns the printed value into ns per ITERS unit, so one
@@ -184,7 +185,7 @@ pass() {
 		fi
 		echo
 	} > "$report"
-	cat "$report"
+	cat "$report" | tee -a "$OUT/results.md"
 	rm -rf "$tmp"
 }
 
@@ -195,12 +196,12 @@ BENCH_TSC_GHZ=$("$OUT/tscrate") && export BENCH_TSC_GHZ
 : > "$OUT/results.md"
 case $CPUS in
 both)
-	CPUS= ; echo "unpinned pass"; pass unpinned; cat "$OUT/results-unpinned.md" >> "$OUT/results.md"
-	CPUS=0; echo "pinned pass (taskset -c 0)"; pass cpu0; cat "$OUT/results-cpu0.md" >> "$OUT/results.md"
+	CPUS= ; echo "unpinned pass"; pass unpinned
+	CPUS=0; echo "pinned pass (taskset -c 0)"; pass cpu0
 	;;
 "")
-	pass unpinned; cat "$OUT/results-unpinned.md" >> "$OUT/results.md" ;;
+	pass unpinned ;;
 *)
-	pass "cpu$CPUS"; cat "$OUT/results-cpu$CPUS.md" >> "$OUT/results.md" ;;
+	pass "cpu$CPUS" ;;
 esac
 echo "table written to $OUT/results.md"
