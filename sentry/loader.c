@@ -541,9 +541,9 @@ void task_exec_commit(struct task *t, struct exec_image *img)
 		}
 	}
 	sighand_exec_reset(t->sighand);
+	/* As setup_new_exec(): the stack goes, its flags stay. */
 	t->altstack.ss_sp = NULL;
 	t->altstack.ss_size = 0;
-	t->altstack.ss_flags = SS_DISABLE;
 	free(t->tg->exec_name);
 	t->tg->exec_name = strdup(img->comm);
 	task_vfork_release(t);

@@ -360,6 +360,97 @@ void sig_force(struct task *t, int sig, int code, uint64_t addr)
 	queue_signal(t, t->tg, sig, &si, false, &err);
 }
 
+/* x86 exception vectors, for the sigcontext's trapno. */
+#define X86_TRAP_DE 0
+#define X86_TRAP_DB 1
+#define X86_TRAP_BP 3
+#define X86_TRAP_OF 4
+#define X86_TRAP_UD 6
+#define X86_TRAP_GP 13
+#define X86_TRAP_PF 14
+#define X86_TRAP_AC 17
+#define X86_TRAP_XF 19
+/* Page-fault error code bits. */
+#define PF_PROT 0x1
+#define PF_WRITE 0x2
+#define PF_USER 0x4
+#define PF_INSTR 0x10
+
+void sig_fault(struct task *t, int sig, int code, const struct trap_info *trap)
+{
+	uint64_t rip = t->regs.r.rip, addr = trap->addr;
+	uint8_t insn[2];
+
+	t->fault_err = 0;
+	switch (sig) {
+	case SIGSEGV:
+		if (code == SI_KERNEL) {
+			/* A general protection fault (privileged instruction,
+			 * non-canonical address, int $n without a gate): no
+			 * address. int $n reports the gate in the error code;
+			 * int $4 is the overflow trap, reported after it. */
+			t->fault_trapno = X86_TRAP_GP;
+			addr = 0;
+			if (copy_from_guest(t, insn, rip - 2, 2) == 0 && insn[0] == 0xcd &&
+			    insn[1] == X86_TRAP_OF) {
+				t->fault_trapno = X86_TRAP_OF;
+			} else if (copy_from_guest(t, insn, rip, 2) == 0 && insn[0] == 0xcd) {
+				t->fault_err = ((uint64_t)insn[1] << 3) | 2;
+			}
+			break;
+		}
+		/* fallthrough */
+	case SIGBUS:
+		if (sig == SIGBUS && code == BUS_ADRALN) {
+			t->fault_trapno = X86_TRAP_AC;
+			break;
+		}
+		/* A page fault. Whether it was a write is known only where the
+		 * platform reports it; a fetch faults at the instruction. */
+		t->fault_trapno = X86_TRAP_PF;
+		t->fault_cr2 = addr;
+		t->fault_err = PF_USER | (trap->write ? PF_WRITE : 0);
+		if (addr == rip && sig == SIGSEGV) {
+			t->fault_err |= PF_INSTR;
+			if (code == SEGV_ACCERR)
+				t->fault_err |= PF_PROT;
+		}
+		break;
+	case SIGFPE:
+		t->fault_trapno = (code == FPE_INTDIV || code == FPE_INTOVF) ? X86_TRAP_DE
+									       : X86_TRAP_XF;
+		break;
+	case SIGILL:
+		t->fault_trapno = X86_TRAP_UD;
+		break;
+	case SIGTRAP:
+		t->fault_trapno = code == SI_KERNEL ? X86_TRAP_BP : X86_TRAP_DB;
+		break;
+	}
+	sig_force(t, sig, code, addr);
+}
+
+void sig_set_blocked(struct task *t, ksigset_t mask)
+{
+	ksigset_t newly;
+	struct sigqueued *q;
+
+	mask &= ~SIG_UNBLOCKABLE;
+	newly = mask & ~t->blocked;
+	t->blocked = mask;
+	if (!(newly & t->tg->shared_pending.set))
+		return;
+	/* complete_signal() picked t for these; pick again. */
+	list_for_each_entry(q, &t->tg->shared_pending.queue, node) {
+		struct task *o;
+
+		if (q->target != t->tid || !(newly & SIGBIT(q->info.si_signo)))
+			continue;
+		o = wake_for_signal(t->tg, NULL, q->info.si_signo);
+		q->target = o ? o->tid : 0;
+	}
+}
+
 static int dequeue_from(struct sigpending *p, ksigset_t mask, siginfo_t *info,
 			struct task *only_for)
 {
@@ -443,10 +534,62 @@ static void do_group_stop(struct task *t, int sig)
 	sig_wait_while_stopped(t);
 }
 
-static bool on_altstack(struct task *t, uint64_t sp)
+#define SS_AUTODISARM_K (1U << 31)
+/* The ABI's MINSIGSTKSZ; glibc's own is a sysconf() call nowadays. */
+#define MINSIGSTKSZ_K 2048UL
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
+
+/* Is sp inside the alternate stack (Linux's __on_sig_stack)? */
+static bool in_altstack(struct task *t, uint64_t sp)
 {
-	return !(t->altstack.ss_flags & SS_DISABLE) && sp > (uint64_t)t->altstack.ss_sp &&
+	return sp > (uint64_t)t->altstack.ss_sp &&
 	       sp - (uint64_t)t->altstack.ss_sp <= t->altstack.ss_size;
+}
+
+bool sig_on_altstack(struct task *t, uint64_t sp)
+{
+	/* With SS_AUTODISARM a handler cannot be on the stack unless it
+	 * re-armed it there itself: never count as on it (on_sig_stack). */
+	if ((uint32_t)t->altstack.ss_flags & SS_AUTODISARM_K)
+		return false;
+	return in_altstack(t, sp);
+}
+
+int sig_altstack_flags(struct task *t, uint64_t sp)
+{
+	if (!t->altstack.ss_size)
+		return SS_DISABLE;
+	return sig_on_altstack(t, sp) ? SS_ONSTACK : 0;
+}
+
+static void altstack_reset(struct task *t)
+{
+	t->altstack.ss_sp = NULL;
+	t->altstack.ss_size = 0;
+	t->altstack.ss_flags = SS_DISABLE;
+}
+
+int sig_altstack_set(struct task *t, const stack_t *ss, uint64_t sp)
+{
+	uint32_t flags = (uint32_t)ss->ss_flags, mode = flags & ~SS_AUTODISARM_K;
+
+	if (sig_on_altstack(t, sp))
+		return -EPERM;
+	if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+		return -EINVAL;
+	if (mode == SS_DISABLE) {
+		t->altstack.ss_sp = NULL;
+		t->altstack.ss_size = 0;
+	} else {
+		if (ss->ss_size < MINSIGSTKSZ_K)
+			return -ENOMEM;
+		t->altstack.ss_sp = ss->ss_sp;
+		t->altstack.ss_size = ss->ss_size;
+	}
+	t->altstack.ss_flags = (int)flags;
+	return 0;
 }
 
 static int setup_frame(struct task *t, int sig, const siginfo_t *info, struct ksigaction *sa,
@@ -457,10 +600,16 @@ static int setup_frame(struct task *t, int sig, const siginfo_t *info, struct ks
 	struct arch_fpstate fp;
 	uint64_t sp = r->rsp - 128; /* red zone */
 	uint64_t fpaddr, frame;
+	bool nested = sig_on_altstack(t, r->rsp), entering = false;
 
-	if ((sa->flags & SA_ONSTACK) && !(t->altstack.ss_flags & SS_DISABLE) &&
-	    !on_altstack(t, r->rsp))
+	/* x86-64 handlers return through the restorer (glibc always sets
+	 * one); without it the frame is refused, as in Linux. */
+	if (!(sa->flags & SA_RESTORER))
+		return -EFAULT;
+	if ((sa->flags & SA_ONSTACK) && sig_altstack_flags(t, sp) == 0) {
 		sp = (uint64_t)t->altstack.ss_sp + t->altstack.ss_size;
+		entering = true;
+	}
 	fp.size = 0;
 	if (the_platform->ops->get_fpstate(t->ctx, &fp) < 0) {
 		memset(fp.fx, 0, sizeof(fp.fx));
@@ -483,14 +632,17 @@ static int setup_frame(struct task *t, int sig, const siginfo_t *info, struct ks
 	}
 	fpaddr = (sp - (fp.size + 4)) & ~63UL;
 	frame = ((fpaddr - sizeof(f)) & ~15UL) - 8;
+	/* Overflowing the alternate stack: die rather than scribble below it. */
+	if ((nested || entering) && !in_altstack(t, frame))
+		return -EFAULT;
 	memset(&f, 0, sizeof(f));
 	f.pretcode = sa->restorer;
 	/* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS, and UC_FP_XSTATE */
 	f.uc.uc_flags = 0x6 | (fp.size > 512 ? 0x1 : 0);
+	/* The stack as set, flags included (__save_altstack). */
 	f.uc.uc_stack.ss_sp = (uint64_t)t->altstack.ss_sp;
 	f.uc.uc_stack.ss_size = t->altstack.ss_size;
-	f.uc.uc_stack.ss_flags = (t->altstack.ss_flags & SS_DISABLE) ? SS_DISABLE
-				 : on_altstack(t, r->rsp) ? SS_ONSTACK : 0;
+	f.uc.uc_stack.ss_flags = t->altstack.ss_flags;
 	f.uc.uc_mcontext = (struct k_sigcontext){
 		.r8 = r->r8, .r9 = r->r9, .r10 = r->r10, .r11 = r->r11,
 		.r12 = r->r12, .r13 = r->r13, .r14 = r->r14, .r15 = r->r15,
@@ -499,16 +651,16 @@ static int setup_frame(struct task *t, int sig, const siginfo_t *info, struct ks
 		.rip = r->rip, .eflags = r->eflags, .cs = (uint16_t)r->cs,
 		.ss = (uint16_t)r->ss, .fpstate = fpaddr, .oldmask = oldmask,
 	};
-	if (sig == SIGSEGV || sig == SIGBUS) {
-		f.uc.uc_mcontext.cr2 = (uint64_t)info->si_addr;
-		f.uc.uc_mcontext.trapno = 14;
-		f.uc.uc_mcontext.err = 4 | ((info->si_code == SEGV_ACCERR) ? 1 : 0);
-	}
+	f.uc.uc_mcontext.cr2 = t->fault_cr2;
+	f.uc.uc_mcontext.trapno = t->fault_trapno;
+	f.uc.uc_mcontext.err = t->fault_err;
 	f.uc.uc_sigmask = oldmask;
 	f.info = *info;
 	if (copy_to_guest(t, fpaddr, fp.xsave, fp.size + (fp.size > 512 ? 4 : 0)) < 0 ||
 	    copy_to_guest(t, frame, &f, sizeof(f)) < 0)
 		return -EFAULT;
+	if ((uint32_t)t->altstack.ss_flags & SS_AUTODISARM_K)
+		altstack_reset(t);
 	r->rsp = frame;
 	r->rip = sa->handler;
 	r->rdi = (uint64_t)sig;
@@ -523,6 +675,7 @@ long sig_return(struct task *t)
 {
 	struct user_regs_struct *r = &t->regs.r;
 	uint64_t frame = r->rsp - 8;
+	stack_t ss;
 	struct k_rt_sigframe f;
 	struct k_sigcontext *m = &f.uc.uc_mcontext;
 	struct arch_fpstate fp;
@@ -535,7 +688,7 @@ long sig_return(struct task *t)
 	r->rdx = m->rdx, r->rax = m->rax, r->rcx = m->rcx, r->rsp = m->rsp;
 	r->rip = m->rip;
 	r->eflags = (r->eflags & ~FIX_EFLAGS) | (m->eflags & FIX_EFLAGS);
-	t->blocked = f.uc.uc_sigmask & ~SIG_UNBLOCKABLE;
+	sig_set_blocked(t, f.uc.uc_sigmask);
 	if (m->fpstate) {
 		struct fpx_sw_bytes sw;
 		uint32_t magic2 = 0;
@@ -562,18 +715,13 @@ long sig_return(struct task *t)
 		if (the_platform->ops->set_fpstate(t->ctx, &fp) < 0)
 			goto bad;
 	}
-	/* restore_altstack(): ignored when it would fail. */
-	if (!on_altstack(t, r->rsp)) {
-		if (f.uc.uc_stack.ss_flags & SS_DISABLE) {
-			t->altstack.ss_flags = SS_DISABLE;
-			t->altstack.ss_sp = NULL;
-			t->altstack.ss_size = 0;
-		} else if (f.uc.uc_stack.ss_size >= (uint64_t)MINSIGSTKSZ) {
-			t->altstack.ss_sp = (void *)f.uc.uc_stack.ss_sp;
-			t->altstack.ss_size = f.uc.uc_stack.ss_size;
-			t->altstack.ss_flags = 0;
-		}
-	}
+	/* restore_altstack(): failures are ignored. Whether we are on the
+	 * stack is judged where the frame is, as the host kernel does (a
+	 * handler running on a still-armed stack cannot change it). */
+	ss.ss_sp = (void *)f.uc.uc_stack.ss_sp;
+	ss.ss_flags = f.uc.uc_stack.ss_flags;
+	ss.ss_size = f.uc.uc_stack.ss_size;
+	(void)sig_altstack_set(t, &ss, frame + 8);
 	t->syscall_nr = -1; /* no restart processing for the restored rax */
 	return (long)r->rax;
 bad:
@@ -633,15 +781,17 @@ void sig_deliver(struct task *t, long ret, bool insys)
 			restart = false;
 		}
 		oldmask = t->has_saved_mask ? t->saved_mask : t->blocked;
-		t->has_saved_mask = false;
 		if (setup_frame(t, sig, &info, &act, oldmask) < 0) {
-			/* Could not write the frame: die by SIGSEGV. */
-			task_group_exit(t, SIGSEGV);
+			/* Could not write the frame: force_sigsegv(). A SIGSEGV
+			 * handler gets its chance unless SIGSEGV itself failed. */
+			if (sig == SIGSEGV)
+				sa->handler = (uint64_t)SIG_DFL;
+			sig_force(t, SIGSEGV, SI_KERNEL, 0);
+			continue;
 		}
-		t->blocked |= act.mask;
-		if (!(act.flags & SA_NODEFER))
-			t->blocked |= SIGBIT(sig);
-		t->blocked &= ~SIG_UNBLOCKABLE;
+		t->has_saved_mask = false;
+		sig_set_blocked(t, t->blocked | act.mask |
+					   ((act.flags & SA_NODEFER) ? 0 : SIGBIT(sig)));
 		if (act.flags & SA_RESETHAND) {
 			sa->handler = (uint64_t)SIG_DFL;
 			sa->flags &= ~SA_SIGINFO;

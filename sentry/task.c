@@ -308,7 +308,6 @@ static struct task *task_alloc(void)
 	pthread_cond_init(&t->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	sigpending_init(&t->pending);
-	t->altstack.ss_flags = SS_DISABLE;
 	t->timer_slack_ns = 50000;
 	t->sched_affinity = ~0UL;
 	t->dumpable = 1;
@@ -1029,14 +1028,20 @@ static void handle_trap(struct task *t)
 		break;
 	}
 	case TRAP_FAULT: {
-		int code, sig = mm_fault(t->mm, t->ctx, trap->addr, trap->code, &code);
+		int code, sig;
 
+		/* SI_KERNEL: a protection fault, not a page fault. */
+		if (trap->code == SI_KERNEL) {
+			sig_fault(t, SIGSEGV, SI_KERNEL, trap);
+			break;
+		}
+		sig = mm_fault(t->mm, t->ctx, trap->addr, trap->code, &code);
 		if (sig)
-			sig_force(t, sig, code, trap->addr);
+			sig_fault(t, sig, code, trap);
 		break;
 	}
 	case TRAP_SIGNAL:
-		sig_force(t, trap->signo, trap->code, trap->addr);
+		sig_fault(t, trap->signo, trap->code, trap);
 		break;
 	case TRAP_INTERRUPT:
 		break;

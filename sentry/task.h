@@ -153,7 +153,12 @@ struct task {
 	ksigset_t saved_mask;           /* restored after sigsuspend & co */
 	bool has_saved_mask;
 	struct sigpending pending;
+	/* sigaltstack: ss_flags as last set (SS_AUTODISARM kept); the stack
+	 * is disabled when ss_size is 0, as Linux's sas_ss_size. */
 	stack_t altstack;
+	/* The last hardware fault, written into every signal frame like
+	 * Linux's thread.trap_nr/error_code/cr2. */
+	uint64_t fault_trapno, fault_err, fault_cr2;
 	uint64_t clear_child_tid;
 	uint64_t set_child_tid;
 	uint64_t robust_list;
@@ -249,6 +254,18 @@ int sig_send(struct task *t, int sig, const siginfo_t *info, bool group);
 int sig_send_tg(struct thread_group *tg, int sig, const siginfo_t *info);
 /* A fault or trap: delivered even if blocked or ignored (then fatal). */
 void sig_force(struct task *t, int sig, int code, uint64_t addr);
+/* A hardware fault the platform reported: records trap number and error
+ * code for the signal frame, then forces sig/code. */
+void sig_fault(struct task *t, int sig, int code, const struct trap_info *trap);
+/* Change t's mask (KILL/STOP stay unblocked); group signals t was chosen
+ * for and now blocks go to another thread, as retarget_shared_pending. */
+void sig_set_blocked(struct task *t, ksigset_t mask);
+/* sigaltstack(2) state as seen from stack pointer sp. */
+bool sig_on_altstack(struct task *t, uint64_t sp);
+int sig_altstack_flags(struct task *t, uint64_t sp);
+/* do_sigaltstack(): validate and install ss (NULL: none) with sp the
+ * current stack pointer. Returns 0, -EPERM, -EINVAL or -ENOMEM. */
+int sig_altstack_set(struct task *t, const stack_t *ss, uint64_t sp);
 /* Is there an unblocked pending signal (or a group exit) for t? */
 bool signal_pending(struct task *t);
 /* Deliver pending signals before returning to the guest: runs default

@@ -11,8 +11,14 @@
 #include <time.h>
 
 #define KSIGSET_SIZE 8
-#define SS_AUTODISARM_K (1U << 31)
-#define MINSIGSTKSZ_K 2048
+#define SA_RESTORER_K 0x04000000UL
+#define SA_EXPOSE_TAGBITS_K 0x00000800UL
+/* The sa_flags Linux keeps (UAPI_SA_FLAGS); others read back as 0 so
+ * that programs can probe for support (SA_UNSUPPORTED). */
+#define SA_KNOWN                                                                   \
+	((uint64_t)(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART |   \
+		    SA_NODEFER | SA_RESETHAND) |                                    \
+	 SA_EXPOSE_TAGBITS_K | SA_RESTORER_K)
 
 static bool valid_sig(long sig)
 {
@@ -37,20 +43,20 @@ long sys_rt_sigaction(struct task *t, const struct syscall_args *a)
 	int sig = (int)a->a[0];
 	struct ksigaction act, *cur;
 
-	if (a->a[3] != KSIGSET_SIZE || !valid_sig(sig))
+	/* Checked in rt_sigaction's order: size, copy in, then the signal. */
+	if (a->a[3] != KSIGSET_SIZE)
+		return -EINVAL;
+	if (a->a[1] && copy_from_guest(t, &act, a->a[1], sizeof(act)) < 0)
+		return -EFAULT;
+	if (!valid_sig(sig) || (a->a[1] && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
 	cur = &t->sighand->action[sig - 1];
-	if (a->a[1]) {
-		if (sig == SIGKILL || sig == SIGSTOP)
-			return -EINVAL;
-		if (copy_from_guest(t, &act, a->a[1], sizeof(act)) < 0)
-			return -EFAULT;
-	}
 	if (a->a[2] && copy_to_guest(t, a->a[2], cur, sizeof(*cur)) < 0)
 		return -EFAULT;
 	if (!a->a[1])
 		return 0;
 	act.mask &= ~SIG_UNBLOCKABLE;
+	act.flags &= SA_KNOWN;
 	*cur = act;
 	/* POSIX: setting a pending signal to be ignored discards it. */
 	if (act.handler == (uint64_t)SIG_IGN ||
@@ -64,6 +70,8 @@ long sys_rt_sigaction(struct task *t, const struct syscall_args *a)
 	return 0;
 }
 
+/* A newly unblocked pending signal is delivered by sig_deliver() on the
+ * way back to the guest, before the next instruction. */
 long sys_rt_sigprocmask(struct task *t, const struct syscall_args *a)
 {
 	ksigset_t set, old = t->blocked;
@@ -75,23 +83,21 @@ long sys_rt_sigprocmask(struct task *t, const struct syscall_args *a)
 			return -EFAULT;
 		switch (a->a[0]) {
 		case SIG_BLOCK:
-			t->blocked |= set;
+			set |= t->blocked;
 			break;
 		case SIG_UNBLOCK:
-			t->blocked &= ~set;
+			set = t->blocked & ~set;
 			break;
 		case SIG_SETMASK:
-			t->blocked = set;
 			break;
 		default:
 			return -EINVAL;
 		}
-		t->blocked &= ~SIG_UNBLOCKABLE;
+		sig_set_blocked(t, set);
 	}
-	if (a->a[2] && copy_to_guest(t, a->a[2], &old, sizeof(old)) < 0) {
-		t->blocked = old;
+	/* Like Linux, a failed copy-out does not undo the change. */
+	if (a->a[2] && copy_to_guest(t, a->a[2], &old, sizeof(old)) < 0)
 		return -EFAULT;
-	}
 	return 0;
 }
 
@@ -119,20 +125,55 @@ static void user_info(struct task *t, siginfo_t *si, int sig, int code)
 	si->si_uid = t->cred->uid;
 }
 
+#define CAP_KILL_BIT 5
+
+/* check_kill_permission(): same process, a matching real or effective
+ * uid against the target's real or saved uid, CAP_KILL, or SIGCONT
+ * within the session. Checked after the target is found and the signal
+ * number validated, so the errors come in Linux's order. */
+static int kill_check(struct task *t, struct task *o, int sig)
+{
+	const struct cred *c = t->cred, *oc = o->cred;
+
+	if (sig < 0 || sig > NSIG_K)
+		return -EINVAL;
+	if (o->tg == t->tg || !c || !oc)
+		return 0;
+	if (c->euid == oc->suid || c->euid == oc->uid || c->uid == oc->suid ||
+	    c->uid == oc->uid || capable(t, CAP_KILL_BIT))
+		return 0;
+	if (sig == SIGCONT && o->tg->sid == t->tg->sid)
+		return 0;
+	return -EPERM;
+}
+
+/* Send to a whole process after the checks; sig 0 only probes. */
+static int kill_tg(struct task *t, struct thread_group *tg, int sig, const siginfo_t *si)
+{
+	int err = tg->leader ? kill_check(t, tg->leader, sig) : 0;
+
+	if (err || !sig)
+		return err;
+	return sig_send_tg(tg, sig, si);
+}
+
 struct kill_ctx {
 	struct task *sender;
 	int sig;
 	int pgid;         /* 0: all but init and self */
 	bool all;
-	int found;
+	int found;        /* targets tried */
+	bool ok;          /* one send succeeded */
+	int err;          /* the last error (-1: the last but EPERM) */
 	siginfo_t si;
 };
 
 static void kill_one(struct thread_group *tg, void *arg)
 {
 	struct kill_ctx *k = arg;
+	int err;
 
-	if (tg->zombie)
+	if (tg->reaped)
 		return;
 	if (k->all) {
 		if (tg->tgid == 1 || tg == k->sender->tg)
@@ -140,105 +181,124 @@ static void kill_one(struct thread_group *tg, void *arg)
 	} else if (tg->pgid != k->pgid) {
 		return;
 	}
+	err = kill_tg(k->sender, tg, k->sig, &k->si);
 	k->found++;
-	if (k->sig)
-		sig_send_tg(tg, k->sig, &k->si);
+	if (!err)
+		k->ok = true;
+	if (!k->all || err != -EPERM)
+		k->err = err;
 }
 
+/* kill_something_info(). */
 long sys_kill(struct task *t, const struct syscall_args *a)
 {
 	int pid = (int)a->a[0], sig = (int)a->a[1];
 	struct kill_ctx k = { .sender = t, .sig = sig };
 	struct thread_group *tg;
 
-	if (sig < 0 || sig > NSIG_K)
-		return -EINVAL;
 	user_info(t, &k.si, sig, SI_USER);
 	if (pid > 0) {
 		tg = tg_lookup(pid);
 		if (!tg || tg->reaped)
 			return -ESRCH;
-		return sig ? sig_send_tg(tg, sig, &k.si) : 0;
+		return kill_tg(t, tg, sig, &k.si);
 	}
+	/* -INT_MIN has no meaning. */
 	if (pid == INT32_MIN)
 		return -ESRCH;
 	if (pid == -1)
 		k.all = true;
 	else
 		k.pgid = pid == 0 ? t->tg->pgid : -pid;
+	k.err = k.all ? 0 : -ESRCH;
 	for_each_tg(kill_one, &k);
-	return k.found ? 0 : -ESRCH;
+	if (k.all)
+		return k.found ? k.err : -ESRCH;
+	return k.ok ? 0 : k.err;
+}
+
+/* do_send_specific(): tgid < 0 matches any process. */
+static long send_specific(struct task *t, int tgid, int tid, int sig, const siginfo_t *si)
+{
+	struct task *o = task_lookup(tid);
+	int err;
+
+	if (!o || (tgid > 0 && o->tg->tgid != tgid))
+		return -ESRCH;
+	err = kill_check(t, o, sig);
+	if (err || !sig)
+		return err;
+	/* An exited leader of a live process is still there to be found,
+	 * but nothing is delivered to it any more. */
+	if (o->state == TASK_ZOMBIE)
+		return 0;
+	return sig_send(o, sig, si, false);
 }
 
 static long thread_kill(struct task *t, int tgid, int tid, int sig)
 {
-	struct task *o;
 	siginfo_t si;
 
-	if (tid <= 0 || (tgid != -1 && tgid <= 0) || sig < 0 || sig > NSIG_K)
-		return -EINVAL;
-	o = task_lookup(tid);
-	if (!o || o->state == TASK_ZOMBIE || (tgid != -1 && o->tg->tgid != tgid))
-		return -ESRCH;
-	if (!sig)
-		return 0;
 	user_info(t, &si, sig, SI_TKILL);
-	return sig_send(o, sig, &si, false);
+	return send_specific(t, tgid, tid, sig, &si);
 }
 
 long sys_tkill(struct task *t, const struct syscall_args *a)
 {
-	return thread_kill(t, -1, (int)a->a[0], (int)a->a[1]);
+	int tid = (int)a->a[0];
+
+	if (tid <= 0)
+		return -EINVAL;
+	return thread_kill(t, -1, tid, (int)a->a[1]);
 }
 
 long sys_tgkill(struct task *t, const struct syscall_args *a)
 {
-	return thread_kill(t, (int)a->a[0], (int)a->a[1], (int)a->a[2]);
+	int tgid = (int)a->a[0], tid = (int)a->a[1];
+
+	if (tid <= 0 || tgid <= 0)
+		return -EINVAL;
+	return thread_kill(t, tgid, tid, (int)a->a[2]);
 }
 
-static long queueinfo(struct task *t, int tgid, int tid, int sig, uint64_t uinfo)
+/* Neither kernel codes (si_code >= 0) nor tkill's may be forged for
+ * anyone else: "else" is judged by the caller's thread id, as Linux
+ * does, so another thread of the process is refused too. */
+static bool forged_info(struct task *t, const siginfo_t *si, int target)
 {
-	siginfo_t si;
-	struct task *o = NULL;
-	struct thread_group *tg;
-
-	if (!valid_sig(sig))
-		return -EINVAL;
-	if (copy_from_guest(t, &si, uinfo, sizeof(si)) < 0)
-		return -EFAULT;
-	if (tid >= 0) {
-		if (tid <= 0 || tgid <= 0)
-			return -EINVAL;
-		o = task_lookup(tid);
-		if (!o || o->state == TASK_ZOMBIE || o->tg->tgid != tgid)
-			return -ESRCH;
-		tg = o->tg;
-	} else {
-		tg = tg_lookup(tgid);
-		if (!tg || tg->zombie)
-			return -ESRCH;
-	}
-	/* Only the kernel may claim kernel-generated codes for others. */
-	if ((si.si_code >= 0 || si.si_code == SI_TKILL) && tg != t->tg)
-		return -EPERM;
-	si.si_signo = sig;
-	return o ? sig_send(o, sig, &si, false) : sig_send_tg(tg, sig, &si);
+	return (si->si_code >= 0 || si->si_code == SI_TKILL) && t->tid != target;
 }
 
 long sys_rt_sigqueueinfo(struct task *t, const struct syscall_args *a)
 {
-	return queueinfo(t, (int)a->a[0], -1, (int)a->a[1], a->a[2]);
+	int pid = (int)a->a[0], sig = (int)a->a[1];
+	struct thread_group *tg;
+	siginfo_t si;
+
+	if (copy_from_guest(t, &si, a->a[2], sizeof(si)) < 0)
+		return -EFAULT;
+	si.si_signo = sig;
+	if (forged_info(t, &si, pid))
+		return -EPERM;
+	tg = tg_lookup(pid);
+	if (!tg || tg->reaped)
+		return -ESRCH;
+	return kill_tg(t, tg, sig, &si);
 }
 
 long sys_rt_tgsigqueueinfo(struct task *t, const struct syscall_args *a)
 {
-	return queueinfo(t, (int)a->a[0], (int)a->a[1], (int)a->a[2], a->a[3]);
-}
+	int tgid = (int)a->a[0], tid = (int)a->a[1], sig = (int)a->a[2];
+	siginfo_t si;
 
-static bool on_stack(struct task *t, uint64_t sp)
-{
-	return !(t->altstack.ss_flags & SS_DISABLE) && sp > (uint64_t)t->altstack.ss_sp &&
-	       sp - (uint64_t)t->altstack.ss_sp <= t->altstack.ss_size;
+	if (copy_from_guest(t, &si, a->a[3], sizeof(si)) < 0)
+		return -EFAULT;
+	si.si_signo = sig;
+	if (tid <= 0 || tgid <= 0)
+		return -EINVAL;
+	if (forged_info(t, &si, tid))
+		return -EPERM;
+	return send_specific(t, tgid, tid, sig, &si);
 }
 
 long sys_sigaltstack(struct task *t, const struct syscall_args *a)
@@ -248,34 +308,25 @@ long sys_sigaltstack(struct task *t, const struct syscall_args *a)
 		int32_t flags;
 		int32_t pad;
 		uint64_t size;
-	} ss, old;
-	bool on = on_stack(t, t->regs.r.rsp);
+	} uss, old;
+	uint64_t sp = t->regs.r.rsp;
+	stack_t ss;
+	int err;
 
 	memset(&old, 0, sizeof(old));
 	old.sp = (uint64_t)t->altstack.ss_sp;
 	old.size = t->altstack.ss_size;
-	old.flags = on ? SS_ONSTACK : (t->altstack.ss_flags & (SS_DISABLE | (int)SS_AUTODISARM_K));
+	old.flags = sig_altstack_flags(t, sp) |
+		    (int32_t)((uint32_t)t->altstack.ss_flags & (1U << 31) /* SS_AUTODISARM */);
 	if (a->a[0]) {
-		uint32_t mode;
-
-		if (copy_from_guest(t, &ss, a->a[0], sizeof(ss)) < 0)
+		if (copy_from_guest(t, &uss, a->a[0], sizeof(uss)) < 0)
 			return -EFAULT;
-		if (on)
-			return -EPERM;
-		mode = (uint32_t)ss.flags & ~SS_AUTODISARM_K;
-		if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
-			return -EINVAL;
-		if (mode == SS_DISABLE) {
-			t->altstack.ss_sp = NULL;
-			t->altstack.ss_size = 0;
-			t->altstack.ss_flags = SS_DISABLE;
-		} else {
-			if (ss.size < MINSIGSTKSZ_K)
-				return -ENOMEM;
-			t->altstack.ss_sp = (void *)ss.sp;
-			t->altstack.ss_size = ss.size;
-			t->altstack.ss_flags = (int)((uint32_t)ss.flags & SS_AUTODISARM_K);
-		}
+		ss.ss_sp = (void *)uss.sp;
+		ss.ss_flags = uss.flags;
+		ss.ss_size = uss.size;
+		err = sig_altstack_set(t, &ss, sp);
+		if (err)
+			return err;
 	}
 	if (a->a[1] && copy_to_guest(t, a->a[1], &old, sizeof(old)) < 0)
 		return -EFAULT;
