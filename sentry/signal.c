@@ -792,10 +792,9 @@ void sig_deliver(struct task *t, long ret, bool insys)
 		t->has_saved_mask = false;
 		sig_set_blocked(t, t->blocked | act.mask |
 					   ((act.flags & SA_NODEFER) ? 0 : SIGBIT(sig)));
-		if (act.flags & SA_RESETHAND) {
+		/* SA_RESETHAND resets the handler only; the flags stay. */
+		if (act.flags & SA_RESETHAND)
 			sa->handler = (uint64_t)SIG_DFL;
-			sa->flags &= ~SA_SIGINFO;
-		}
 	}
 	if (restart) {
 		if (ret == -ERESTART_RESTARTBLOCK) {
