@@ -79,6 +79,27 @@ static uint64_t xcr0(void)
 	return v;
 }
 
+/* MXCSR bits the CPU accepts (fxrstor faults on the others). */
+static uint32_t mxcsr_mask(void)
+{
+	static uint32_t v;
+	uint8_t area[512] __attribute__((aligned(64)));
+
+	if (!v) {
+		memset(area, 0, sizeof(area));
+		__asm__ volatile("fxsave64 %0" : "=m"(area));
+		memcpy(&v, area + 28, 4);
+		if (!v)
+			v = 0xffbf; /* the architectural default */
+	}
+	return v;
+}
+
+/* The 64-bit user code and stack selectors (__USER_CS, __USER_DS). */
+#define USER_CS 0x33
+#define USER_DS 0x2b
+#define UC_STRICT_RESTORE_SS 0x4
+
 _Static_assert(sizeof(struct fpx_sw_bytes) == 48, "fpx_sw_bytes layout");
 _Static_assert(sizeof(struct k_sigcontext) == 256, "sigcontext layout");
 _Static_assert(sizeof(siginfo_t) == 128, "siginfo layout");
@@ -679,6 +700,8 @@ long sig_return(struct task *t)
 	struct k_rt_sigframe f;
 	struct k_sigcontext *m = &f.uc.uc_mcontext;
 	struct arch_fpstate fp;
+	uint32_t mxcsr;
+	bool bad_seg;
 
 	if (copy_from_guest(t, &f, frame, sizeof(f)) < 0)
 		goto bad;
@@ -688,6 +711,11 @@ long sig_return(struct task *t)
 	r->rdx = m->rdx, r->rax = m->rax, r->rcx = m->rcx, r->rsp = m->rsp;
 	r->rip = m->rip;
 	r->eflags = (r->eflags & ~FIX_EFLAGS) | (m->eflags & FIX_EFLAGS);
+	/* Linux loads cs and ss (RPL 3) from the frame: anything but the
+	 * 64-bit user selectors faults on the way out (there is no 32-bit
+	 * mode here), and a non-strict frame gets a valid ss. */
+	bad_seg = (m->cs | 3) != USER_CS ||
+		  ((f.uc.uc_flags & UC_STRICT_RESTORE_SS) && (m->ss | 3) != USER_DS);
 	sig_set_blocked(t, f.uc.uc_sigmask);
 	if (m->fpstate) {
 		struct fpx_sw_bytes sw;
@@ -709,10 +737,9 @@ long sig_return(struct task *t)
 				goto bad;
 			fp.size = sw.xstate_size;
 		}
-		/* Reserved MXCSR bits would make the host refuse the state. */
-		fp.fx[24 + 2] = 0;
-		fp.fx[24 + 3] = 0;
-		if (the_platform->ops->set_fpstate(t->ctx, &fp) < 0)
+		/* fxrstor/xrstor fault on reserved MXCSR bits: a bad frame. */
+		memcpy(&mxcsr, fp.fx + 24, 4);
+		if ((mxcsr & ~mxcsr_mask()) || the_platform->ops->set_fpstate(t->ctx, &fp) < 0)
 			goto bad;
 	}
 	/* restore_altstack(): failures are ignored. Whether we are on the
@@ -722,6 +749,8 @@ long sig_return(struct task *t)
 	ss.ss_flags = f.uc.uc_stack.ss_flags;
 	ss.ss_size = f.uc.uc_stack.ss_size;
 	(void)sig_altstack_set(t, &ss, frame + 8);
+	if (bad_seg)
+		sig_force(t, SIGSEGV, SI_KERNEL, 0);
 	t->syscall_nr = -1; /* no restart processing for the restored rax */
 	return (long)r->rax;
 bad:
