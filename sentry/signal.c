@@ -252,17 +252,37 @@ static ksigset_t shared_ready(struct task *t)
 	return m & p->set;
 }
 
+/* The task a process-directed signal is judged by: the leader while it
+ * runs, else any live thread. */
+static struct task *tg_live_task(struct thread_group *tg)
+{
+	struct task *o;
+
+	if (tg->leader && tg->leader->state != TASK_ZOMBIE && tg->leader->sighand)
+		return tg->leader;
+	list_for_each_entry(o, &tg->tasks, tg_node)
+		if (o->state != TASK_ZOMBIE && o->sighand)
+			return o;
+	return NULL;
+}
+
+struct sighand *tg_sighand(struct thread_group *tg)
+{
+	struct task *o = tg_live_task(tg);
+
+	return o ? o->sighand : NULL;
+}
+
 static void notify_parent_stop(struct thread_group *tg, int why, int status)
 {
 	struct thread_group *p = tg->parent;
-	struct ksigaction *sa;
+	struct sighand *sh = p ? tg_sighand(p) : NULL;
 	siginfo_t si;
 
-	if (!p || !p->leader || !p->leader->sighand)
+	if (!sh)
 		return;
 	waitq_wake_all(&p->child_wait);
-	sa = &p->leader->sighand->action[SIGCHLD - 1];
-	if (sa->flags & SA_NOCLDSTOP)
+	if (sh->action[SIGCHLD - 1].flags & SA_NOCLDSTOP)
 		return;
 	memset(&si, 0, sizeof(si));
 	si.si_signo = SIGCHLD;
@@ -300,7 +320,7 @@ static struct sigqueued *queue_signal(struct task *t, struct thread_group *tg, i
 static int do_send(struct task *t, struct thread_group *tg, int sig, const siginfo_t *info,
 		   bool group)
 {
-	struct task *any = t ? t : tg->leader;
+	struct task *any = t ? t : tg_live_task(tg), *o;
 	struct sigqueued *q;
 	int err;
 
@@ -314,13 +334,10 @@ static int do_send(struct task *t, struct thread_group *tg, int sig, const sigin
 	}
 	if (sig_is_stop(sig)) {
 		pending_remove_mask(&tg->shared_pending, SIGBIT(SIGCONT));
-		list_for_each_entry(any, &tg->tasks, tg_node)
-			pending_remove_mask(&any->pending, SIGBIT(SIGCONT));
-		any = t ? t : tg->leader;
+		list_for_each_entry(o, &tg->tasks, tg_node)
+			pending_remove_mask(&o->pending, SIGBIT(SIGCONT));
 	}
 	if (sig == SIGCONT) {
-		struct task *o;
-
 		pending_remove_mask(&tg->shared_pending, STOP_MASK);
 		list_for_each_entry(o, &tg->tasks, tg_node)
 			pending_remove_mask(&o->pending, STOP_MASK);
@@ -335,9 +352,10 @@ static int do_send(struct task *t, struct thread_group *tg, int sig, const sigin
 	}
 	if (!any || !any->sighand)
 		return 0;
-	/* An ignored signal is dropped at once unless blocked (it could be
-	 * unignored before being unblocked). */
-	if (sig_ignored(any, sig) && !(group ? 0 : (t->blocked & SIGBIT(sig))))
+	/* An ignored signal is dropped at once unless the addressed task
+	 * blocks it, or waits for it in rt_sigtimedwait (it could be
+	 * unignored before being unblocked): Linux's sig_ignored(). */
+	if (sig_ignored(any, sig) && !((any->blocked | any->real_blocked) & SIGBIT(sig)))
 		return 0;
 	q = queue_signal(t, tg, sig, info, group, &err);
 	if (err)

@@ -606,10 +606,12 @@ static void tg_exit_notify(struct thread_group *tg)
 		return;
 	}
 	if (tg->exit_signal) {
-		struct ksigaction *sa = &parent->leader->sighand->action[SIGCHLD - 1];
+		/* The parent's leader may be gone: ask a live thread. */
+		struct sighand *sh = tg_sighand(parent);
+		struct ksigaction *sa = sh ? &sh->action[SIGCHLD - 1] : NULL;
 		siginfo_t si;
 
-		if (tg->exit_signal == SIGCHLD &&
+		if (tg->exit_signal == SIGCHLD && sa &&
 		    (sa->handler == (uint64_t)SIG_IGN || (sa->flags & SA_NOCLDWAIT)))
 			autoreap = true;
 		memset(&si, 0, sizeof(si));

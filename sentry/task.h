@@ -151,6 +151,7 @@ struct task {
 	struct cred *cred;
 	ksigset_t blocked;
 	ksigset_t saved_mask;           /* restored after sigsuspend & co */
+	ksigset_t real_blocked;         /* the mask rt_sigtimedwait replaced */
 	bool has_saved_mask;
 	struct sigpending pending;
 	/* sigaltstack: ss_flags as last set (SS_AUTODISARM kept); the stack
@@ -260,6 +261,9 @@ void sig_fault(struct task *t, int sig, int code, const struct trap_info *trap);
 /* Change t's mask (KILL/STOP stay unblocked); group signals t was chosen
  * for and now blocks go to another thread, as retarget_shared_pending. */
 void sig_set_blocked(struct task *t, ksigset_t mask);
+/* The process's handlers: those of a live thread (the leader may have
+ * exited and dropped its reference). NULL once all threads are gone. */
+struct sighand *tg_sighand(struct thread_group *tg);
 /* sigaltstack(2) state as seen from stack pointer sp. */
 bool sig_on_altstack(struct task *t, uint64_t sp);
 int sig_altstack_flags(struct task *t, uint64_t sp);

@@ -394,6 +394,7 @@ long sys_rt_sigtimedwait(struct task *t, const struct syscall_args *a)
 		/* Let the awaited signals wake us: they are unblocked while we
 		 * wait, and dequeued here rather than delivered. */
 		saved = t->blocked;
+		t->real_blocked = saved;
 		t->blocked &= ~mask;
 		while (!(sig_pending_set(t) & mask)) {
 			if (signal_pending(t) && (sig_pending_set(t) & ~t->blocked & ~mask)) {
@@ -411,6 +412,7 @@ long sys_rt_sigtimedwait(struct task *t, const struct syscall_args *a)
 			}
 		}
 		t->blocked = saved;
+		t->real_blocked = 0;
 		sig = sig_dequeue(t, mask, &si);
 		if (!sig)
 			return err ? err : -EINTR;
