@@ -872,6 +872,9 @@ static ksigset_t sig_with(struct sighand *sh, bool ignored)
 {
 	ksigset_t m = 0;
 
+	/* A leader that has exited holds no handlers any more. */
+	if (!sh)
+		return 0;
 	for (int i = 0; i < NSIG_K; i++) {
 		uint64_t h = sh->action[i].handler;
 
@@ -900,8 +903,8 @@ static void proc_status(struct sbuf *b, struct thread_group *tg)
 	sb_printf(b, "SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\nSigIgn:\t%016llx\n"
 		  "SigCgt:\t%016llx\n",
 		  (unsigned long long)l->pending.set, (unsigned long long)tg->shared_pending.set,
-		  (unsigned long long)l->blocked, (unsigned long long)sig_with(l->sighand, true),
-		  (unsigned long long)sig_with(l->sighand, false));
+		  (unsigned long long)l->blocked, (unsigned long long)sig_with(tg_sighand(tg), true),
+		  (unsigned long long)sig_with(tg_sighand(tg), false));
 	sb_printf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\nCapBnd:\t%016llx\n"
 		  "CapAmb:\t%016llx\nNoNewPrivs:\t%d\nSeccomp:\t0\n",
 		  (unsigned long long)c->cap_inheritable, (unsigned long long)c->cap_permitted,
