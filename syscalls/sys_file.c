@@ -6,6 +6,7 @@
 #include "fs/file.h"
 #include "fs/hostfs.h"
 #include "fs/pipe.h"
+#include "net/socket.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -92,6 +93,10 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, uint64_t len,
 		return -EBADF;
 	if (!f->ops->write)
 		return -EINVAL;
+	/* A zero-length write to a socket sends an empty datagram or
+	 * record (sock_write_iter has no zero check; reads do). */
+	if (!len && socket_of(f))
+		return f->ops->write(t, f, stackbuf, 0, pos);
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
 	if (len > cap) {

@@ -1,0 +1,76 @@
+/* Sentry sockets: the family-independent part. A socket is a struct socket
+ * behind a socket file (net/socket.c fills file_ops); each address family
+ * (net/unix.c today, TCP/IP later) fills struct sock_ops. */
+#ifndef NET_SOCKET_H
+#define NET_SOCKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+#include "fs/file.h"
+
+/* Largest address any family takes (sockaddr_storage). */
+#define SOCK_ADDR_MAX 128
+/* SCM_MAX_FD: the most descriptors one SCM_RIGHTS message may carry. */
+#define SOCK_SCM_MAX_FD 253
+
+/* One sendmsg/recvmsg in sentry memory. For a send the caller fills it; for
+ * a receive the family fills data (up to len), the source address, the
+ * passed files (references owned by the message) and credentials. */
+struct sock_msg {
+	void *buf;
+	size_t len;
+	uint8_t addr[SOCK_ADDR_MAX];
+	socklen_t addrlen;          /* 0: no address */
+	struct file **fds;          /* SCM_RIGHTS, malloc'ed */
+	int nfds;
+	bool has_cred;              /* SCM_CREDENTIALS */
+	struct ucred cred;
+	int msg_flags;              /* out: MSG_TRUNC, MSG_CTRUNC ... */
+};
+
+void sock_msg_clear(struct sock_msg *m);
+
+struct socket;
+
+struct sock_ops {
+	int (*bind)(struct task *t, struct socket *s, const void *addr, socklen_t len);
+	int (*connect)(struct task *t, struct socket *s, const void *addr, socklen_t len,
+		       bool nonblock);
+	int (*listen)(struct task *t, struct socket *s, int backlog);
+	/* A new connected socket with one reference in *ns. */
+	int (*accept)(struct task *t, struct socket *s, bool nonblock, struct socket **ns);
+	/* flags are MSG_* with MSG_DONTWAIT set for O_NONBLOCK files. */
+	ssize_t (*sendmsg)(struct task *t, struct socket *s, struct sock_msg *m, int flags);
+	ssize_t (*recvmsg)(struct task *t, struct socket *s, struct sock_msg *m, int flags);
+	int (*shutdown)(struct socket *s, int how);
+	int (*getname)(struct socket *s, bool peer, void *addr, socklen_t *len);
+	int (*getsockopt)(struct task *t, struct socket *s, int level, int name, void *val,
+			  socklen_t *len);
+	int (*setsockopt)(struct task *t, struct socket *s, int level, int name,
+			  const void *val, socklen_t len);
+	unsigned int (*poll)(struct socket *s, struct waitq **wq);
+	long (*ioctl)(struct task *t, struct socket *s, unsigned int cmd, uint64_t arg);
+	/* The socket file's last reference is gone. */
+	void (*release)(struct socket *s);
+};
+
+/* Embedded first in each family's socket; owned by its socket file. */
+struct socket {
+	const struct sock_ops *ops;
+	int family, type, protocol;
+	uint64_t ino;
+	struct file *file;          /* back pointer, not a reference */
+};
+
+/* Wrap s in a new file (O_RDWR | nonblock); NULL on ENOMEM (s is then
+ * still the caller's). */
+struct file *socket_file_new(struct socket *s, bool nonblock);
+/* The socket behind f, or NULL if f is not a socket. */
+struct socket *socket_of(struct file *f);
+uint64_t socket_next_ino(void);
+
+#endif
