@@ -64,9 +64,11 @@ int main(void)
 			_exit(2);
 		_exit(0);
 	}
-	SHOW(send_fds(sv[0], &pfd[1], 1, "take"));
-	SHOW(close(pfd[1]));
+	/* Print nothing until the child (which prints) is reaped. */
+	long sent = send_fds(sv[0], &pfd[1], 1, "take");
+	close(pfd[1]);
 	reap(pid, "child");
+	printf("sent %ld\n", sent);
 	memset(buf, 0, sizeof(buf));
 	SHOW(read(pfd[0], buf, sizeof(buf)));
 	printf("pipe got '%s'\n", buf);
