@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #define SOCK_TYPE_MASK 0xf
 #define SOCK_MAX_K 11
@@ -727,6 +728,118 @@ long sys_recvmsg(struct task *t, const struct syscall_args *a)
 	r = read_msghdr(t, a->a[1], k);
 	if (!r)
 		r = do_recv(t, (int)a->a[0], k, (int)a->a[2], a->a[1], 0, 0);
+	free(k);
+	return r;
+}
+
+/* ---- sendmmsg, recvmmsg ---- */
+
+/* struct mmsghdr: a msghdr, then the byte count of that message. */
+#define MMSG_SIZE sizeof(struct mmsghdr)
+#define MMSG_LEN_OFF offsetof(struct mmsghdr, msg_len)
+
+long sys_sendmmsg(struct task *t, const struct syscall_args *a)
+{
+	struct kmsghdr *k = calloc(1, sizeof(*k));
+	unsigned int vlen = (unsigned int)a->a[2], i;
+	long r = 0;
+
+	if (!k)
+		return -ENOMEM;
+	if (vlen > UIO_MAXIOV_K)
+		vlen = UIO_MAXIOV_K;
+	for (i = 0; i < vlen; i++) {
+		uint64_t um = a->a[1] + (uint64_t)i * MMSG_SIZE;
+		unsigned int n;
+
+		r = read_msghdr(t, um, k);
+		if (!r)
+			r = do_send(t, (int)a->a[0], k, (int)a->a[3]);
+		if (r < 0)
+			break;
+		n = (unsigned int)r;
+		if (copy_to_guest(t, um + MMSG_LEN_OFF, &n, sizeof(n)) < 0) {
+			r = -EFAULT;
+			break;
+		}
+	}
+	free(k);
+	/* Like Linux, an error after some messages went out is not reported. */
+	return i ? (long)i : r;
+}
+
+long sys_recvmmsg(struct task *t, const struct syscall_args *a)
+{
+	struct kmsghdr *k = calloc(1, sizeof(*k));
+	unsigned int vlen = (unsigned int)a->a[2], i;
+	int flags = (int)a->a[3];
+	struct timespec to, dl, now;
+	bool has_to = a->a[4];
+	long r = 0;
+
+	if (!k)
+		return -ENOMEM;
+	if (has_to) {
+		r = -EFAULT;
+		if (copy_from_guest(t, &to, a->a[4], sizeof(to)) < 0)
+			goto out;
+		r = -EINVAL;
+		if (to.tv_sec < 0 || to.tv_nsec < 0 || to.tv_nsec >= 1000000000L)
+			goto out;
+		clock_gettime(CLOCK_MONOTONIC, &dl);
+		dl.tv_sec += to.tv_sec;
+		dl.tv_nsec += to.tv_nsec;
+		if (dl.tv_nsec >= 1000000000L) {
+			dl.tv_sec++;
+			dl.tv_nsec -= 1000000000L;
+		}
+	}
+	if (vlen > UIO_MAXIOV_K)
+		vlen = UIO_MAXIOV_K;
+	for (i = 0; i < vlen; i++) {
+		uint64_t um = a->a[1] + (uint64_t)i * MMSG_SIZE;
+		unsigned int n;
+
+		r = read_msghdr(t, um, k);
+		if (!r)
+			r = do_recv(t, (int)a->a[0], k, flags & ~MSG_WAITFORONE, um, 0, 0);
+		if (r < 0)
+			break;
+		n = (unsigned int)r;
+		if (copy_to_guest(t, um + MMSG_LEN_OFF, &n, sizeof(n)) < 0) {
+			r = -EFAULT;
+			break;
+		}
+		if (flags & MSG_WAITFORONE)
+			flags |= MSG_DONTWAIT;
+		/* The timeout is only looked at after each message (BUGS in
+		 * recvmmsg(2)). */
+		if (has_to) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec > dl.tv_sec ||
+			    (now.tv_sec == dl.tv_sec && now.tv_nsec >= dl.tv_nsec)) {
+				i++;
+				break;
+			}
+		}
+	}
+	if (i) {
+		/* Linux writes back the remaining time. */
+		if (has_to) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			to.tv_sec = dl.tv_sec - now.tv_sec;
+			to.tv_nsec = dl.tv_nsec - now.tv_nsec;
+			if (to.tv_nsec < 0) {
+				to.tv_sec--;
+				to.tv_nsec += 1000000000L;
+			}
+			if (to.tv_sec < 0)
+				to.tv_sec = to.tv_nsec = 0;
+			copy_to_guest(t, a->a[4], &to, sizeof(to));
+		}
+		r = (long)i;
+	}
+out:
 	free(k);
 	return r;
 }
