@@ -465,16 +465,18 @@ static int unix_connect(struct task *t, struct socket *s, const void *addr, sock
 		return r;
 	wait_init(&w, &u->sndtimeo, u->sndtimeo_neg, nonblock);
 	for (;;) {
-		if (u->state == US_CONNECTED)
-			return -EISCONN;
-		if (u->state == US_LISTEN)
-			return -EINVAL;
+		/* unix_stream_connect() looks the name up before it looks at
+		 * its own state. */
 		o = NULL;
 		r = find_other(t, u, addr, len, &o);
 		if (r < 0)
 			return r;
 		if (o->state != US_LISTEN || (o->shutdown & RCV_SHUT))
 			return -ECONNREFUSED;
+		if (u->state == US_CONNECTED)
+			return -EISCONN;
+		if (u->state == US_LISTEN)
+			return -EINVAL;
 		if (o->nacc <= o->backlog)
 			break;
 		r = unix_sleep(t, &w, &o->wq, NULL);

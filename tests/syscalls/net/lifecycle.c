@@ -37,6 +37,21 @@ int main(void)
 	printf("so_error %d\n", v);
 	SHOW(read(c2, buf, sizeof(buf)));
 
+	/* A connection still pending when the listener closes is reset. */
+	struct sockaddr_un b;
+	socklen_t blen = abstract_addr(&b, "life2");
+	int ls2 = socket(AF_UNIX, SOCK_STREAM, 0), c4 = socket(AF_UNIX, SOCK_STREAM, 0);
+	SHOW(bind(ls2, (struct sockaddr *)&b, blen));
+	SHOW(listen(ls2, 4));
+	SHOW(connect(c4, (struct sockaddr *)&b, blen));
+	SHOW(write(c4, "lost", 4));
+	SHOW(close(ls2));
+	show_poll("reset client", c4);
+	SHOW(read(c4, buf, sizeof(buf)));
+	SHOW(read(c4, buf, sizeof(buf)));
+	SHOW(send(c4, "x", 1, MSG_NOSIGNAL));
+	SHOW(connect(c4, (struct sockaddr *)&b, blen));
+
 	/* A socket carried in its own queue: closing it must not hang. */
 	int sv[2];
 	SHOW(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
