@@ -31,6 +31,7 @@
 #define UNIX_DGRAM_QLEN 10
 #define UNIX_MIN_SNDBUF 4608
 #define UNIX_MIN_RCVBUF 2304
+#define CAP_NET_ADMIN_K 12
 /* The largest stream skb (Linux: SKB_MAX_HEAD(0) + UNIX_SKB_FRAGS_SZ). */
 #define UNIX_STREAM_SKB_MAX (32768 + 3776)
 
@@ -70,6 +71,9 @@ struct unix_sock {
 	int sndbuf, rcvbuf;
 	bool passcred;
 	int bool_opts;              /* SO_REUSEADDR & co, bit per option */
+	int priority;               /* SO_PRIORITY, stored only */
+	int rcvlowat;               /* SO_RCVLOWAT: a stream read's minimum */
+	struct linger linger;       /* SO_LINGER, stored only */
 	struct timespec rcvtimeo, sndtimeo; /* 0: forever */
 	bool rcvtimeo_neg, sndtimeo_neg;
 	struct sockaddr_un addr;
@@ -145,6 +149,7 @@ static struct unix_sock *us_alloc(struct task *t, int type)
 	list_init(&u->bound_node);
 	u->sndbuf = UNIX_BUF_DEFAULT;
 	u->rcvbuf = UNIX_BUF_DEFAULT;
+	u->rcvlowat = 1;
 	waitq_init(&u->wq);
 	return u;
 }
@@ -791,7 +796,7 @@ static int take_err(struct unix_sock *u)
 static ssize_t stream_recv(struct task *t, struct unix_sock *u, struct sock_msg *m, int flags)
 {
 	bool peek = flags & MSG_PEEK;
-	size_t target = (flags & MSG_WAITALL) ? m->len : 1, copied = 0;
+	size_t target = (flags & MSG_WAITALL) ? m->len : (size_t)u->rcvlowat, copied = 0;
 	uint8_t *dst = m->buf;
 	bool have_cred = false;
 	struct unix_wait w;
@@ -801,6 +806,9 @@ static ssize_t stream_recv(struct task *t, struct unix_sock *u, struct sock_msg 
 		return -EINVAL;
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
+	/* sock_rcvlowat(): never more than asked for, never 0. */
+	if (target > m->len)
+		target = m->len;
 	if (target == 0)
 		target = 1;
 	wait_init(&w, &u->rcvtimeo, u->rcvtimeo_neg, flags & MSG_DONTWAIT);
@@ -1016,6 +1024,15 @@ static int unix_getsockopt(struct task *t, struct socket *s, int level, int name
 	case SO_RCVBUF: v = u->rcvbuf; break;
 	case SO_ACCEPTCONN: v = u->state == US_LISTEN; break;
 	case SO_PASSCRED: v = u->passcred; break;
+	case SO_PRIORITY: v = u->priority; break;
+	case SO_RCVLOWAT: v = u->rcvlowat; break;
+	case SO_SNDLOWAT: v = 1; break;
+	case SO_REUSEPORT: v = 0; break;
+	case SO_LINGER:
+		if (*len > (socklen_t)sizeof(u->linger))
+			*len = sizeof(u->linger);
+		memcpy(val, &u->linger, *len);
+		return 0;
 	case SO_PEERCRED: {
 		struct ucred c = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
 
@@ -1068,22 +1085,52 @@ static int unix_setsockopt(struct task *t, struct socket *s, int level, int name
 		return set_timeo(val, len, &u->rcvtimeo, &u->rcvtimeo_neg);
 	if (name == SO_SNDTIMEO)
 		return set_timeo(val, len, &u->sndtimeo, &u->sndtimeo_neg);
+	if (name == SO_LINGER) {
+		if (len < (socklen_t)sizeof(u->linger))
+			return -EINVAL;
+		memcpy(&u->linger, val, sizeof(u->linger));
+		u->linger.l_onoff = !!u->linger.l_onoff;
+		return 0;
+	}
 	if (len < (socklen_t)sizeof(int))
 		return -EINVAL;
 	memcpy(&v, val, sizeof(v));
 	switch (name) {
+	case SO_SNDBUFFORCE:
+	case SO_RCVBUFFORCE:
+		if (!capable(t, CAP_NET_ADMIN_K))
+			return -EPERM;
+		if (v < 0)
+			v = 0;
+		if (v > INT_MAX / 2)
+			v = INT_MAX / 2;
+		if (name == SO_SNDBUFFORCE)
+			goto sndbuf;
+		goto rcvbuf;
 	case SO_SNDBUF:
-		/* Doubled for bookkeeping overhead, as Linux does. */
 		if ((unsigned int)v > UNIX_BUF_MAX)
 			v = UNIX_BUF_MAX;
+sndbuf:
+		/* Doubled for bookkeeping overhead, as Linux does. */
 		u->sndbuf = v * 2 < UNIX_MIN_SNDBUF ? UNIX_MIN_SNDBUF : v * 2;
 		waitq_wake_all(&u->wq);
 		return 0;
 	case SO_RCVBUF:
 		if ((unsigned int)v > UNIX_BUF_MAX)
 			v = UNIX_BUF_MAX;
+rcvbuf:
 		u->rcvbuf = v * 2 < UNIX_MIN_RCVBUF ? UNIX_MIN_RCVBUF : v * 2;
 		return 0;
+	case SO_PRIORITY:
+		if ((v < 0 || v > 6) && !capable(t, CAP_NET_ADMIN_K))
+			return -EPERM;
+		u->priority = v;
+		return 0;
+	case SO_RCVLOWAT:
+		u->rcvlowat = v < 0 ? INT_MAX : (v ? v : 1);
+		return 0;
+	case SO_REUSEPORT:
+		return -EOPNOTSUPP;
 	case SO_PASSCRED:
 		u->passcred = v != 0;
 		return 0;
