@@ -26,6 +26,17 @@ void sock_msg_clear(struct sock_msg *m)
 	m->nfds = 0;
 }
 
+void socket_sigpipe(struct task *t)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGPIPE;
+	si.si_code = SI_USER;
+	si.si_pid = t->tg->tgid;
+	sig_send(t, SIGPIPE, &si, false);
+}
+
 static ssize_t sockf_read(struct task *t, struct file *f, void *buf, size_t n, int64_t *pos)
 {
 	struct socket *s = f->priv;
@@ -43,9 +54,7 @@ static ssize_t sockf_write(struct task *t, struct file *f, const void *buf, size
 	struct socket *s = f->priv;
 	struct sock_msg m = { .buf = (void *)buf, .len = n };
 
-	/* write(2) raises SIGPIPE: the fd layer sends it on -EPIPE. */
-	return s->ops->sendmsg(t, s, &m, (f->flags & O_NONBLOCK) ? MSG_DONTWAIT | MSG_NOSIGNAL
-							      : MSG_NOSIGNAL);
+	return s->ops->sendmsg(t, s, &m, (f->flags & O_NONBLOCK) ? MSG_DONTWAIT : 0);
 }
 
 static unsigned int sockf_poll(struct file *f, struct waitq **wq)

@@ -72,5 +72,7 @@ struct file *socket_file_new(struct socket *s, bool nonblock);
 /* The socket behind f, or NULL if f is not a socket. */
 struct socket *socket_of(struct file *f);
 uint64_t socket_next_ino(void);
+/* SIGPIPE for a send on a broken stream (the family decides when). */
+void socket_sigpipe(struct task *t);
 
 #endif

@@ -647,7 +647,7 @@ static ssize_t stream_send(struct task *t, struct unix_sock *u, struct sock_msg 
 	if (u->state != US_CONNECTED || !u->peer)
 		return -ENOTCONN;
 	if (u->shutdown & SEND_SHUT)
-		return -EPIPE;
+		goto pipe;
 	wait_init(&w, &u->sndtimeo, u->sndtimeo_neg, flags & MSG_DONTWAIT);
 	while (sent < m->len) {
 		struct unix_sock *o = u->peer;
@@ -681,7 +681,12 @@ static ssize_t stream_send(struct task *t, struct unix_sock *u, struct sock_msg 
 		skb_queue(o, skb);
 		sent += size;
 	}
-	return sent ? (ssize_t)sent : r;
+	if (sent || r != -EPIPE)
+		return sent ? (ssize_t)sent : r;
+pipe:
+	if (!(flags & MSG_NOSIGNAL))
+		socket_sigpipe(t);
+	return -EPIPE;
 }
 
 static ssize_t dgram_send(struct task *t, struct unix_sock *u, struct sock_msg *m, int flags)

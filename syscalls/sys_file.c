@@ -126,7 +126,8 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, uint64_t len,
 	}
 	if (b != stackbuf)
 		free(b);
-	if (done == -EPIPE)
+	/* Sockets raise SIGPIPE themselves: only stream sockets do. */
+	if (done == -EPIPE && !socket_of(f))
 		send_sigpipe(t);
 	return done;
 }
@@ -211,7 +212,7 @@ fail:
 	free(b);
 	if (done)
 		return done;
-	if (r == -EPIPE)
+	if (r == -EPIPE && !socket_of(f))
 		send_sigpipe(t);
 	return r;
 }

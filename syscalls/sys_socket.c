@@ -50,17 +50,6 @@ static struct socket *sockfd(struct task *t, int fd, struct file **fp, long *err
 	return s;
 }
 
-static void send_sigpipe(struct task *t)
-{
-	siginfo_t si;
-
-	memset(&si, 0, sizeof(si));
-	si.si_signo = SIGPIPE;
-	si.si_code = SI_USER;
-	si.si_pid = t->tg->tgid;
-	sig_send(t, SIGPIPE, &si, false);
-}
-
 /* Wrap a new socket in a file and install it; on failure the socket is
  * released. Returns the fd. */
 static long install_socket(struct task *t, struct socket *s, int flags, struct file **fp)
@@ -522,8 +511,6 @@ static long do_send(struct task *t, int fd, struct kmsghdr *k, int flags)
 	if (f->flags & O_NONBLOCK)
 		flags |= MSG_DONTWAIT;
 	r = s->ops->sendmsg(t, s, &m, flags);
-	if (r == -EPIPE && !(flags & MSG_NOSIGNAL))
-		send_sigpipe(t);
 out:
 	free(m.buf);
 	sock_msg_clear(&m);
