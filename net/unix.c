@@ -809,8 +809,9 @@ static ssize_t stream_recv(struct task *t, struct unix_sock *u, struct sock_msg 
 
 	if (u->state != US_CONNECTED)
 		return -EINVAL;
+	/* Out-of-band data is never sent here, so there is none to read. */
 	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
+		return -EINVAL;
 	/* sock_rcvlowat(): never more than asked for, never 0. */
 	if (target > m->len)
 		target = m->len;

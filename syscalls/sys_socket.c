@@ -21,8 +21,9 @@
 #define SOCK_MAX_K 11
 #define AF_MAX_K 46
 #define UIO_MAXIOV_K 1024
-/* net.core.optmem_max: the largest control buffer a send accepts. */
-#define OPTMEM_MAX 20480
+/* net.core.optmem_max (Linux 6.x default): the largest control buffer a
+ * send accepts. */
+#define OPTMEM_MAX 131072
 /* The most bytes one send or receive moves through a sentry buffer. */
 #define SOCK_IO_MAX (4u << 20)
 #define CAP_SETUID_K 7
@@ -396,10 +397,11 @@ static long scm_parse(struct task *t, const struct msghdr *h, struct sock_msg *m
 
 	if (!len)
 		return 0;
+	/* CMSG_FIRSTHDR is NULL for a buffer shorter than one header. */
+	if (len < sizeof(struct cmsghdr))
+		return 0;
 	if (len > OPTMEM_MAX)
 		return -ENOBUFS;
-	if (len < sizeof(struct cmsghdr))
-		return -EINVAL;
 	buf = malloc(len);
 	if (!buf)
 		return -ENOMEM;
