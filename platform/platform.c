@@ -5,6 +5,7 @@
 
 extern const struct platform_ops ptrace_platform_ops;
 extern const struct platform_ops systrap_platform_ops;
+extern const struct platform_ops kvm_platform_ops;
 
 struct platform *the_platform;
 
@@ -14,6 +15,8 @@ const struct platform_ops *platform_lookup(const char *name)
 		return &ptrace_platform_ops;
 	if (!strcmp(name, "systrap"))
 		return &systrap_platform_ops;
+	if (!strcmp(name, "kvm"))
+		return &kvm_platform_ops;
 	return NULL;
 }
 
