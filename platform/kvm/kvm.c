@@ -167,6 +167,7 @@ struct context {
 	bool dead;
 	/* queued page-table writes, applied by the vCPU in ring 0 */
 	int ndesc, nval;
+	uint64_t runs, run_ns, switches, switch_ns, applies;
 };
 
 static int kvm_fd = -1, vm_fd = -1;
@@ -192,6 +193,16 @@ static uint32_t xsave_size;       /* bytes of the standard-format area */
 static int xsave2_size;           /* KVM_CAP_XSAVE2, 0 if absent */
 static uint8_t *clean_xsave;      /* a fresh vCPU's FPU state */
 static bool tsc_offset_warned;
+/* RUNSC_KVM_PROFILE=1: time spent inside KVM_RUN, logged per context. */
+static bool profile;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000UL + (uint64_t)ts.tv_nsec;
+}
 
 static inline uint64_t *priv_ptr(uint64_t gpa)
 {
@@ -260,6 +271,7 @@ static int kvm_init(struct platform *p, int memfd)
 	int nent = 256;
 
 	p->memfd = memfd;
+	profile = getenv("RUNSC_KVM_PROFILE") != NULL;
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0)
 		return -errno;
@@ -925,6 +937,12 @@ static void kvm_context_release(struct context *ctx)
 {
 	struct vcpu *v = ctx->v;
 
+	if (profile && ctx->switches)
+		sinfo("kvm: context %d: %lu switches, %lu ns each (%lu ns in %lu KVM_RUNs), "
+		      "%lu page-table applies", ctx->tid, (unsigned long)ctx->switches,
+		      (unsigned long)(ctx->switch_ns / ctx->switches),
+		      (unsigned long)(ctx->run_ns / (ctx->runs ? ctx->runs : 1)),
+		      (unsigned long)ctx->runs, (unsigned long)ctx->applies);
 	if (v && !v->broken) {
 		pthread_mutex_lock(&kvm_lock);
 		v->next_free = free_vcpus;
@@ -971,6 +989,7 @@ static int apply_queue(struct context *ctx)
 	ctx->ndesc = ctx->nval = 0;
 	if (ctx->dead || ctx->v->broken)
 		return -ESRCH;
+	ctx->applies++;
 	ring0_regs(ctx, KCODE_VA + R0_APPLY);
 	run->s.regs.regs.rbx = ctx->v->block_va + CPU_DESC_OFF;
 	run->s.regs.regs.rdx = (uint64_t)ndesc;
@@ -1160,7 +1179,7 @@ static int decode_exception(struct context *ctx, int vec, struct arch_regs *regs
 	return 0;
 }
 
-static int kvm_switch_to(struct context *ctx, struct arch_regs *regs, struct trap_info *trap)
+static int do_switch_to(struct context *ctx, struct arch_regs *regs, struct trap_info *trap)
 {
 	struct vcpu *v = ctx->v;
 	struct kvm_run *run;
@@ -1206,8 +1225,13 @@ static int kvm_switch_to(struct context *ctx, struct arch_regs *regs, struct tra
 	run->kvm_dirty_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
 	ctx->as->ran = true;
 	for (;;) {
+		uint64_t t0 = profile ? mono_ns() : 0;
 		int ret = ioctl(v->fd, KVM_RUN, 0);
 
+		if (profile) {
+			ctx->runs++;
+			ctx->run_ns += mono_ns() - t0;
+		}
 		run->kvm_dirty_regs = 0;
 		if ((ret < 0 && (errno == EINTR || errno == EAGAIN)) ||
 		    (ret == 0 && run->exit_reason == KVM_EXIT_INTR)) {
@@ -1259,6 +1283,20 @@ dead:
 	memset(trap, 0, sizeof(*trap));
 	trap->kind = TRAP_EXIT;
 	return -ESRCH;
+}
+
+static int kvm_switch_to(struct context *ctx, struct arch_regs *regs, struct trap_info *trap)
+{
+	uint64_t t0;
+	int r;
+
+	if (!profile)
+		return do_switch_to(ctx, regs, trap);
+	t0 = mono_ns();
+	r = do_switch_to(ctx, regs, trap);
+	ctx->switches++;
+	ctx->switch_ns += mono_ns() - t0;
+	return r;
 }
 
 static void kvm_interrupt(struct context *ctx)
