@@ -78,6 +78,7 @@
 #define R0_VEC(v)      ((v) * 8)
 #define R0_INT80       0x100
 #define R0_SYSCALL     0x110
+#define R0_IRET        0x118
 #define R0_APPLY       0x120
 #define PORT_INT80     0x80
 #define PORT_APPLY     0xfd
@@ -122,6 +123,8 @@ __asm__(".pushsection .rodata.kvm_ring0,\"a\"\n"
 	"outb %al, $0x80\n"
 	".org kvm_ring0_start + 0x110, 0xf4\n"
 	"outb %al, $0xfe\n"
+	".org kvm_ring0_start + 0x118, 0xf4\n"
+	"iretq\n"
 	/* Apply queued page-table writes: rbx = descriptors {dst, src, n},
 	 * rdx = how many. KVM sees each store (write tracking). */
 	".org kvm_ring0_start + 0x120, 0xf4\n"
@@ -150,6 +153,7 @@ struct vcpu {
 	uint8_t *block;        /* host address of the same */
 	struct kvm_sregs base; /* long-mode template */
 	bool broken;           /* shut down or failed: never reused */
+	bool ran;              /* kvm_run's sregs reflect the vCPU */
 	struct vcpu *next_free;
 };
 
@@ -195,6 +199,7 @@ static uint8_t *clean_xsave;      /* a fresh vCPU's FPU state */
 static bool tsc_offset_warned;
 /* RUNSC_KVM_PROFILE=1: time spent inside KVM_RUN, logged per context. */
 static bool profile;
+static bool use_iret; /* RUNSC_KVM_IRET=1: leave ring 0 with iretq, not sregs */
 
 static uint64_t mono_ns(void)
 {
@@ -272,6 +277,7 @@ static int kvm_init(struct platform *p, int memfd)
 
 	p->memfd = memfd;
 	profile = getenv("RUNSC_KVM_PROFILE") != NULL;
+	use_iret = getenv("RUNSC_KVM_IRET") != NULL;
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0)
 		return -errno;
@@ -497,6 +503,7 @@ static uint64_t next_present(struct address_space *as, uint64_t va, uint64_t end
 }
 
 static int apply_queue(struct context *ctx);
+static void ring0_regs(struct context *ctx, uint64_t rip);
 
 /* Is old -> new only a widening that the shadow MMU picks up on its own? */
 static bool widening(uint64_t old, uint64_t new)
@@ -894,6 +901,37 @@ fail:
 	return NULL;
 }
 
+/* RUNSC_KVM_MICROBENCH=1: the floor costs of this host, measured once on
+ * the first vCPU (logged): a KVM_RUN that never enters the guest, and one
+ * that enters ring 0 at an `out` and exits to us at once. */
+static void microbench(struct context *ctx)
+{
+	struct kvm_run *run = ctx->v->run;
+	const int n = 2000;
+	uint64_t t0, t_imm, t_out;
+
+	run->immediate_exit = 1;
+	t0 = mono_ns();
+	for (int i = 0; i < n; i++)
+		ioctl(ctx->v->fd, KVM_RUN, 0);
+	t_imm = (mono_ns() - t0) / n;
+	run->immediate_exit = 0;
+	ring0_regs(ctx, KCODE_VA + R0_SYSCALL);
+	run->kvm_dirty_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	ioctl(ctx->v->fd, KVM_RUN, 0);
+	t0 = mono_ns();
+	for (int i = 0; i < n; i++) {
+		run->s.regs.regs.rip = KCODE_VA + R0_SYSCALL;
+		run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
+		ioctl(ctx->v->fd, KVM_RUN, 0);
+	}
+	t_out = (mono_ns() - t0) / n;
+	swarn("kvm: microbench: KVM_RUN without entry %lu ns; ring-0 `out` round trip %lu ns "
+	      "(exit %u port %#x)", (unsigned long)t_imm, (unsigned long)t_out, run->exit_reason,
+	      run->io.port);
+	run->kvm_dirty_regs = 0;
+}
+
 static struct context *kvm_context_new(struct platform *p, struct address_space *as)
 {
 	struct context *ctx = calloc(1, sizeof(*ctx));
@@ -930,6 +968,8 @@ static struct context *kvm_context_new(struct platform *p, struct address_space 
 	ctx->v = v;
 	ctx->as = as;
 	ctx->tid = (pid_t)syscall(SYS_gettid);
+	if (v->id == 0 && !v->ran && getenv("RUNSC_KVM_MICROBENCH"))
+		microbench(ctx);
 	return ctx;
 }
 
@@ -938,7 +978,7 @@ static void kvm_context_release(struct context *ctx)
 	struct vcpu *v = ctx->v;
 
 	if (profile && ctx->switches)
-		sinfo("kvm: context %d: %lu switches, %lu ns each (%lu ns in %lu KVM_RUNs), "
+		swarn("kvm: context %d: %lu switches, %lu ns each (%lu ns in %lu KVM_RUNs), "
 		      "%lu page-table applies", ctx->tid, (unsigned long)ctx->switches,
 		      (unsigned long)(ctx->switch_ns / ctx->switches),
 		      (unsigned long)(ctx->run_ns / (ctx->runs ? ctx->runs : 1)),
@@ -1219,10 +1259,31 @@ static int do_switch_to(struct context *ctx, struct arch_regs *regs, struct trap
 	k->r15 = r->r15;
 	k->rip = r->rip;
 	k->rflags = (r->eflags & USER_RFLAGS) | 0x202;
-	*s = v->base;
-	user_segments(s, r->fs_base, r->gs_base);
-	s->cr3 = ctx->as->root;
-	run->kvm_dirty_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	if (v->ran && (s->cs.selector & 3) == 0 && s->fs.base == r->fs_base &&
+	    s->gs.base == r->gs_base && s->cr3 == ctx->as->root && use_iret) {
+		/* Stopped in our ring-0 code with the right bases and CR3:
+		 * return with one iretq from a frame we write, so only the
+		 * general registers go through KVM. Off by default: on
+		 * kvm_pvm the emulated iretq costs ~1.5 us more than
+		 * loading the ring-3 segments through sync_regs. */
+		uint64_t *f = (uint64_t *)(v->block + CPU_STACK_TOP) - 5;
+
+		f[0] = k->rip;
+		f[1] = SEL_UCODE;
+		f[2] = k->rflags;
+		f[3] = k->rsp;
+		f[4] = SEL_UDATA;
+		k->rip = KCODE_VA + R0_IRET;
+		k->rsp = v->block_va + CPU_STACK_TOP - 40;
+		k->rflags = 0x2;
+		run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
+	} else {
+		*s = v->base;
+		user_segments(s, r->fs_base, r->gs_base);
+		s->cr3 = ctx->as->root;
+		run->kvm_dirty_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	}
+	v->ran = true;
 	ctx->as->ran = true;
 	for (;;) {
 		uint64_t t0 = profile ? mono_ns() : 0;
@@ -1260,11 +1321,6 @@ static int do_switch_to(struct context *ctx, struct arch_regs *regs, struct trap
 			}
 			if ((port < 32 || port == PORT_INT80) &&
 			    decode_exception(ctx, port, regs, trap) == 0) {
-				const uint64_t *f = (const uint64_t *)(v->block + CPU_STACK_TOP) - 6;
-				sdebug("kvm: vCPU %d: vector %d at %#llx addr %#llx%s frame %lx %lx %lx %lx %lx %lx rcx %llx r11 %llx cr3 %llx", v->id, port,
-				       (unsigned long long)regs->r.rip,
-				       (unsigned long long)trap->addr, trap->write ? " (write)" : "",
-				       f[0], f[1], f[2], f[3], f[4], f[5], k->rcx, k->r11, s->cr3);
 				return 0;
 			}
 		}
