@@ -1122,7 +1122,7 @@ long sys_sendfile(struct task *t, const struct syscall_args *a)
 	}
 	if (done)
 		r = done;
-	else if (r == -EPIPE)
+	else if (r == -EPIPE && !socket_of(out))
 		send_sigpipe(t);
 	if (offp && copy_to_guest(t, offp, &off, sizeof(off)) < 0 && r >= 0)
 		r = -EFAULT;
