@@ -50,6 +50,7 @@ struct unix_skb {
 	struct ucred cred;
 	struct sockaddr_un addr;    /* the sender's name when sent */
 	socklen_t addrlen;
+	bool peeked;                /* an empty datagram already peeked */
 };
 
 /* Owned by its socket file; also referenced by its peer, by skbs it sent
@@ -73,6 +74,7 @@ struct unix_sock {
 	int bool_opts;              /* SO_REUSEADDR & co, bit per option */
 	int priority;               /* SO_PRIORITY, stored only */
 	int rcvlowat;               /* SO_RCVLOWAT: a stream read's minimum */
+	int peek_off;               /* SO_PEEK_OFF, -1: off */
 	struct linger linger;       /* SO_LINGER, stored only */
 	struct timespec rcvtimeo, sndtimeo; /* 0: forever */
 	bool rcvtimeo_neg, sndtimeo_neg;
@@ -150,6 +152,7 @@ static struct unix_sock *us_alloc(struct task *t, int type)
 	u->sndbuf = UNIX_BUF_DEFAULT;
 	u->rcvbuf = UNIX_BUF_DEFAULT;
 	u->rcvlowat = 1;
+	u->peek_off = -1;
 	waitq_init(&u->wq);
 	return u;
 }
@@ -798,6 +801,18 @@ static int take_err(struct unix_sock *u)
 	return -e;
 }
 
+/* sk_peek_offset_fwd/bwd: a peek moves the offset on, a read pulls it
+ * back by what it consumed. */
+static void peek_off_advance(struct unix_sock *u, bool peek, size_t n)
+{
+	if (u->peek_off < 0)
+		return;
+	if (peek)
+		u->peek_off += (int)n;
+	else
+		u->peek_off -= n < (size_t)u->peek_off ? (int)n : u->peek_off;
+}
+
 static ssize_t stream_recv(struct task *t, struct unix_sock *u, struct sock_msg *m, int flags)
 {
 	bool peek = flags & MSG_PEEK;
@@ -821,12 +836,21 @@ static ssize_t stream_recv(struct task *t, struct unix_sock *u, struct sock_msg 
 	for (;;) {
 		struct unix_skb *skb, *n;
 		bool stop = false;
+		/* SO_PEEK_OFF: a peek starts that far into the queue. */
+		size_t skip = peek && u->peek_off > 0 ? (size_t)u->peek_off : 0;
 
 		list_for_each_entry_safe(skb, n, &u->rcvq, node) {
-			size_t avail = skb->len - skb->off, c;
+			size_t avail = skb->len - skb->off, c, start = skb->off;
 
 			if (copied >= m->len && m->len)
 				break;
+			if (skip >= avail && avail) {
+				skip -= avail;
+				continue;
+			}
+			start += skip;
+			avail -= skip;
+			skip = 0;
 			if (!avail)
 				continue;
 			if (have_cred && u->passcred &&
@@ -841,7 +865,7 @@ static ssize_t stream_recv(struct task *t, struct unix_sock *u, struct sock_msg 
 				give_addr(skb, m);
 			}
 			c = avail < m->len - copied ? avail : m->len - copied;
-			memcpy(dst + copied, skb->data + skb->off, c);
+			memcpy(dst + copied, skb->data + start, c);
 			copied += c;
 			if (skb->nfds) {
 				if (give_fds(skb, m, peek) < 0 && !copied)
@@ -879,7 +903,32 @@ static ssize_t stream_recv(struct task *t, struct unix_sock *u, struct sock_msg 
 			sock_msg_clear(m);
 		}
 	}
+	peek_off_advance(u, peek, copied);
 	return (ssize_t)copied;
+}
+
+/* The datagram a receive takes (__skb_try_recv_from_queue): a peek with
+ * SO_PEEK_OFF skips whole datagrams before the offset, then starts *skip
+ * bytes into the one it lands in. */
+static struct unix_skb *dgram_next(struct unix_sock *u, bool peek, size_t *skip)
+{
+	size_t off = peek && u->peek_off >= 0 ? (size_t)u->peek_off : 0;
+	bool at_off = peek && u->peek_off >= 0;
+	struct unix_skb *skb;
+
+	list_for_each_entry(skb, &u->rcvq, node) {
+		if (peek) {
+			if (at_off && off >= skb->len && (off || skb->peeked)) {
+				off -= skb->len;
+				continue;
+			}
+			if (!skb->len)
+				skb->peeked = true;
+		}
+		*skip = off;
+		return skb;
+	}
+	return NULL;
 }
 
 static ssize_t dgram_recv(struct task *t, struct unix_sock *u, struct sock_msg *m, int flags)
@@ -887,7 +936,7 @@ static ssize_t dgram_recv(struct task *t, struct unix_sock *u, struct sock_msg *
 	bool peek = flags & MSG_PEEK;
 	struct unix_skb *skb;
 	struct unix_wait w;
-	size_t c;
+	size_t c, skip;
 	int r;
 
 	if (flags & MSG_OOB)
@@ -895,7 +944,7 @@ static ssize_t dgram_recv(struct task *t, struct unix_sock *u, struct sock_msg *
 	if (u->sock.type == SOCK_SEQPACKET && u->state != US_CONNECTED)
 		return -ENOTCONN;
 	wait_init(&w, &u->rcvtimeo, u->rcvtimeo_neg, flags & MSG_DONTWAIT);
-	while (list_empty(&u->rcvq)) {
+	while (!(skb = dgram_next(u, peek, &skip))) {
 		if (u->err)
 			return take_err(u);
 		if (u->shutdown & RCV_SHUT)
@@ -904,17 +953,17 @@ static ssize_t dgram_recv(struct task *t, struct unix_sock *u, struct sock_msg *
 		if (r < 0)
 			return r;
 	}
-	skb = list_first_entry(&u->rcvq, struct unix_skb, node);
-	c = skb->len < m->len ? skb->len : m->len;
-	memcpy(m->buf, skb->data, c);
-	if (skb->len > m->len)
+	c = skb->len - skip < m->len ? skb->len - skip : m->len;
+	memcpy(m->buf, skb->data + skip, c);
+	if (skb->len - skip > m->len)
 		m->msg_flags |= MSG_TRUNC;
 	give_addr(skb, m);
 	m->cred = skb->cred;
 	m->has_cred = u->passcred;
 	if (give_fds(skb, m, peek) < 0)
 		return -ENOMEM;
-	r = (flags & MSG_TRUNC) ? (int)skb->len : (int)c;
+	r = (flags & MSG_TRUNC) ? (int)(skb->len - skip) : (int)c;
+	peek_off_advance(u, peek, peek ? c : skb->len);
 	if (!peek)
 		skb_unlink(u, skb);
 	return r;
@@ -1034,6 +1083,7 @@ static int unix_getsockopt(struct task *t, struct socket *s, int level, int name
 	case SO_RCVLOWAT: v = u->rcvlowat; break;
 	case SO_SNDLOWAT: v = 1; break;
 	case SO_REUSEPORT: v = 0; break;
+	case SO_PEEK_OFF: v = u->peek_off; break;
 	case SO_LINGER:
 		if (*len > (socklen_t)sizeof(u->linger))
 			*len = sizeof(u->linger);
@@ -1137,6 +1187,9 @@ rcvbuf:
 		return 0;
 	case SO_REUSEPORT:
 		return -EOPNOTSUPP;
+	case SO_PEEK_OFF:
+		u->peek_off = v;
+		return 0;
 	case SO_PASSCRED:
 		u->passcred = v != 0;
 		return 0;
