@@ -487,7 +487,10 @@ static int unix_connect(struct task *t, struct socket *s, const void *addr, sock
 			return -EINVAL;
 		if (o->nacc <= o->backlog)
 			break;
+		/* The listener may close while we wait: hold it. */
+		us_get(o);
 		r = unix_sleep(t, &w, &o->wq, NULL);
+		us_put(o);
 		if (r < 0)
 			return r;
 	}
@@ -692,11 +695,12 @@ pipe:
 	return -EPIPE;
 }
 
+static ssize_t dgram_send_to(struct task *t, struct unix_sock *u, struct unix_sock *o,
+			     struct sock_msg *m, int flags);
+
 static ssize_t dgram_send(struct task *t, struct unix_sock *u, struct sock_msg *m, int flags)
 {
 	struct unix_sock *o = NULL;
-	struct unix_skb *skb;
-	struct unix_wait w;
 	int r;
 
 	if (u->sock.type == SOCK_SEQPACKET) {
@@ -717,6 +721,20 @@ static ssize_t dgram_send(struct task *t, struct unix_sock *u, struct sock_msg *
 	}
 	if (u->passcred && !u->addrlen && (r = autobind(u)) < 0)
 		return r;
+	/* Hold the receiver: it may be closed while we wait for room. */
+	us_get(o);
+	r = dgram_send_to(t, u, o, m, flags);
+	us_put(o);
+	return r;
+}
+
+static ssize_t dgram_send_to(struct task *t, struct unix_sock *u, struct unix_sock *o,
+			     struct sock_msg *m, int flags)
+{
+	struct unix_skb *skb;
+	struct unix_wait w;
+	int r;
+
 	wait_init(&w, &u->sndtimeo, u->sndtimeo_neg, flags & MSG_DONTWAIT);
 	for (;;) {
 		if (o->dead) {
