@@ -1185,6 +1185,12 @@ static int decode_exception(struct context *ctx, int vec, struct arch_regs *regs
 			regs->r.orig_rax = regs->r.rax;
 			break;
 		}
+		/* kvm_pvm reports `int $n` without a user gate as #UD, where
+		 * the CPU raises #GP: SIGSEGV as on Linux. */
+		if (guest_byte(ctx->as, f[0]) == 0xcd) {
+			trap_signal(trap, SIGSEGV, SI_KERNEL, 0);
+			break;
+		}
 		trap_signal(trap, SIGILL, ILL_ILLOPN, f[0]);
 		break;
 	case 12:
