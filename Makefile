@@ -1,7 +1,8 @@
 # One non-recursive Makefile; everything is built under build/.
 #   make            build build/bin/runsc
 #   make check      unit tests, syscall conformance tests (native vs sandbox), e2e
-#   make bench      microbenchmarks: sandbox vs native (and gVisor's runsc if installed)
+#   make bench      microbenchmarks: sandbox vs native (and gVisor's runsc if installed);
+#                   PLATFORM=ptrace,systrap,kvm measures several platforms in one run
 #   make demo       install missing Debian packages (as root), build, run a pipeline
 #   make check SAN=address,undefined   the same under sanitizers
 

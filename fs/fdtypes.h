@@ -43,5 +43,8 @@ void signalfd_set_mask(struct file *f, uint64_t mask);
 /* memfd */
 struct file *memfd_new(const char *name, bool sealing, int oflags);
 void memfd_setup(struct file *f, uid_t uid, gid_t gid, bool noexec);
+/* The inode behind a memfd (for file locks), NULL for other files. */
+struct inode;
+struct inode *memfd_inode(struct file *f);
 
 #endif

@@ -1,6 +1,8 @@
 /* Open file descriptions and fd tables. */
 #define _GNU_SOURCE
 #include "fs/file.h"
+#include "fs/lock.h"
+#include "fs/vfs.h"
 #include "sentry/hooks.h"
 
 #include <errno.h>
@@ -32,8 +34,15 @@ void file_put(struct file *f)
 		return;
 	if (f->epoll_links)
 		epoll_file_release(f);
+	lock_release_file(f);
 	if (f->ops->release)
 		f->ops->release(f);
+	if (f->dentry) {
+		struct path p = { f->mnt, f->dentry };
+
+		vfs_file_closed(f);
+		path_put(&p);
+	}
 	free(f->path);
 	free(f);
 }
@@ -93,8 +102,11 @@ void files_put(struct files *fs)
 {
 	if (!fs || --fs->refs)
 		return;
-	for (int i = 0; i < fs->size; i++)
+	for (int i = 0; i < fs->size; i++) {
+		/* Closing drops this table's POSIX locks (fs/lock.c). */
+		lock_close_files(fs, fs->fds[i].file);
 		file_put(fs->fds[i].file);
+	}
 	free(fs->fds);
 	free(fs);
 }
@@ -103,6 +115,7 @@ void files_close_on_exec(struct files *fs)
 {
 	for (int i = 0; i < fs->size; i++) {
 		if (fs->fds[i].file && fs->fds[i].cloexec) {
+			lock_close_files(fs, fs->fds[i].file);
 			file_put(fs->fds[i].file);
 			fs->fds[i].file = NULL;
 			fs->fds[i].cloexec = false;
@@ -183,28 +196,50 @@ int fd_set_cloexec(struct files *fs, int fd, bool on)
 	return 0;
 }
 
-struct fs_ctx *fs_ctx_new(const char *cwd)
+struct fs_ctx *fs_ctx_new_path(const struct path *root, const struct path *cwd, struct mnt_ns *ns)
 {
 	struct fs_ctx *fs = calloc(1, sizeof(*fs));
 
 	if (!fs)
 		return NULL;
 	fs->refs = 1;
-	fs->cwd = strdup(cwd ? cwd : "/");
-	fs->root = strdup("/");
+	fs->root = *root;
+	path_get(&fs->root);
+	fs->cwd = *cwd;
+	path_get(&fs->cwd);
+	fs->ns = ns;
+	if (ns)
+		mnt_ns_get(ns);
 	fs->umask = 022;
 	return fs;
 }
 
 struct fs_ctx *fs_ctx_dup(struct fs_ctx *src)
 {
-	struct fs_ctx *fs = fs_ctx_new(src->cwd);
+	struct fs_ctx *fs = fs_ctx_new_path(&src->root, &src->cwd, src->ns);
 
 	if (!fs)
 		return NULL;
-	free(fs->root);
-	fs->root = strdup(src->root);
 	fs->umask = src->umask;
+	return fs;
+}
+
+/* clone(CLONE_NEWNS): a private copy of the fs context in a copy of the
+ * mount namespace. */
+static struct fs_ctx *fs_ctx_dup_newns(struct fs_ctx *src)
+{
+	struct fs_ctx *fs = fs_ctx_dup(src);
+	struct mnt_ns *ns;
+
+	if (!fs)
+		return NULL;
+	ns = mnt_ns_copy(src->ns, fs);
+	if (!ns) {
+		fs_ctx_put(fs);
+		return NULL;
+	}
+	mnt_ns_put(fs->ns);
+	fs->ns = ns;
 	return fs;
 }
 
@@ -217,8 +252,10 @@ void fs_ctx_put(struct fs_ctx *fs)
 {
 	if (!fs || --fs->refs)
 		return;
-	free(fs->cwd);
-	free(fs->root);
+	path_put(&fs->cwd);
+	path_put(&fs->root);
+	if (fs->ns)
+		mnt_ns_put(fs->ns);
 	free(fs);
 }
 
@@ -231,4 +268,5 @@ void fs_init_hooks(void)
 	task_hooks.fs_dup = fs_ctx_dup;
 	task_hooks.fs_get = fs_ctx_get;
 	task_hooks.fs_put = fs_ctx_put;
+	task_hooks.fs_dup_newns = fs_ctx_dup_newns;
 }

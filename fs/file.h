@@ -13,6 +13,9 @@
 
 struct file;
 struct memobj;
+struct dir_ctx;
+struct mount;
+struct dentry;
 
 struct file_ops {
 	/* Data transfer on sentry buffers; pos is the file position to use
@@ -33,6 +36,8 @@ struct file_ops {
 	int (*truncate)(struct file *f, uint64_t len);
 	/* Status flag change via F_SETFL (O_NONBLOCK, O_APPEND...). */
 	int (*setfl)(struct file *f, int flags);
+	/* Directories: emit entries from ctx->pos on (fs/vfs.h). */
+	int (*iterate)(struct file *f, struct dir_ctx *ctx);
 	void (*release)(struct file *f);
 };
 
@@ -42,7 +47,10 @@ struct file {
 	int flags;          /* O_ACCMODE | O_APPEND | O_NONBLOCK | ... */
 	int64_t pos;
 	void *priv;
-	char *path;         /* what /proc/pid/fd/N shows */
+	char *path;         /* what /proc/pid/fd/N shows (non-VFS files) */
+	/* VFS files: where it was opened (references held); NULL otherwise. */
+	struct mount *mnt;
+	struct dentry *dentry;
 	/* Owner for F_SETOWN / SIGIO. */
 	int owner;
 	/* epoll watches of this file (fs/epoll.c), dropped at last close. */
@@ -84,16 +92,24 @@ int fd_close(struct files *fs, int fd);
 int fd_get_cloexec(struct files *fs, int fd);
 int fd_set_cloexec(struct files *fs, int fd, bool on);
 
-/* cwd, root and umask of a task (CLONE_FS shares it). Paths are guest
- * absolute paths; the VFS replaces this with dentries. */
-struct fs_ctx {
-	int refs;
-	char *cwd;
-	char *root;
-	unsigned int umask;
+/* A place in the VFS: a mount and a dentry in it (fs/vfs.h). */
+struct path {
+	struct mount *mnt;
+	struct dentry *dentry;
 };
 
-struct fs_ctx *fs_ctx_new(const char *cwd);
+struct mnt_ns;
+
+/* cwd, root, umask and mount namespace of a task (CLONE_FS shares it; the
+ * VFS keeps the path references). */
+struct fs_ctx {
+	int refs;
+	struct path cwd;
+	struct path root;
+	unsigned int umask;
+	struct mnt_ns *ns;
+};
+
 struct fs_ctx *fs_ctx_dup(struct fs_ctx *src);
 void fs_ctx_get(struct fs_ctx *fs);
 void fs_ctx_put(struct fs_ctx *fs);

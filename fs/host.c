@@ -5,12 +5,15 @@
  * sleeps on a wait queue and can be interrupted by signals. */
 #define _GNU_SOURCE
 #include "fs/file.h"
+#include "fs/tty.h"
+#include "fs/vfs.h"
 #include "sentry/hostio.h"
 #include "sentry/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,7 @@ struct hostfd {
 	bool nonblock; /* fd is a private non-blocking description */
 	bool is_sock;
 	bool regular;
+	dev_t rdev;    /* a character device's (terminals) */
 	struct hostio_watch *watch;
 	struct waitq wq;
 };
@@ -113,6 +117,57 @@ static int host_fstat(struct file *f, struct stat *st)
 	return fstat(h->fd, st) < 0 ? -errno : 0;
 }
 
+/* Foreground process groups of host terminals, in the guest's terms:
+ * what a guest shell set with TIOCSPGRP (the host's numbers mean nothing
+ * to the guest). One entry per terminal (device number), as the stdio
+ * of `runsc exec` may be another terminal than the console's. */
+#define HOST_TTYS 16
+static struct {
+	dev_t rdev;
+	int pgrp;
+} tty_pgrps[HOST_TTYS];
+static dev_t console_rdev;
+
+static int *tty_pgrp_slot(dev_t rdev, bool create)
+{
+	int i, free_slot = -1;
+
+	for (i = 0; i < HOST_TTYS; i++) {
+		if (tty_pgrps[i].pgrp && tty_pgrps[i].rdev == rdev)
+			return &tty_pgrps[i].pgrp;
+		if (!tty_pgrps[i].pgrp && free_slot < 0)
+			free_slot = i;
+	}
+	if (!create)
+		return NULL;
+	if (free_slot < 0)
+		free_slot = (int)(rdev % HOST_TTYS);  /* full: reuse one */
+	tty_pgrps[free_slot].rdev = rdev;
+	tty_pgrps[free_slot].pgrp = 0;
+	return &tty_pgrps[free_slot].pgrp;
+}
+
+struct pg_find {
+	int pg, sid, sig;
+};
+
+static void pg_find_fn(struct thread_group *tg, void *arg)
+{
+	struct pg_find *f = arg;
+
+	if (!tg->reaped && tg->pgid == f->pg)
+		f->sid = tg->sid;
+}
+
+/* The session of process group pg, -1 if there is none. */
+static int pgrp_session(int pg)
+{
+	struct pg_find f = { .pg = pg, .sid = -1 };
+
+	for_each_tg(pg_find_fn, &f);
+	return f.sid;
+}
+
 /* The kernel's struct termios (asm-generic termbits.h): 4 flag words, the
  * line discipline and 19 control characters. glibc's struct termios is
  * larger (32 c_cc, speeds) with the same prefix; only this much belongs
@@ -151,14 +206,34 @@ static long host_ioctl(struct task *t, struct file *f, unsigned int cmd, uint64_
 			return -errno;
 		return copy_to_guest(t, arg, &n, sizeof(n));
 	case TIOCGPGRP:
-		/* The guest's own process group owns its terminal. */
-		n = t->tg->pgid;
+		/* The group a shell made foreground, else the caller's own:
+		 * the host's numbers mean nothing to the guest. */
 		if (ioctl(h->fd, TCGETS, &tio) < 0)
 			return -ENOTTY;
+		{
+			/* The recorded group while it lives in the caller's
+			 * session, else the caller's own. */
+			int *slot = tty_pgrp_slot(h->rdev, false);
+
+			n = slot && pgrp_session(*slot) == t->tg->sid ? *slot : t->tg->pgid;
+		}
 		return copy_to_guest(t, arg, &n, sizeof(n));
 	case TIOCSPGRP:
 		if (ioctl(h->fd, TCGETS, &tio) < 0)
 			return -ENOTTY;
+		if (copy_from_guest(t, &n, arg, sizeof(n)) < 0)
+			return -EFAULT;
+		if (n < 0)
+			return -EINVAL;
+		if (pgrp_session(n) < 0)
+			return -ESRCH;
+		if (pgrp_session(n) != t->tg->sid)
+			return -EPERM;
+		{
+			int *slot = tty_pgrp_slot(h->rdev, true);
+
+			*slot = n;
+		}
 		return 0;
 	default:
 		return -ENOTTY;
@@ -198,6 +273,18 @@ static void host_release(struct file *f)
 	free(h);
 }
 
+/* A /dev/console file: the host terminal's data and ioctls, the
+ * attributes of the guest's node. */
+static int console_fstat(struct file *f, struct stat *st)
+{
+	struct inode *inode = file_inode(f);
+
+	if (!inode)
+		return host_fstat(f, st);
+	vfs_fill_stat(inode, st);
+	return 0;
+}
+
 static const struct file_ops hostfd_ops = {
 	.read = host_read,
 	.write = host_write,
@@ -209,11 +296,26 @@ static const struct file_ops hostfd_ops = {
 	.release = host_release,
 };
 
-struct file *hostfd_file_new(int hostfd, int flags, const char *name)
+static const struct file_ops console_ops = {
+	.read = host_read,
+	.write = host_write,
+	.llseek = host_llseek,
+	.fstat = console_fstat,
+	.ioctl = host_ioctl,
+	.poll = host_poll,
+	.release = host_release,
+};
+
+/* The first imported stdio descriptor that is a terminal is the
+ * sandbox's console; the sentry keeps its own description of it. */
+static int console_fd = -1;
+
+/* nonblocking: hostfd is already a private non-blocking description
+ * (the console's duplicates), no reopen needed. */
+static struct hostfd *hostfd_new(int hostfd, bool nonblocking)
 {
 	struct hostfd *h = calloc(1, sizeof(*h));
 	struct stat st;
-	struct file *f;
 	char path[64];
 
 	if (!h)
@@ -222,8 +324,12 @@ struct file *hostfd_file_new(int hostfd, int flags, const char *name)
 	h->fd = hostfd;
 	if (fstat(hostfd, &st) == 0) {
 		h->regular = S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
+		if (S_ISCHR(st.st_mode))
+			h->rdev = st.st_rdev;
 		h->is_sock = S_ISSOCK(st.st_mode);
-		if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+		if (nonblocking) {
+			h->nonblock = true;
+		} else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
 			int acc = fcntl(hostfd, F_GETFL) & O_ACCMODE;
 			int nfd;
 
@@ -238,6 +344,129 @@ struct file *hostfd_file_new(int hostfd, int flags, const char *name)
 	}
 	if (h->nonblock || h->is_sock)
 		h->watch = hostio_watch(h->fd, &h->wq);
+	return h;
+}
+
+/* Terminal signals. `runsc do` leaves the sentry in the host terminal's
+ * foreground process group, so ^C, ^\ and window changes typed there
+ * signal the sentry; a handler notes them in a pipe and the host I/O
+ * thread passes them on (under the BKL) to the console's foreground
+ * group in the sandbox, or to init's group before a shell picked one. */
+static int sig_pipe[2] = { -1, -1 };
+static struct waitq sig_wq;
+static struct waiter sig_waiter;
+
+static void console_sig_handler(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int saved = errno;
+
+	if (write(sig_pipe[1], &c, 1) < 0)
+		errno = saved;
+	errno = saved;
+}
+
+static void pg_kill_fn(struct thread_group *tg, void *arg)
+{
+	struct pg_find *f = arg;
+
+	if (!tg->zombie && tg->live_threads > 0 && tg->pgid == f->pg)
+		sig_send_tg(tg, f->sig, NULL);
+}
+
+static void console_forward(struct waiter *w)
+{
+	unsigned char sigs[32];
+	ssize_t n;
+
+	while ((n = read(sig_pipe[0], sigs, sizeof(sigs))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			int *slot = tty_pgrp_slot(console_rdev, false);
+			struct pg_find f = { .sig = sigs[i], .pg = slot ? *slot : 0 };
+
+			if (!f.pg || pgrp_session(f.pg) < 0)
+				f.pg = kernel.init ? kernel.init->pgid : 0;
+			if (f.pg > 0)
+				for_each_tg(pg_kill_fn, &f);
+		}
+	}
+}
+
+static void console_signals_setup(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		return;
+	waitq_init(&sig_wq);
+	waitq_add_fn(&sig_wq, &sig_waiter, console_forward);
+	if (!hostio_watch(sig_pipe[0], &sig_wq)) {
+		waitq_del(&sig_waiter);
+		close(sig_pipe[0]);
+		close(sig_pipe[1]);
+		sig_pipe[0] = sig_pipe[1] = -1;
+		return;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = console_sig_handler;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGWINCH, &sa, NULL);
+}
+
+bool host_console_present(void)
+{
+	return console_fd >= 0;
+}
+
+int host_console_open(struct task *t, struct file *f)
+{
+	struct hostfd *h;
+	int fd;
+
+	if (console_fd < 0)
+		return -ENXIO;
+	fd = fcntl(console_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	h = hostfd_new(fd, true);
+	if (!h) {
+		close(fd);
+		return -ENOMEM;
+	}
+	f->ops = &console_ops;
+	f->priv = h;
+	return 0;
+}
+
+struct file *hostfd_file_new(int hostfd, int flags, const char *name)
+{
+	struct hostfd *h;
+	struct file *f;
+
+	if (console_fd < 0 && isatty(hostfd)) {
+		struct stat st;
+
+		char path[64];
+
+		/* A private non-blocking description of the terminal, made
+		 * now (opening host paths is for start-up only), duplicated
+		 * for each /dev/console or /dev/tty open. */
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", hostfd);
+		console_fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (console_fd >= 0 && fstat(console_fd, &st) == 0) {
+			console_rdev = st.st_rdev;
+			console_signals_setup();
+		} else if (console_fd >= 0) {
+			close(console_fd);
+			console_fd = -1;
+		}
+	}
+	h = hostfd_new(hostfd, false);
+	if (!h)
+		return NULL;
 	f = file_new(&hostfd_ops, flags, h, name);
 	if (!f) {
 		host_release(&(struct file){ .priv = h });

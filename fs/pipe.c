@@ -6,6 +6,7 @@
  * readers, writers and pollers and is woken on every state change. */
 #define _GNU_SOURCE
 #include "fs/pipe.h"
+#include "fs/vfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,7 @@ struct pipe_slot {
 	uint32_t off;    /* start of the unread data in page */
 	uint32_t len;    /* bytes of unread data */
 	bool packet;     /* written in packet mode: read as one message */
+	bool nomerge;    /* spliced in: later writes never join it */
 };
 
 /* Shared by the two ends; freed when both files are released. */
@@ -46,6 +48,10 @@ struct pipe {
 	uid_t uid;
 	gid_t gid;
 	struct timespec ctime;
+	/* A FIFO's pipe: the inode's slot to clear when it goes, and how many
+	 * readers/writers ever opened (fifo(7) open waits on these). */
+	void **fifo_slot;
+	unsigned int r_opens, w_opens;
 };
 
 static uint64_t pipe_next_ino = 1;
@@ -139,6 +145,7 @@ static size_t pipe_push(struct pipe *p, const uint8_t *src, size_t n, bool packe
 	s->off = 0;
 	s->len = (uint32_t)c;
 	s->packet = packet;
+	s->nomerge = false;
 	p->used++;
 	return c;
 }
@@ -161,7 +168,7 @@ static ssize_t pipe_write(struct task *t, struct file *f, const void *buf, size_
 	if (head_part && p->used) {
 		struct pipe_slot *s = slot_at(p, p->used - 1);
 
-		if (!s->packet && s->off + s->len + head_part <= PIPE_PAGE) {
+		if (!s->packet && !s->nomerge && s->off + s->len + head_part <= PIPE_PAGE) {
 			memcpy(s->page + s->off + s->len, src, head_part);
 			s->len += (uint32_t)head_part;
 			done = head_part;
@@ -309,6 +316,8 @@ static void pipe_release(struct file *f)
 		waitq_wake_all(&p->wq);
 		return;
 	}
+	if (p->fifo_slot)
+		*p->fifo_slot = NULL;
 	for (uint32_t i = 0; i < p->nslots; i++)
 		free(p->slots[i].page);
 	free(p->slots);
@@ -358,4 +367,195 @@ int pipe_create(struct task *t, int flags, struct file **rd, struct file **wr)
 	}
 	p->writers = 1;
 	return 0;
+}
+
+/* ---- splice(2), tee(2), vmsplice(2) (syscalls/sys_splice.c) ---- */
+
+bool pipe_file_is_pipe(struct file *f)
+{
+	return f->ops == &pipe_ops;
+}
+
+bool pipe_same(struct file *a, struct file *b)
+{
+	return pipe_file_is_pipe(a) && pipe_file_is_pipe(b) && a->priv == b->priv;
+}
+
+long pipe_wait_data(struct task *t, struct file *f, bool nonblock)
+{
+	struct pipe *p = f->priv;
+
+	for (;;) {
+		if (p->used)
+			return (long)pipe_bytes(p);
+		if (!p->writers)
+			return 0;
+		if (nonblock)
+			return -EAGAIN;
+		if (pipe_wait(t, p) == -EINTR)
+			return -ERESTARTSYS;
+	}
+}
+
+long pipe_wait_room(struct task *t, struct file *f, bool nonblock)
+{
+	struct pipe *p = f->priv;
+
+	for (;;) {
+		if (!p->readers)
+			return -EPIPE;
+		if (!pipe_full(p))
+			return (long)(p->nslots - p->used) * PIPE_PAGE;
+		if (nonblock)
+			return -EAGAIN;
+		if (pipe_wait(t, p) == -EINTR)
+			return -ERESTARTSYS;
+	}
+}
+
+size_t pipe_peek(struct file *f, void *buf, size_t n)
+{
+	struct pipe *p = f->priv;
+	size_t done = 0;
+
+	for (uint32_t i = 0; i < p->used && done < n; i++) {
+		struct pipe_slot *s = slot_at(p, i);
+		size_t c = s->len < n - done ? s->len : n - done;
+
+		memcpy((uint8_t *)buf + done, s->page + s->off, c);
+		done += c;
+	}
+	return done;
+}
+
+size_t pipe_buffer_len(struct file *f, uint32_t i)
+{
+	struct pipe *p = f->priv;
+
+	return i < p->used ? slot_at(p, i)->len : 0;
+}
+
+ssize_t pipe_push_piece(struct file *f, const void *buf, size_t n)
+{
+	struct pipe *p = f->priv;
+	size_t c;
+
+	if (!p->readers)
+		return -EPIPE;
+	if (pipe_full(p))
+		return -EAGAIN;
+	c = pipe_push(p, buf, n, false);
+	if (!c)
+		return -ENOMEM;
+	slot_at(p, p->used - 1)->nomerge = true;
+	waitq_wake_all(&p->wq);
+	return (ssize_t)c;
+}
+
+void pipe_consume(struct file *f, size_t n)
+{
+	struct pipe *p = f->priv;
+
+	while (n && p->used) {
+		struct pipe_slot *s = slot_at(p, 0);
+		size_t c = s->len < n ? s->len : n;
+
+		s->off += (uint32_t)c;
+		s->len -= (uint32_t)c;
+		n -= c;
+		if (!s->len) {
+			s->off = 0;
+			s->packet = false;
+			p->head = (p->head + 1) % p->nslots;
+			p->used--;
+		}
+	}
+	waitq_wake_all(&p->wq);
+}
+
+
+/* ---- named pipes (fifo(7)); the VFS calls this when a FIFO inode is
+ * opened. inode->fifo holds the pipe while it has openers. ---- */
+
+static struct pipe *fifo_pipe(struct task *t, struct inode *inode)
+{
+	struct pipe *p = inode->fifo;
+
+	if (p)
+		return p;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->nslots = PIPE_DEF_SLOTS;
+	p->slots = calloc(p->nslots, sizeof(*p->slots));
+	if (!p->slots) {
+		free(p);
+		return NULL;
+	}
+	waitq_init(&p->wq);
+	p->ino = inode->ino;
+	p->uid = t->cred->euid;
+	p->gid = t->cred->egid;
+	clock_gettime(CLOCK_REALTIME, &p->ctime);
+	p->fifo_slot = &inode->fifo;
+	inode->fifo = p;
+	return p;
+}
+
+/* Sleep until the other side has opened (its open count moved past
+ * seen); a signal undoes this open. */
+static int fifo_wait_peer(struct task *t, struct pipe *p, unsigned int *counter, unsigned int seen)
+{
+	while (*counter == seen) {
+		int err = pipe_wait(t, p);
+
+		if (err < 0)
+			return -ERESTARTSYS;
+	}
+	return 0;
+}
+
+int pipe_fifo_open(struct task *t, struct inode *inode, struct file *f)
+{
+	int acc = f->flags & O_ACCMODE;
+	bool nonblock = f->flags & O_NONBLOCK;
+	struct pipe *p;
+	int err = 0;
+
+	if (acc == O_WRONLY && nonblock && (!inode->fifo || !((struct pipe *)inode->fifo)->readers))
+		return -ENXIO;
+	p = fifo_pipe(t, inode);
+	if (!p)
+		return -ENOMEM;
+	f->ops = &pipe_ops;
+	f->priv = p;
+	switch (acc) {
+	case O_RDONLY:
+		p->readers++;
+		p->r_opens++;
+		waitq_wake_all(&p->wq);
+		if (!nonblock && !p->writers)
+			err = fifo_wait_peer(t, p, &p->w_opens, p->w_opens);
+		break;
+	case O_WRONLY:
+		p->writers++;
+		p->w_opens++;
+		waitq_wake_all(&p->wq);
+		if (!p->readers)
+			err = fifo_wait_peer(t, p, &p->r_opens, p->r_opens);
+		break;
+	default:
+		/* O_RDWR never waits (Linux's extension to POSIX). */
+		p->readers++;
+		p->writers++;
+		p->r_opens++;
+		p->w_opens++;
+		waitq_wake_all(&p->wq);
+	}
+	if (err < 0) {
+		/* Undo through the release path (frees an unused pipe). */
+		pipe_release(f);
+		f->priv = NULL;
+	}
+	return err;
 }

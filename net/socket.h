@@ -30,6 +30,10 @@ struct sock_msg {
 	bool has_cred;              /* SCM_CREDENTIALS */
 	struct ucred cred;
 	int msg_flags;              /* out: MSG_TRUNC, MSG_CTRUNC ... */
+	/* out: other control messages the family built, whole cmsghdrs
+	 * (IP_PKTINFO ...), delivered after the SCM ones. */
+	uint8_t ctl[128];
+	size_t ctllen;
 };
 
 void sock_msg_clear(struct sock_msg *m);

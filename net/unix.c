@@ -4,7 +4,8 @@
  * Names live only in the abstract namespace: the root is read-only. */
 #define _GNU_SOURCE
 #include "net/unix.h"
-#include "fs/hostfs.h"
+#include "net/route.h"
+#include "fs/vfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -81,6 +82,7 @@ struct unix_sock {
 	struct sockaddr_un addr;
 	socklen_t addrlen;          /* 0: unbound */
 	struct list_head bound_node;
+	struct inode *path_inode;   /* a pathname bind's socket inode (a reference) */
 	struct ucred peercred;
 	bool has_peercred;
 	struct waitq wq;
@@ -234,25 +236,6 @@ static void path_of(const struct sockaddr_un *a, socklen_t len, char *out)
 	out[n] = 0;
 }
 
-/* What looking up a pathname socket finds: there are no socket inodes on
- * the read-only root, so a missing file is ENOENT and anything else is
- * not a listening socket. */
-static int path_lookup_err(struct task *t, const struct sockaddr_un *a, socklen_t len)
-{
-	char path[sizeof(a->sun_path) + 1], full[PATH_MAX];
-	struct stat st;
-	int r;
-
-	path_of(a, len, path);
-	r = hostfs_resolve_at(t, AT_FDCWD, path, full, sizeof(full), false);
-	if (r < 0)
-		return r;
-	r = hostfs_stat(t, full, &st, true);
-	if (r < 0)
-		return r;
-	return -ECONNREFUSED;
-}
-
 static int autobind(struct unix_sock *u)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -277,9 +260,7 @@ static int unix_bind(struct task *t, struct socket *s, const void *addr, socklen
 {
 	struct unix_sock *u = us_of(s);
 	const struct sockaddr_un *a = addr;
-	char path[sizeof(a->sun_path) + 1], full[PATH_MAX], parent[PATH_MAX];
-	struct stat st;
-	char *slash;
+	char path[sizeof(a->sun_path) + 1];
 	int r;
 
 	if (len == offsetof(struct sockaddr_un, sun_path) && a->sun_family == AF_UNIX)
@@ -288,25 +269,25 @@ static int unix_bind(struct task *t, struct socket *s, const void *addr, socklen
 	if (r < 0)
 		return r;
 	if (a->sun_path[0]) {
-		/* mknod on the read-only root: the lookup errors first. */
+		/* A socket inode at the path (fs/vfs.h); the name is tried
+		 * before the socket's own state, as unix_bind_bsd does. */
 		path_of(a, len, path);
-		r = hostfs_resolve_at(t, AT_FDCWD, path, full, sizeof(full), false);
+		if (u->addrlen) {
+			struct path p;
+
+			if (vfs_lookup_at(t, AT_FDCWD, path, 0, &p) == 0) {
+				path_put(&p);
+				return -EADDRINUSE;
+			}
+			return -EINVAL;
+		}
+		r = vfs_bind_socket(t, path, u, &u->path_inode);
 		if (r < 0)
 			return r;
-		if (hostfs_stat(t, full, &st, false) == 0)
-			return -EADDRINUSE;
-		snprintf(parent, sizeof(parent), "%s", full);
-		slash = strrchr(parent, '/');
-		if (slash && slash != parent)
-			*slash = 0;
-		else
-			strcpy(parent, "/");
-		r = hostfs_stat(t, parent, &st, true);
-		if (r < 0)
-			return r;
-		if (!S_ISDIR(st.st_mode))
-			return -ENOTDIR;
-		return u->addrlen ? -EINVAL : -EROFS;
+		memset(&u->addr, 0, sizeof(u->addr));
+		memcpy(&u->addr, a, len);
+		u->addrlen = len;
+		return 0;
 	}
 	if (u->addrlen)
 		return -EINVAL;
@@ -329,8 +310,19 @@ static int find_other(struct task *t, struct unix_sock *u, const void *addr, soc
 
 	if (r < 0)
 		return r;
-	if (a->sun_path[0])
-		return path_lookup_err(t, a, len);
+	if (a->sun_path[0]) {
+		char path[sizeof(a->sun_path) + 1];
+		int err = 0;
+
+		path_of(a, len, path);
+		o = vfs_lookup_socket(t, path, &err);
+		if (!o)
+			return err;
+		if (o->sock.type != u->sock.type)
+			return -EPROTOTYPE;
+		*out = o;
+		return 0;
+	}
 	o = abstract_lookup(a, len, u->sock.type);
 	if (!o)
 		return -ECONNREFUSED;
@@ -1051,7 +1043,8 @@ static long unix_ioctl(struct task *t, struct socket *s, unsigned int cmd, uint6
 		n = (int)u->wmem;
 		return copy_to_guest(t, arg, &n, sizeof(n));
 	default:
-		return -ENOTTY;
+		/* unix_ioctl's -ENOIOCTLCMD: the interface ioctls of any socket. */
+		return route_ioctl(t, cmd, arg, false);
 	}
 }
 
@@ -1237,6 +1230,12 @@ static void us_kill(struct unix_sock *u, bool embryo)
 	if (!list_empty(&u->bound_node)) {
 		list_del(&u->bound_node);
 		list_init(&u->bound_node);
+	}
+	if (u->path_inode) {
+		if (u->path_inode->bound_socket == u)
+			u->path_inode->bound_socket = NULL;
+		inode_put(u->path_inode);
+		u->path_inode = NULL;
 	}
 	list_for_each_entry_safe(ns, n, &u->acceptq, accept_node) {
 		list_del(&ns->accept_node);

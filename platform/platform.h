@@ -58,7 +58,12 @@ struct as_op {
 	int prot;
 	uint64_t addr, len;
 	uint64_t memfile_off; /* AS_MAP */
+	int flags;            /* AS_F_* hints; a platform may ignore them */
 };
+/* AS_MAP: the guest is about to touch the whole range (a sequential
+ * stream of faults): fill the host page tables now rather than take one
+ * host fault per page. */
+#define AS_F_POPULATE 1
 
 struct platform_ops {
 	const char *name;

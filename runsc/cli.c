@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,6 +90,17 @@ int flags_parse(const char *cmd, const char *usage, const struct flag *flags,
 		}
 		if (f->kind == FLAG_STR) {
 			*(const char **)f->p = val;
+		} else if (f->kind == FLAG_STRV) {
+			struct flag_strv *sv = f->p;
+			const char **nv = realloc(sv->v, (sv->n + 2) * sizeof(*nv));
+
+			if (!nv) {
+				fprintf(stderr, "runsc %s: out of memory\n", cmd);
+				return -1;
+			}
+			nv[sv->n++] = val;
+			nv[sv->n] = NULL;
+			sv->v = nv;
 		} else {
 			char *end;
 			long v = strtol(val, &end, 10);
@@ -156,5 +168,26 @@ void runsc_error(const struct global_opts *g, const char *fmt, ...)
 	}
 	if (n > 0 && write(log_fd, line, (size_t)n) < 0) {
 		/* the error already went to stderr */
+	}
+}
+
+void fd_line(int fd, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	/* send() so a closed peer is an error, not SIGPIPE; pipes take write(). */
+	if (send(fd, buf, (size_t)n, MSG_NOSIGNAL) < 0 && errno == ENOTSOCK &&
+	    write(fd, buf, (size_t)n) < 0) {
+		/* the reader is gone: nobody to tell */
 	}
 }

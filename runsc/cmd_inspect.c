@@ -22,7 +22,8 @@ static int connect_running(struct global_opts *g, const char *id, const char *re
 
 	if (state_load(g, id, &d, &s))
 		return -1;
-	if (strcmp(s.status, "created") && strcmp(s.status, "running")) {
+	if (strcmp(s.status, "created") && strcmp(s.status, "running") &&
+	    strcmp(s.status, "paused")) {
 		runsc_error(g, "container \"%s\" is not running", id);
 		fd = -1;
 	} else if ((fd = control_connect(d.dirfd, req)) < 0) {

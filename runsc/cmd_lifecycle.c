@@ -3,6 +3,7 @@
  * init of a new pid namespace and waits on a pipe until it is ready; the
  * other commands talk to it over the control socket in the state dir. */
 #define _GNU_SOURCE
+#include "runsc/cgroup.h"
 #include "runsc/hooks.h"
 #include "runsc/oci.h"
 #include "runsc/runsc.h"
@@ -48,7 +49,7 @@ static void now_rfc3339(char *buf, size_t sz)
 }
 
 /* --pid-file, written atomically like runc does. */
-static int write_pid_file(const char *path, pid_t pid)
+int write_pid_file(const char *path, pid_t pid)
 {
 	char tmp[4200], text[32];
 	int fd, n;
@@ -71,7 +72,7 @@ static int write_pid_file(const char *path, pid_t pid)
 
 /* --console-socket: a new pty whose master goes to the socket's listener
  * (SCM_RIGHTS) and whose slave becomes the container's stdio. */
-static int console_setup(struct global_opts *g, const char *sock_path, int *slave)
+int console_setup(struct global_opts *g, const char *sock_path, int *slave)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, name[] = "/dev/ptmx";
@@ -143,6 +144,12 @@ static void exec_boot(struct global_opts *g, const char *bundle, const char *id,
 		args[n++] = "--debug";
 	if (g->strace)
 		args[n++] = "--strace";
+	if (g->overlay) {
+		static char ov[64];
+
+		snprintf(ov, sizeof(ov), "--overlay=%s", g->overlay);
+		args[n++] = ov;
+	}
 	if (g->debug_log) {
 		args[n++] = "--debug-log";
 		args[n++] = g->debug_log;
@@ -194,7 +201,7 @@ static int copy_config(const char *bundle, int dirfd)
 static int do_create(struct global_opts *g, const struct create_opts *o, const char *id,
 		     pid_t *pidp)
 {
-	char bundle[PATH_MAX], reply[1024], rootfs[PATH_MAX * 2];
+	char bundle[PATH_MAX], reply[1024], rootfs[PATH_MAX * 2], cgrel[1200] = "";
 	struct oci_config cfg;
 	struct oci_error oerr;
 	struct state_dir d;
@@ -284,6 +291,32 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 	}
 	close(syncp[1]);
 	syncp[1] = -1;
+	{
+		/* The whole sandbox goes into the container's cgroup, with its
+		 * limits, before it runs guest code. */
+		char rel[1200], cgerr[1400];
+		int fd;
+
+		if ((r = cgroup_path_for(g, &cfg, id, rel, sizeof(rel))) < 0) {
+			runsc_error(g, "linux.cgroupsPath: %s: not slice:prefix:name", cfg.cgroups_path);
+			goto fail;
+		}
+		r = cgroup_apply(&cfg, rel, pid, cgerr, sizeof(cgerr));
+		if (r < 0) {
+			runsc_error(g, "%s", cgerr);
+			snprintf(cgrel, sizeof(cgrel), "%s", rel);
+			goto fail;
+		}
+		if (r == 0)
+			snprintf(cgrel, sizeof(cgrel), "%s", rel);
+		fd = r == 0 ? openat(d.dirfd, CGROUP_STATE_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+		if (fd >= 0) {
+			if (write(fd, rel, strlen(rel)) < 0) {
+				/* delete will leave an empty cgroup behind */
+			}
+			close(fd);
+		}
+	}
 	if (console >= 0)
 		close(console);
 	console = -1;
@@ -336,6 +369,8 @@ fail:
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 	}
+	if (cgrel[0])
+		cgroup_remove(cgrel);
 	if (syncp[0] >= 0)
 		close(syncp[0]);
 	if (syncp[1] >= 0)
@@ -464,7 +499,8 @@ static int do_kill(struct global_opts *g, const char *id, int sig, bool all)
 
 	if (state_load(g, id, &d, &s))
 		return 1;
-	if (strcmp(s.status, "created") && strcmp(s.status, "running")) {
+	if (strcmp(s.status, "created") && strcmp(s.status, "running") &&
+	    strcmp(s.status, "paused")) {
 		runsc_error(g, "container \"%s\" is not running", id);
 		goto out;
 	}

@@ -1,6 +1,7 @@
 /* `runsc spec`, `runsc features` and the commands that only read or remove
  * container state: `state`, `list`, `delete`. */
 #define _GNU_SOURCE
+#include "runsc/cgroup.h"
 #include "runsc/hooks.h"
 #include "runsc/oci.h"
 #include "runsc/runsc.h"
@@ -264,7 +265,7 @@ int cmd_delete(struct global_opts *g, int argc, char **argv)
 		/* runc: deleting a missing container with --force is no error. */
 		return force ? 0 : 1;
 	}
-	if (!strcmp(s.status, "running") && !force) {
+	if ((!strcmp(s.status, "running") || !strcmp(s.status, "paused")) && !force) {
 		runsc_error(g, "cannot delete container \"%s\" that is not stopped: %s", id, s.status);
 		state_free(&s);
 		state_dir_close(&d);
@@ -275,6 +276,19 @@ int cmd_delete(struct global_opts *g, int argc, char **argv)
 	if (strcmp(s.status, "stopped"))
 		sandbox_kill_wait(s.pid, s.pid_start, 5000);
 	snprintf(s.status, sizeof(s.status), "stopped");
+	{
+		/* The sandbox's cgroup, now empty. */
+		char rel[1300];
+		int fd = openat(d.dirfd, CGROUP_STATE_FILE, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, rel, sizeof(rel) - 1) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		if (n > 0) {
+			rel[n] = '\0';
+			cgroup_remove(rel);
+		}
+	}
 	/* Spec: a failed poststop hook is a warning; delete goes on. */
 	if (hooks_load(d.dirfd, &cfg) == 0) {
 		hooks_run(g, &cfg, OCI_HOOK_POSTSTOP, &s);

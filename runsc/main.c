@@ -1,6 +1,7 @@
 /* runsc: the command line. Subcommands dispatch to runsc/cmd_*.c. */
 #define _GNU_SOURCE
 #include "runsc/runsc.h"
+#include "runsc/gofer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,13 +20,14 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "list containers" },
 	{ "spec", cmd_spec, "write a default config.json" },
 	{ "features", cmd_features, "print the OCI features document" },
-	{ "exec", cmd_unimplemented, "run a process in a running container" },
+	{ "exec", cmd_exec, "run a process in a running container" },
 	{ "ps", cmd_ps, "list a container's processes" },
-	{ "events", cmd_unimplemented, "print a container's events" },
-	{ "pause", cmd_unimplemented, "pause a container" },
-	{ "resume", cmd_unimplemented, "resume a paused container" },
+	{ "events", cmd_events, "print a container's events" },
+	{ "pause", cmd_pause, "pause a container" },
+	{ "resume", cmd_resume, "resume a paused container" },
 	{ "debug", cmd_debug, "debug a sandbox (--stacks)" },
 	{ "boot", cmd_boot, "(internal) the sandbox process of a container" },
+	{ "gofer", cmd_gofer, "(internal) the file server of a sandbox" },
 	{ "help", NULL, "show this help" },
 };
 
@@ -39,9 +41,9 @@ static void usage(FILE *out)
 		     "  --debug-log DIR    directory for sentry logs\n"
 		     "  --log FILE         runtime log file\n"
 		     "  --log-format FMT   text or json\n"
-		     "  --network MODE     sandbox, host or none\n"
-		     "  --overlay          in-memory overlay over the root\n"
-		     "  --platform NAME    trap platform (ptrace)\n"
+		     "  --network MODE     sandbox or none (loopback only for now)\n"
+		     "  --overlay=MODE     memory (default: in-memory overlay over the root) or none\n"
+		     "  --platform NAME    auto (default: the fastest here), systrap, ptrace or kvm\n"
 		     "  --root DIR         state directory (default /run/runsc)\n"
 		     "  --strace           log every guest syscall\n"
 		     "  --systemd-cgroup   accepted; cgroupfs v2 is used directly\n");
@@ -68,7 +70,7 @@ static int value_flag(const char *name, int argc, char **argv, int *i, const cha
 
 int main(int argc, char **argv)
 {
-	struct global_opts g = { .platform = "ptrace", .log_format = "text",
+	struct global_opts g = { .platform = "auto", .log_format = "text",
 				 .network = "sandbox", .argv0 = argv[0] };
 	const char *unused;
 	int i;
@@ -105,6 +107,17 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc) {
 		usage(stderr);
+		return 2;
+	}
+	if (g.overlay && strcmp(g.overlay, "memory") && strcmp(g.overlay, "root:memory") &&
+	    strcmp(g.overlay, "none")) {
+		fprintf(stderr, "runsc: --overlay: memory or none, not %s\n", g.overlay);
+		return 2;
+	}
+	if (g.network && strcmp(g.network, "sandbox") && strcmp(g.network, "none")) {
+		/* host mode (forwarding to host sockets) is not built. */
+		fprintf(stderr, "runsc: --network: sandbox or none (host is not supported yet), not %s\n",
+			g.network);
 		return 2;
 	}
 	if (strcmp(g.log_format, "text") && strcmp(g.log_format, "json")) {

@@ -538,6 +538,7 @@ static int parse_resources(json_t *linux_, struct oci_config *cfg, struct oci_er
 
 	cfg->mem_limit = -1;
 	cfg->pids_limit = -1;
+	cfg->cpu_quota = -1;
 	res = get_obj(linux_, "resources", "linux.", false, err, &rc);
 	if (rc || !res)
 		return rc;
@@ -567,6 +568,16 @@ static int parse_resources(json_t *linux_, struct oci_config *cfg, struct oci_er
 			return -1;
 		if (present)
 			cfg->cpu_shares = (uint64_t)v;
+		if (get_int(o, "quota", "linux.resources.cpu.", -1, INT64_MAX, &present, &v, err))
+			return -1;
+		if (present && v > 0)
+			cfg->cpu_quota = v;
+		if (get_int(o, "period", "linux.resources.cpu.", 0, 1000000, &present, &v, err))
+			return -1;
+		if (present && v > 0 && v < 1000)
+			return fail(err, "linux.resources.cpu.period: must be at least 1000");
+		if (present)
+			cfg->cpu_period = (uint64_t)v;
 	}
 	o = get_arr(res, "devices", "linux.resources.", 4096, err, &rc);
 	if (rc)
@@ -581,9 +592,14 @@ static int parse_linux(json_t *root, struct oci_config *cfg, struct oci_error *e
 
 	cfg->mem_limit = -1;
 	cfg->pids_limit = -1;
+	cfg->cpu_quota = -1;
 	linux_ = get_obj(root, "linux", "", false, err, &rc);
 	if (rc || !linux_)
 		return rc;
+	if (get_str(linux_, "cgroupsPath", "linux.", false, &cfg->cgroups_path, err))
+		return -1;
+	if (cfg->cgroups_path && (strstr(cfg->cgroups_path, "..") || strlen(cfg->cgroups_path) > 1024))
+		return fail(err, "linux.cgroupsPath: must not contain \"..\" and be at most 1024 bytes");
 	if (parse_namespaces(linux_, cfg, err) || parse_idmaps(linux_, "uidMappings", err) ||
 	    parse_idmaps(linux_, "gidMappings", err) || parse_resources(linux_, cfg, err))
 		return -1;
@@ -696,6 +712,7 @@ int oci_config_parse(const char *buf, size_t len, struct oci_config *cfg, struct
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_limit = -1;
 	cfg->pids_limit = -1;
+	cfg->cpu_quota = -1;
 	cfg->process.umask = -1;
 	if (len > OCI_MAX_FILE)
 		return fail(err, "larger than %u bytes", OCI_MAX_FILE);
@@ -818,6 +835,7 @@ void oci_config_free(struct oci_config *cfg)
 	free(p->rlimits);
 	free(cfg->root_path);
 	free(cfg->hostname);
+	free(cfg->cgroups_path);
 	for (size_t i = 0; i < cfg->nmounts; i++) {
 		free(cfg->mounts[i].destination);
 		free(cfg->mounts[i].type);
@@ -843,6 +861,7 @@ void oci_config_free(struct oci_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_limit = -1;
 	cfg->pids_limit = -1;
+	cfg->cpu_quota = -1;
 	cfg->process.umask = -1;
 }
 
@@ -996,4 +1015,50 @@ char *oci_features_json(void)
 	out = json_dumps(f, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
 	json_decref(f);
 	return out;
+}
+
+/* A process object alone (`runsc exec --process FILE`): the same rules as
+ * config.json's "process", messages naming "process.*" fields. */
+int oci_process_parse(const char *buf, size_t len, struct oci_process *p, struct oci_error *err)
+{
+	struct oci_config cfg;
+	json_error_t jerr;
+	json_t *obj, *root;
+	int rc = -1;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(p, 0, sizeof(*p));
+	cfg.process.umask = -1;
+	if (len > OCI_MAX_FILE)
+		return fail(err, "larger than %u bytes", OCI_MAX_FILE);
+	if (check_depth(buf, len, err))
+		return -1;
+	obj = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!obj)
+		return fail(err, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+	root = json_object();
+	if (!root || json_object_set(root, "process", obj)) {
+		fail(err, "out of memory");
+		goto out;
+	}
+	if (parse_process(root, &cfg, err))
+		goto out;
+	*p = cfg.process;
+	memset(&cfg.process, 0, sizeof(cfg.process));
+	rc = 0;
+out:
+	oci_config_free(&cfg);
+	json_decref(obj);
+	json_decref(root);
+	return rc;
+}
+
+void oci_process_free(struct oci_process *p)
+{
+	struct oci_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.process = *p;
+	oci_config_free(&cfg);
+	memset(p, 0, sizeof(*p));
 }

@@ -97,6 +97,9 @@ struct oci_config {
 	int64_t mem_limit;        /* bytes, -1: none */
 	int64_t pids_limit;       /* -1: none */
 	uint64_t cpu_shares;      /* 0: none */
+	int64_t cpu_quota;        /* microseconds per period, -1: none */
+	uint64_t cpu_period;      /* microseconds, 0: the default (100000) */
+	char *cgroups_path;       /* linux.cgroupsPath, NULL: our default */
 	struct oci_hook *hooks[OCI_HOOK_KINDS];
 	size_t nhooks[OCI_HOOK_KINDS];
 	struct oci_annotation *annotations;
@@ -112,6 +115,9 @@ int oci_config_load(const char *bundle, struct oci_config *cfg, struct oci_error
 /* Read and parse one config.json file (no check of the root). */
 int oci_config_read(const char *path, struct oci_config *cfg, struct oci_error *err);
 void oci_config_free(struct oci_config *cfg);
+/* A process object alone (runsc exec --process); 0 or -1 with err set. */
+int oci_process_parse(const char *buf, size_t len, struct oci_process *p, struct oci_error *err);
+void oci_process_free(struct oci_process *p);
 
 /* The default config.json of `runsc spec`, as a newly allocated string. */
 char *oci_default_spec(bool rootless);

@@ -3,6 +3,7 @@
 #define RUNSC_RUNSC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct global_opts {
 	int debug;
@@ -42,14 +43,28 @@ int cmd_boot(struct global_opts *g, int argc, char **argv);
 int cmd_ps(struct global_opts *g, int argc, char **argv);
 int cmd_debug(struct global_opts *g, int argc, char **argv);
 int cmd_unimplemented(struct global_opts *g, int argc, char **argv);
+int cmd_exec(struct global_opts *g, int argc, char **argv);
+int cmd_pause(struct global_opts *g, int argc, char **argv);
+int cmd_resume(struct global_opts *g, int argc, char **argv);
+int cmd_events(struct global_opts *g, int argc, char **argv);
+/* --pid-file, written atomically like runc does. */
+int write_pid_file(const char *path, int pid);
+/* --console-socket: a new pty whose master goes to the socket (SCM_RIGHTS);
+ * *slave is its other end. Prints the error. */
+int console_setup(struct global_opts *g, const char *sock_path, int *slave);
 
 /* Command-line flags of one subcommand (runsc/cli.c). Accepted forms:
  * --name, -name, --name=value, --name value. */
-enum flag_kind { FLAG_BOOL, FLAG_STR, FLAG_INT };
+enum flag_kind { FLAG_BOOL, FLAG_STR, FLAG_INT, FLAG_STRV };
+/* A flag given any number of times (--env A=1 --env B=2): p points here. */
+struct flag_strv {
+	const char **v;
+	size_t n;
+};
 struct flag {
 	const char *name;             /* "bundle", or "bundle|b" for an alias */
 	enum flag_kind kind;
-	void *p;                      /* int * or const char ** */
+	void *p;                      /* int *, const char ** or struct flag_strv * */
 	const char *help;
 };
 /* Returns the index of the first operand, or -1 after printing an error and
@@ -61,6 +76,9 @@ int flags_parse(const char *cmd, const char *usage, const struct flag *flags,
 void runsc_error(const struct global_opts *g, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void runsc_log_init(const struct global_opts *g);
+/* One formatted line (a "\n" is added) to a socket or pipe; a reader that
+ * is gone is not an error. */
+void fd_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 struct state_dir;
 struct state;
@@ -90,7 +108,23 @@ struct boot_config {
 	const struct init_identity *identity;
 	bool has_umask;               /* set init's umask, else 022 */
 	unsigned int umask;
+	/* A read-only root gets an in-memory upper layer (an overlay) that
+	 * takes the guest's writes (`runsc do`, unless --overlay=none). */
+	bool root_overlay;
+	/* OCI config mounts other than binds (those come from the gofer), in
+	 * config order; NULL: the default set of `runsc do`. */
+	const struct boot_mount *mounts;
+	size_t nmounts;
+};
+struct boot_mount {
+	const char *type;         /* proc, sysfs, tmpfs, devpts, mqueue, cgroup... */
+	const char *dest;
+	unsigned long flags;      /* MS_* from the options */
+	const char *data;         /* the other options, comma-separated */
 };
 int sentry_boot(const struct boot_config *cfg);
+/* Load what glibc loads lazily on a thread's first pthread_exit (the
+ * unwinder library), while host paths can still be opened. */
+void preload_unwinder(void);
 
 #endif

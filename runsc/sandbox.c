@@ -7,7 +7,9 @@
 #define _GNU_SOURCE
 #include "runsc/oci.h"
 #include "runsc/runsc.h"
+#include "runsc/gofer.h"
 #include "runsc/sandbox.h"
+#include "runsc/exec_server.h"
 #include "runsc/state.h"
 #include "sentry/log.h"
 #include "sentry/task.h"
@@ -130,6 +132,7 @@ struct sandbox {
 	struct oci_config cfg;
 	char *rootfs;
 	char exe[4096];
+	char dir[4096];               /* the state dir's path */
 };
 
 static struct sandbox sb;
@@ -155,26 +158,6 @@ static void record_exit(int status)
 		unlinkat(sb.dirfd, CONTROL_SOCK, 0);
 	}
 	close(d.lockfd);
-}
-
-static void sync_reply(int syncfd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sync_reply(int syncfd, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(buf) - 2)
-		n = sizeof(buf) - 2;
-	buf[n++] = '\n';
-	if (write(syncfd, buf, (size_t)n) < 0) {
-		/* create is gone; nothing to tell */
-	}
 }
 
 /* Open dest inside the new root without leaving it: symlinks and ".."
@@ -254,74 +237,52 @@ static bool has_opt(const struct oci_mount *m, const char *opt)
 	return false;
 }
 
-/* Mount src (fstype, flags, data) on dest inside the root. */
-static int mount_in_root(int rootfd, const char *dest, bool dir, const char *src,
-			 const char *fstype, unsigned long flags, const char *data)
+/* The gofer of this sandbox: the bundle's rootfs and each bind mount of
+ * config.json (mount indexes in that order), for boot's mount table
+ * (gofer_boot). Without it (no privileges to confine it) the interim
+ * host filesystem serves the root. */
+/* --overlay=none on a writable root: the guest writes to the rootfs. */
+static bool root_write_through(void)
 {
-	char target[64];
-	int fd = open_in_root(rootfd, dest, dir), r;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	r = mount(src, target, fstype, flags, data);
-	if (r < 0)
-		r = -errno;
-	close(fd);
-	return r;
+	return !sb.cfg.root_readonly && sb.g->overlay && !strcmp(sb.g->overlay, "none");
 }
 
-/* The mounts of config.json that the interim filesystem can show: proc,
- * a /dev with the harmless host devices, bind mounts, tmpfs. The rest
- * (sysfs, cgroup, devpts, mqueue) wait for the VFS. */
-static int setup_mounts(int rootfd, int syncfd)
+static void start_gofer(void)
 {
-	static const char *const devs[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	struct gofer_config gc = { .nmounts = 1, .debug = sb.g->debug && sb.g->debug_log };
+	unsigned int n = 1;
+	char log[4096];
+	pid_t pid;
+	int sock, e;
 
-	for (size_t i = 0; i < sb.cfg.nmounts; i++) {
-		const struct oci_mount *m = &sb.cfg.mounts[i];
-		const char *type = m->type ? m->type : "";
-		bool bind = has_opt(m, "bind") || has_opt(m, "rbind") || !strcmp(type, "bind");
-		int err = 0;
-
-		if (bind) {
-			struct stat st;
-			unsigned long fl = MS_BIND | (has_opt(m, "rbind") ? MS_REC : 0);
-
-			if (!m->source || stat(m->source, &st) < 0) {
-				sync_reply(syncfd, "mounts[%zu].source: %s: %s", i,
-					   m->source ? m->source : "(none)", strerror(errno));
-				return -1;
-			}
-			err = mount_in_root(rootfd, m->destination, S_ISDIR(st.st_mode), m->source,
-					    NULL, fl, NULL);
-		} else if (!strcmp(type, "proc")) {
-			err = mount_in_root(rootfd, m->destination, true, "proc", "proc",
-					    MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-		} else if (!strcmp(type, "tmpfs")) {
-			err = mount_in_root(rootfd, m->destination, true, "tmpfs", "tmpfs",
-					    MS_NOSUID, "mode=755");
-			if (!err && !strcmp(m->destination, "/dev")) {
-				for (size_t d = 0; d < sizeof(devs) / sizeof(devs[0]) && !err; d++) {
-					char host[32], dst[32];
-
-					snprintf(host, sizeof(host), "/dev/%s", devs[d]);
-					snprintf(dst, sizeof(dst), "/dev/%s", devs[d]);
-					if (access(host, F_OK) == 0)
-						err = mount_in_root(rootfd, dst, false, host, NULL,
-								    MS_BIND, NULL);
-				}
-			}
-		} else {
-			continue;
-		}
-		if (err < 0) {
-			sync_reply(syncfd, "mounts[%zu]: %s on %s: %s", i, type[0] ? type : "bind",
-				   m->destination, strerror(-err));
-			return -1;
-		}
+	if (sb.g->debug_log) {
+		snprintf(log, sizeof(log), "%s/runsc.%s.gofer.log", sb.g->debug_log, sb.id);
+		gc.log = log;
 	}
-	return 0;
+
+	/* The rootfs is served read-only unless --overlay=none asks to write
+	 * through: by default the guest writes to an in-memory overlay. */
+	gc.mounts[0] = (struct gofer_mount){ sb.rootfs, !root_write_through() };
+	gofer_boot.m[0] = (struct gofer_boot_mount){ "/", !root_write_through() };
+	for (size_t i = 0; i < sb.cfg.nmounts && n < GOFER_MAX_MOUNTS; i++) {
+		const struct oci_mount *m = &sb.cfg.mounts[i];
+		bool bind = has_opt(m, "bind") || has_opt(m, "rbind") ||
+			    (m->type && !strcmp(m->type, "bind"));
+
+		if (!bind || !m->source)
+			continue;
+		gc.mounts[n] = (struct gofer_mount){ m->source, has_opt(m, "ro") };
+		gofer_boot.m[n] = (struct gofer_boot_mount){ m->destination, has_opt(m, "ro") };
+		n++;
+	}
+	gc.nmounts = n;
+	e = gofer_spawn(&gc, &pid, &sock);
+	if (e < 0) {
+		swarn("gofer: %s; the root is served read-only by the sentry", strerror(-e));
+		return;
+	}
+	gofer_boot.sock = sock;
+	gofer_boot.n = n;
 }
 
 static void *exit_thread(void *arg)
@@ -331,7 +292,7 @@ static void *exit_thread(void *arg)
 
 /* glibc loads libgcc_s on the first pthread_exit to unwind the thread;
  * after pivot_root the host's libraries are gone, so load it now. */
-static void preload_unwinder(void)
+void preload_unwinder(void)
 {
 	pthread_t th;
 
@@ -339,48 +300,103 @@ static void preload_unwinder(void)
 		pthread_join(th, NULL);
 }
 
-/* Make the bundle's rootfs this process's "/", so the interim host
- * filesystem serves it. */
-static int setup_root(int syncfd, bool have_mntns)
+/* The destinations of the bind mounts, made in the rootfs when missing
+ * (as runc does), so the sentry can mount the gofer's binds there. */
+static int make_mountpoints(int syncfd, int rootfd)
 {
-	int rootfd;
+	for (size_t i = 0; i < sb.cfg.nmounts; i++) {
+		const struct oci_mount *m = &sb.cfg.mounts[i];
+		struct stat st;
+		int fd;
 
-	if (!have_mntns) {
-		if (chroot(sb.rootfs) < 0 || chdir("/") < 0) {
-			sync_reply(syncfd, "root.path: chroot %s: %s", sb.rootfs, strerror(errno));
+		if (!(has_opt(m, "bind") || has_opt(m, "rbind") || (m->type && !strcmp(m->type, "bind")))) {
+			/* proc, tmpfs...: a directory */
+			fd = open_in_root(rootfd, m->destination, true);
+			if (fd < 0) {
+				fd_line(syncfd, "mounts[%zu].destination: %s: %s", i, m->destination,
+					strerror(errno));
+				return -1;
+			}
+			close(fd);
+			continue;
+		}
+		if (!m->source || stat(m->source, &st) < 0) {
+			fd_line(syncfd, "mounts[%zu].source: %s: %s", i, m->source ? m->source : "(none)",
+				strerror(errno));
 			return -1;
 		}
-		return 0;
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount(sb.rootfs, sb.rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
-		sync_reply(syncfd, "root.path: bind mount %s: %s", sb.rootfs, strerror(errno));
-		return -1;
-	}
-	rootfd = open(sb.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0) {
-		sync_reply(syncfd, "root.path: %s: %s", sb.rootfs, strerror(errno));
-		return -1;
-	}
-	if (setup_mounts(rootfd, syncfd) < 0) {
-		close(rootfd);
-		return -1;
-	}
-	close(rootfd);
-	if (sb.cfg.root_readonly)
-		mount(NULL, sb.rootfs, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
-	/* pivot_root(".", ".") stacks the old root under the new one; the
-	 * lazy unmount then drops it. */
-	if (chdir(sb.rootfs) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
-	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
-		sync_reply(syncfd, "root.path: pivot_root %s: %s", sb.rootfs, strerror(errno));
-		return -1;
+		fd = open_in_root(rootfd, m->destination, S_ISDIR(st.st_mode));
+		if (fd < 0) {
+			fd_line(syncfd, "mounts[%zu].destination: %s: %s", i, m->destination,
+				strerror(errno));
+			return -1;
+		}
+		close(fd);
 	}
 	return 0;
 }
 
-/* args[0] on the container's PATH, inside the new root. */
-static int find_exe(int syncfd)
+/* With the gofer serving every file, the sentry needs no host path at
+ * all: its root becomes an empty read-only tmpfs (mounted on the state
+ * dir's "sentry-root", in the sandbox's own mount namespace) and every
+ * host mount leaves its view. */
+static int empty_root(int syncfd)
+{
+	const char *step = "mount --make-rprivate /";
+	char path[4200];
+	int fd = -1;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		goto fail;
+	step = "mkdir";
+	if (mkdirat(sb.dirfd, "sentry-root", 0500) < 0 && errno != EEXIST)
+		goto fail;
+	step = "mount tmpfs";
+	/* By path: the state dir fd belongs to the mount namespace we left. */
+	snprintf(path, sizeof(path), "%s/sentry-root", sb.dir);
+	if (mount("none", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0500") < 0)
+		goto fail;
+	step = "open";
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		goto fail;
+	step = "pivot_root";
+	if (fchdir(fd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		goto fail;
+	step = "umount the old root";
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		goto fail;
+	step = "remount read-only";
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		goto fail;
+	close(fd);
+	return 0;
+fail:
+	fd_line(syncfd, "sentry root: %s: %s", step, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* stat of a container path: in this process's root (rootfd < 0), or
+ * resolved inside rootfd as if it were "/". */
+static int root_stat(int rootfd, const char *p, struct stat *st)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	int fd, r;
+
+	if (rootfd < 0)
+		return stat(p, st);
+	fd = (int)syscall(SYS_openat2, rootfd, p, &how, sizeof(how));
+	if (fd < 0)
+		return -1;
+	r = fstat(fd, st);
+	close(fd);
+	return r;
+}
+
+static int find_exe(int syncfd, int rootfd)
 {
 	const char *cmd = sb.cfg.process.args[0];
 	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -394,9 +410,10 @@ static int find_exe(int syncfd)
 			snprintf(sb.exe, sizeof(sb.exe), "%s", cmd);
 		else
 			snprintf(sb.exe, sizeof(sb.exe), "%s/%s", sb.cfg.process.cwd, cmd);
-		if (stat(sb.exe, &st) == 0 && S_ISREG(st.st_mode))
+		errno = 0;
+		if (root_stat(rootfd, sb.exe, &st) == 0 && S_ISREG(st.st_mode))
 			return 0;
-		sync_reply(syncfd, "process.args[0]: exec \"%s\": %s", cmd,
+		fd_line(syncfd, "process.args[0]: exec \"%s\": %s", cmd,
 			   errno ? strerror(errno) : "not a regular file");
 		return -1;
 	}
@@ -405,13 +422,13 @@ static int find_exe(int syncfd)
 		size_t n = e ? (size_t)(e - path) : strlen(path);
 
 		snprintf(sb.exe, sizeof(sb.exe), "%.*s/%s", (int)n, path, cmd);
-		if (stat(sb.exe, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+		if (root_stat(rootfd, sb.exe, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
 			return 0;
 		path += n;
 		if (*path == ':')
 			path++;
 	}
-	sync_reply(syncfd, "process.args[0]: exec \"%s\": executable file not found in $PATH", cmd);
+	fd_line(syncfd, "process.args[0]: exec \"%s\": executable file not found in $PATH", cmd);
 	return -1;
 }
 
@@ -469,12 +486,45 @@ static void serve_ps(int conn)
 static void serve_running(int conn)
 {
 	char line[256], reply[128] = "ok\n";
-	int sig, all;
+	int sig, all, pid;
 
 	if (read_line(conn, line, sizeof(line), 5000) < 0)
 		return;
 	if (!strcmp(line, "ps")) {
 		serve_ps(conn);
+		return;
+	}
+	if (!strncmp(line, "exec ", 5)) {
+		exec_serve(conn, line);
+		return;
+	}
+	if (sscanf(line, "signal %d %d", &pid, &sig) == 2) {
+		int err = exec_signal(pid, sig);
+
+		if (err < 0)
+			snprintf(reply, sizeof(reply), "error %s\n", strerror(-err));
+		write_all(conn, reply);
+		return;
+	}
+	if (!strcmp(line, "pause") || !strcmp(line, "resume")) {
+		bkl_lock();
+		if (kernel.done || !kernel.init)
+			snprintf(reply, sizeof(reply), "error container not running\n");
+		else
+			kernel_freeze(line[0] == 'p');
+		bkl_unlock();
+		write_all(conn, reply);
+		return;
+	}
+	if (!strcmp(line, "stats")) {
+		char *text = exec_stats_json();
+
+		write_all(conn, text ? "ok " : "error out of memory\n");
+		if (text) {
+			write_all(conn, text);
+			write_all(conn, "\n");
+		}
+		free(text);
 		return;
 	}
 	if (!strcmp(line, "stacks")) {
@@ -605,13 +655,14 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 	 * forwards them. */
 	setsid();
 	snprintf(dir, sizeof(dir), "%s/%s", state_root(g->root), sb.id);
+	snprintf(sb.dir, sizeof(sb.dir), "%s", dir);
 	sb.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (sb.dirfd < 0) {
-		sync_reply(syncfd, "%s: %s", dir, strerror(errno));
+		fd_line(syncfd, "%s: %s", dir, strerror(errno));
 		return 125;
 	}
 	if (oci_config_load(bundle, &sb.cfg, &oerr) < 0) {
-		sync_reply(syncfd, "%s", oerr.msg);
+		fd_line(syncfd, "%s", oerr.msg);
 		return 125;
 	}
 	if (sb.cfg.root_path[0] == '/')
@@ -623,7 +674,7 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 		sb.rootfs = realpath(p, NULL);
 	}
 	if (!sb.rootfs) {
-		sync_reply(syncfd, "config.json: root.path: %s", strerror(errno));
+		fd_line(syncfd, "config.json: root.path: %s", strerror(errno));
 		return 125;
 	}
 	/* The sentry's log never mixes into the container's stderr: it goes
@@ -634,7 +685,7 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 		snprintf(p, sizeof(p), "%s/runsc.%s.boot.log", g->debug_log, sb.id);
 		log_fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 		if (log_fd < 0) {
-			sync_reply(syncfd, "--debug-log %s: %s", p, strerror(errno));
+			fd_line(syncfd, "--debug-log %s: %s", p, strerror(errno));
 			return 125;
 		}
 	} else {
@@ -647,7 +698,7 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 	unlinkat(sb.dirfd, CONTROL_SOCK, 0);
 	if (sb.listenfd < 0 || bind(sb.listenfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(sb.listenfd, 16) < 0) {
-		sync_reply(syncfd, "control socket: %s", strerror(errno));
+		fd_line(syncfd, "control socket: %s", strerror(errno));
 		return 125;
 	}
 	gethostname(hostname, sizeof(hostname) - 1);
@@ -664,17 +715,39 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 		int n = snprintf(v, sizeof(v), "%d", sb.cfg.process.oom_score_adj);
 
 		if (fd < 0 || write(fd, v, (size_t)n) != n) {
-			sync_reply(syncfd, "process.oomScoreAdj: %s", strerror(errno));
+			fd_line(syncfd, "process.oomScoreAdj: %s", strerror(errno));
 			return 125;
 		}
 		close(fd);
 	}
 	preload_unwinder();
-	if (setup_root(syncfd, have_mntns) < 0)
+	/* Before the binds of setup_root, so the gofer's copy of the rootfs
+	 * holds none of them: it serves each as its own mount. */
+	if (have_mntns)
+		start_gofer();
+	/* The gofer serves the root and the binds: the sentry keeps no host
+	 * path (find the program through a root fd first). */
+	if (gofer_boot.sock < 0) {
+		fd_line(syncfd, "cannot start the gofer, the only door to host files (a sandbox "
+				"needs root for its mount namespaces)");
 		return 125;
-	if (find_exe(syncfd) < 0)
-		return 125;
-	sync_reply(syncfd, "ok");
+	}
+	{
+		int rootfd = open(sb.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (rootfd < 0) {
+			fd_line(syncfd, "root.path: %s: %s", sb.rootfs, strerror(errno));
+			return 125;
+		}
+		if (find_exe(syncfd, rootfd) < 0 || make_mountpoints(syncfd, rootfd) < 0) {
+			close(rootfd);
+			return 125;
+		}
+		close(rootfd);
+		if (empty_root(syncfd) < 0)
+			return 125;
+	}
+	fd_line(syncfd, "ok");
 	close(syncfd);
 
 	status = wait_for_start();
@@ -693,27 +766,61 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 	bc.started = on_started;
 	{
 		static struct init_identity id;
-		const struct oci_process *pr = &sb.cfg.process;
 
-		id.uid = pr->uid;
-		id.gid = pr->gid;
-		id.ngroups = (uint32_t)(pr->ngids > 64 ? 64 : pr->ngids);
-		for (uint32_t i = 0; i < id.ngroups; i++)
-			id.groups[i] = pr->additional_gids[i];
-		id.cap_bounding = pr->cap_bounding;
-		id.cap_effective = pr->cap_effective;
-		id.cap_inheritable = pr->cap_inheritable;
-		id.cap_permitted = pr->cap_permitted;
-		id.cap_ambient = pr->cap_ambient;
-		id.no_new_privs = pr->no_new_privileges;
-		for (size_t i = 0; i < pr->nrlimits && i < RLIM_NLIMITS; i++) {
-			id.rlimits[i].resource = pr->rlimits[i].type;
-			id.rlimits[i].soft = pr->rlimits[i].soft;
-			id.rlimits[i].hard = pr->rlimits[i].hard;
-			id.nrlimits++;
-		}
+		oci_process_identity(&sb.cfg.process, &id);
 		bc.identity = &id;
 	}
+	{
+		/* The mounts the sentry makes itself (binds come from the gofer). */
+		static struct boot_mount bm[64];
+		static char data[64][512];
+		static const struct { const char *name; unsigned long set, clear; } fl[] = {
+			{ "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY }, { "nosuid", MS_NOSUID, 0 },
+			{ "suid", 0, MS_NOSUID }, { "nodev", MS_NODEV, 0 }, { "dev", 0, MS_NODEV },
+			{ "noexec", MS_NOEXEC, 0 }, { "exec", 0, MS_NOEXEC },
+			{ "relatime", MS_RELATIME, 0 }, { "norelatime", 0, MS_RELATIME },
+			{ "strictatime", MS_STRICTATIME, 0 }, { "noatime", MS_NOATIME, 0 },
+			{ "nodiratime", MS_NODIRATIME, 0 }, { "sync", MS_SYNCHRONOUS, 0 },
+			{ "async", 0, MS_SYNCHRONOUS }, { "private", 0, 0 }, { "rprivate", 0, 0 },
+			{ "slave", 0, 0 }, { "rslave", 0, 0 }, { "shared", 0, 0 }, { "rshared", 0, 0 },
+			/* crun's tmpcopyup (copy the directory's files into a new
+			 * tmpfs) is not done: the tmpfs starts empty, as with runc. */
+			{ "tmpcopyup", 0, 0 }, { "notmpcopyup", 0, 0 },
+		};
+		size_t n = 0;
+
+		for (size_t i = 0; i < sb.cfg.nmounts && n < 64; i++) {
+			const struct oci_mount *m = &sb.cfg.mounts[i];
+			size_t dl = 0;
+
+			if (has_opt(m, "bind") || has_opt(m, "rbind") ||
+			    (m->type && !strcmp(m->type, "bind")) || !m->type)
+				continue;
+			bm[n] = (struct boot_mount){ m->type, m->destination, 0, data[n] };
+			data[n][0] = '\0';
+			for (size_t k = 0; k < m->noptions; k++) {
+				size_t f;
+
+				for (f = 0; f < sizeof(fl) / sizeof(fl[0]); f++)
+					if (!strcmp(m->options[k], fl[f].name))
+						break;
+				if (f < sizeof(fl) / sizeof(fl[0])) {
+					bm[n].flags = (bm[n].flags | fl[f].set) & ~fl[f].clear;
+					continue;
+				}
+				dl += (size_t)snprintf(data[n] + dl, sizeof(data[n]) - dl, "%s%s",
+						       dl ? "," : "", m->options[k]);
+				if (dl >= sizeof(data[n]))
+					dl = sizeof(data[n]) - 1;
+			}
+			n++;
+		}
+		bc.mounts = bm;
+		bc.nmounts = n;
+	}
+	/* An in-memory overlay over the rootfs unless --overlay=none; a
+	 * read-only root (root.readonly) stays read-only. */
+	bc.root_overlay = !sb.cfg.root_readonly && !root_write_through();
 	bc.has_umask = sb.cfg.process.umask >= 0;
 	bc.umask = bc.has_umask ? (unsigned int)sb.cfg.process.umask : 022;
 	status = sentry_boot(&bc);

@@ -134,7 +134,9 @@ int state_dir_remove(struct state_dir *d)
 	while ((e = readdir(dir))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (unlinkat(d->dirfd, e->d_name, 0) < 0 && errno != ENOENT)
+		/* The sentry's empty root is the one directory in there. */
+		if (unlinkat(d->dirfd, e->d_name, e->d_type == DT_DIR ? AT_REMOVEDIR : 0) < 0 &&
+		    errno != ENOENT)
 			err = -errno;
 	}
 	closedir(dir);
@@ -299,7 +301,7 @@ bool state_pid_alive(pid_t pid, unsigned long long start_time)
 void state_refresh(struct state *s)
 {
 	if (strcmp(s->status, "created") && strcmp(s->status, "running") &&
-	    strcmp(s->status, "creating"))
+	    strcmp(s->status, "creating") && strcmp(s->status, "paused"))
 		return;
 	if (!state_pid_alive(s->pid, s->pid_start))
 		snprintf(s->status, sizeof(s->status), "stopped");
@@ -308,7 +310,8 @@ void state_refresh(struct state *s)
 json_t *state_to_oci_json(const struct state *s)
 {
 	json_t *j = json_object();
-	bool live = !strcmp(s->status, "created") || !strcmp(s->status, "running");
+	bool live = !strcmp(s->status, "created") || !strcmp(s->status, "running") ||
+		    !strcmp(s->status, "paused");
 
 	json_object_set_new(j, "ociVersion", json_string("1.0.2"));
 	json_object_set_new(j, "id", json_string(s->id));

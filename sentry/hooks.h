@@ -10,6 +10,7 @@
 struct files;
 struct fs_ctx;
 struct task;
+struct thread_group;
 
 struct task_hooks {
 	struct files *(*files_dup)(struct files *f);
@@ -19,6 +20,11 @@ struct task_hooks {
 	struct fs_ctx *(*fs_dup)(struct fs_ctx *fs);
 	void (*fs_get)(struct fs_ctx *fs);
 	void (*fs_put)(struct fs_ctx *fs);
+	/* clone(CLONE_NEWNS): a copy of fs in a copy of its mount namespace. */
+	struct fs_ctx *(*fs_dup_newns)(struct fs_ctx *fs);
+	/* A session leader with a controlling terminal exited (fs/tty.c):
+	 * SIGHUP to the terminal's foreground group, the session loses it. */
+	void (*session_leader_exit)(struct thread_group *tg);
 };
 
 extern struct task_hooks task_hooks;

@@ -160,3 +160,15 @@ void memobj_truncate(struct memobj *obj, uint64_t pgoff)
 {
 	pt_walk(obj->pages, pgoff, ~0UL, put_page_slot, NULL);
 }
+
+void memobj_set_identity(struct memobj *obj, const char *name, dev_t dev, ino_t ino)
+{
+	char *n = name ? strdup(name) : NULL;
+
+	if (name && !n)
+		return;    /* keep the old name rather than none */
+	free(obj->name);
+	obj->name = n;
+	obj->dev = dev;
+	obj->ino = ino;
+}

@@ -15,6 +15,9 @@ struct memobj_ops {
 	int (*fill)(struct memobj *obj, uint64_t pgoff, void *page);
 	/* Write a dirty page back (shared writable file mappings). */
 	int (*writeback)(struct memobj *obj, uint64_t pgoff, const void *page);
+	/* msync(2) over pages [pgoff, pgoff + n) of a shared mapping: write
+	 * what changed back to the backing file now (optional). */
+	int (*sync)(struct memobj *obj, uint64_t pgoff, uint64_t n);
 	void (*release)(struct memobj *obj);
 };
 
@@ -36,6 +39,10 @@ void memobj_put(struct memobj *obj);
 /* The pfn holding page pgoff, filled on first use; -errno on failure.
  * The reference stays with the object: callers page_get() what they keep. */
 int64_t memobj_page(struct memobj *obj, uint64_t pgoff);
+/* The name, device and inode /proc/pid/maps shows for mappings of obj:
+ * the file as the guest opened it (a page cache can sit below an overlay
+ * or belong to a remote file). */
+void memobj_set_identity(struct memobj *obj, const char *name, dev_t dev, ino_t ino);
 /* Drop cached pages at and beyond pgoff (truncate). */
 void memobj_truncate(struct memobj *obj, uint64_t pgoff);
 

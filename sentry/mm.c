@@ -14,6 +14,7 @@
 
 #define MMAP_MIN_ADDR     0x10000UL
 #define ANON_AROUND       64   /* pages mapped around an anonymous fault */
+#define ANON_STREAM       512  /* pages mapped ahead of a streaming fault */
 #define FILE_AROUND       16   /* pages mapped around a file fault */
 
 static const struct platform_ops *pops(void)
@@ -598,8 +599,20 @@ int mm_msync(struct mm *mm, uint64_t addr, uint64_t len, int flags)
 		return -EINVAL;
 	if (end < addr || !range_mapped(mm, addr, end))
 		return -ENOMEM;
-	/* Shared mappings of writable files write through their object's
-	 * pages; nothing is buffered here yet. */
+	/* Shared mappings write through their object's pages; an object
+	 * backed by a host file (the gofer's) writes them back now. */
+	for (int i = vma_index(mm, addr); i < mm->nvma && mm->vmas[i].start < end; i++) {
+		struct vma *v = &mm->vmas[i];
+		uint64_t s = v->start > addr ? v->start : addr, e = v->end < end ? v->end : end;
+		int err;
+
+		if (!(v->flags & VMA_SHARED) || !v->obj || !v->obj->ops || !v->obj->ops->sync)
+			continue;
+		err = v->obj->ops->sync(v->obj, v->pgoff + ((s - v->start) >> PAGE_SHIFT),
+					(e - s) >> PAGE_SHIFT);
+		if (err < 0)
+			return err;
+	}
 	return 0;
 }
 
@@ -766,12 +779,52 @@ static int apply_map_ops(struct mm *mm, struct context *ctx, struct opvec *o)
 
 /* Map [first, last] pages of v (all present) in runs, one host round trip. */
 static int map_window(struct mm *mm, struct context *ctx, struct vma *v, uint64_t first,
-		      uint64_t last, uint64_t fault_vpn)
+		      uint64_t last, uint64_t fault_vpn, int flags)
 {
 	struct opvec o = { .ops = NULL };
 	int err;
 
 	err = collect_runs(mm, v, first, last, fault_vpn, &o);
+	for (int i = 0; !err && i < o.n; i++)
+		o.ops[i].flags = flags;
+	if (!err)
+		err = apply_map_ops(mm, ctx, &o);
+	free(o.ops);
+	return err;
+}
+
+/* A write fault broke copy-on-write at vpn: map that page writable, and
+ * in the same round trip make writable its mapped neighbours that nobody
+ * shares any more (after a fork whose child exec'd or exited, the parent
+ * would otherwise take one fault and one host round trip per page). */
+static int map_cow_window(struct mm *mm, struct context *ctx, struct vma *v, uint64_t vpn)
+{
+	struct opvec o = { .ops = NULL };
+	uint64_t first = vpn & ~(uint64_t)(ANON_AROUND - 1), last = first + ANON_AROUND - 1;
+	uint64_t vfirst = v->start >> PAGE_SHIFT, vlast = (v->end >> PAGE_SHIFT) - 1;
+	int err;
+
+	if (first < vfirst)
+		first = vfirst;
+	if (last > vlast)
+		last = vlast;
+	err = collect_runs(mm, v, vpn, vpn, vpn, &o);
+	for (uint64_t p = first; !err && p <= last && (v->prot & PROT_WRITE); p++) {
+		uint64_t *s = p == vpn ? NULL : pt_slot(mm->pt, p, 0);
+		struct as_op *prev = o.n ? &o.ops[o.n - 1] : NULL;
+
+		if (!s || !(*s & PTE_MAPPED) || (*s & PTE_SHARED) ||
+		    (pte_prot(*s) & PROT_WRITE) || page_refs(PTE_PFN(*s)) != 1)
+			continue;
+		if (prev && prev->kind == AS_PROTECT && prev->addr + prev->len == p << PAGE_SHIFT) {
+			prev->len += PAGE_SIZE;
+		} else {
+			struct as_op op = { .kind = AS_PROTECT, .prot = v->prot,
+					    .addr = p << PAGE_SHIFT, .len = PAGE_SIZE };
+
+			err = opvec_push(&o, &op);
+		}
+	}
 	if (!err)
 		err = apply_map_ops(mm, ctx, &o);
 	free(o.ops);
@@ -827,7 +880,7 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 	struct vma *v = mm_find_vma(mm, addr);
 	uint64_t vpn = addr >> PAGE_SHIFT, *slot, pte, first, last, around;
 	uint64_t vfirst, vlast;
-	bool write = false;
+	bool write = false, stream;
 	int err = 0;
 
 	*si_code = SEGV_MAPERR;
@@ -869,8 +922,8 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 		return err == -ENOMEM ? SIGSEGV : SIGBUS;
 	}
 	if (write) {
-		/* Only the faulting page: neighbours stay shared. */
-		err = map_window(mm, ctx, v, vpn, vpn, vpn);
+		/* Only the faulting page is copied: neighbours stay shared. */
+		err = map_cow_window(mm, ctx, v, vpn);
 		return err < 0 ? SIGSEGV : 0;
 	}
 	/* Fault-around: make neighbours present too and map them in runs. */
@@ -879,11 +932,21 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 	vlast = (v->end >> PAGE_SHIFT) - 1;
 	first = vpn & ~(around - 1);
 	last = first + around - 1;
+	/* A fault right after the previous anonymous window: the guest
+	 * streams through fresh memory. Map a bigger window ahead of it and
+	 * have the host fill its page tables at once (one host fault per page
+	 * costs more than the whole hand-off, see docs/design.md). */
+	stream = !v->obj && vpn == mm->stream_vpn;
+	if (stream) {
+		first = vpn;
+		last = vpn + ANON_STREAM - 1;
+	}
 	if (first < vfirst)
 		first = vfirst;
 	if (last > vlast)
 		last = vlast;
 	if (!v->obj) {
+		mm->stream_vpn = last + 1;
 		/* Allocate missing anonymous pages in contiguous runs. */
 		for (uint64_t p = first; p <= last;) {
 			uint64_t *s = pt_slot(mm->pt, p, 1);
@@ -925,7 +988,7 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 			}
 		}
 	}
-	err = map_window(mm, ctx, v, first, last, vpn);
+	err = map_window(mm, ctx, v, first, last, vpn, stream ? AS_F_POPULATE : 0);
 	return err < 0 ? SIGSEGV : 0;
 }
 

@@ -49,6 +49,9 @@ struct mm {
 	 * context faulting again at the same page is a real violation. */
 	struct context *stale_ctx;
 	uint64_t stale_vpn;
+	/* The page after the last anonymous fault-around window: a fault
+	 * there means the guest streams through fresh memory. */
+	uint64_t stream_vpn;
 };
 
 /* pte layout: pfn << 12 | flags */

@@ -20,6 +20,7 @@ pthread_mutex_t bkl = PTHREAD_MUTEX_INITIALIZER;
 struct kernel kernel;
 struct task_hooks task_hooks;
 long (*sentry_syscall_hook)(struct task *t, int nr, const uint64_t args[6]);
+int (*sentry_chdir_hook)(struct task *t, const char *path);
 int (*sentry_exec_hook)(struct task *t, const char *path, char *const argv[],
 			char *const envp[]);
 
@@ -234,6 +235,24 @@ int task_sleep(struct task *t, const struct timespec *deadline)
 	}
 }
 
+static void kick_tg_tasks(struct thread_group *tg, void *arg)
+{
+	struct task *t;
+
+	(void)arg;
+	list_for_each_entry(t, &tg->tasks, tg_node)
+		if (t->state != TASK_ZOMBIE)
+			task_kick(t);
+}
+
+void kernel_freeze(bool on)
+{
+	kernel.frozen = on;
+	/* Running tasks come back to the sentry and wait in task_run; sleeping
+	 * ones stay asleep and stop there when they wake. */
+	for_each_tg(kick_tg_tasks, NULL);
+}
+
 void task_kick(struct task *t)
 {
 	pthread_cond_signal(&t->cond);
@@ -384,7 +403,7 @@ long task_clone(struct task *p, uint64_t flags, uint64_t stack, uint64_t ptid, u
 				   CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
 				   CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |
 				   CLONE_CHILD_SETTID | CLONE_VFORK | CLONE_PARENT |
-				   CLONE_DETACHED | CLONE_UNTRACED | CLONE_IO;
+				   CLONE_DETACHED | CLONE_UNTRACED | CLONE_IO | CLONE_NEWNS;
 	struct thread_group *tg;
 	struct task *c;
 	int err, tid;
@@ -395,8 +414,10 @@ long task_clone(struct task *p, uint64_t flags, uint64_t stack, uint64_t ptid, u
 		return -EINVAL;
 	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
-	if ((flags & (CLONE_FS)) && 0)
+	if ((flags & CLONE_NEWNS) && (flags & CLONE_FS))
 		return -EINVAL;
+	if ((flags & CLONE_NEWNS) && !capable(p, 21 /* CAP_SYS_ADMIN */))
+		return -EPERM;
 	if (exit_signal < 0 || exit_signal > NSIG_K)
 		return -EINVAL;
 	if ((flags & CLONE_PARENT) && p->tg->tgid == 1)
@@ -463,6 +484,8 @@ long task_clone(struct task *p, uint64_t flags, uint64_t stack, uint64_t ptid, u
 	if (flags & CLONE_FS) {
 		c->fs = p->fs;
 		task_hooks.fs_get(c->fs);
+	} else if (flags & CLONE_NEWNS) {
+		c->fs = task_hooks.fs_dup_newns(p->fs);
 	} else {
 		c->fs = task_hooks.fs_dup(p->fs);
 	}
@@ -492,6 +515,7 @@ long task_clone(struct task *p, uint64_t flags, uint64_t stack, uint64_t ptid, u
 		tg->parent = parent;
 		tg->pgid = p->tg->pgid;
 		tg->sid = p->tg->sid;
+		tg->ctty = p->tg->ctty;
 		tg->exit_signal = exit_signal;
 		memcpy(tg->rlim, p->tg->rlim, sizeof(tg->rlim));
 		if (parent)
@@ -592,6 +616,8 @@ static void tg_exit_notify(struct thread_group *tg)
 	bool autoreap = false;
 
 	time_tg_exit(tg);
+	if (tg->ctty && tg->sid == tg->tgid && task_hooks.session_leader_exit)
+		task_hooks.session_leader_exit(tg);
 	tg->zombie = true;
 	reparent_children(tg);
 	if (tg == kernel.init) {
@@ -602,6 +628,10 @@ static void tg_exit_notify(struct thread_group *tg)
 		return;
 	}
 	if (!parent) {
+		/* An exec'd process (or an orphan of one): tell whoever started
+		 * it, then reap it ourselves. */
+		if (tg->on_exit)
+			tg->on_exit(tg->on_exit_arg, status);
 		tg_release(tg);
 		return;
 	}
@@ -1065,6 +1095,13 @@ static void task_run(struct task *t)
 
 		if (t->exiting || t->tg->group_exiting)
 			task_exit(t, t->tg->group_exiting ? t->tg->group_exit_code : t->exit_code);
+		if (kernel.frozen) {
+			/* `runsc pause`: hold here until resumed; SIGKILL (group
+			 * exit) still gets through, as with the cgroup freezer. */
+			while (kernel.frozen && !t->exiting && !t->tg->group_exiting)
+				pthread_cond_wait(&t->cond, &bkl);
+			continue;
+		}
 		t->in_guest = true;
 		bkl_unlock();
 		t0 = now_ns(CLOCK_MONOTONIC);
@@ -1083,7 +1120,10 @@ static void task_run(struct task *t)
 struct init_args {
 	struct task *t;
 	char *path;
+	char *search;   /* PATH to search when path has no '/' (exec'd processes) */
+	char *cwd;      /* working directory to enter first (exec'd processes) */
 	char **argv, **envp;
+	int errfd;      /* where an exec failure is reported (-1: stderr) */
 };
 
 static char **strv_dup(char *const v[])
@@ -1110,31 +1150,68 @@ static void *init_main(void *arg)
 {
 	struct init_args *a = arg;
 	struct task *t = a->t;
-	int err;
+	int err = -ENOENT;
+	bool cwd_failed = false;
 
 	t->crash_slot = crash_register_thread();
 	bkl_lock();
 	task_current = t;
 	t->host = pthread_self();
 	t->host_valid = true;
-	err = sentry_exec_hook(t, a->path, a->argv, a->envp);
+	if (a->cwd && sentry_chdir_hook && (err = sentry_chdir_hook(t, a->cwd)) < 0) {
+		/* runc fails an exec whose cwd is missing the same way. */
+		cwd_failed = true;
+	} else if (a->search && !strchr(a->path, '/')) {
+		/* An exec'd process's args[0] on its PATH, like execvp(3). */
+		const char *dirs = a->search;
+		bool eacces = false;
+
+		while (*dirs) {
+			const char *e = strchr(dirs, ':');
+			size_t n = e ? (size_t)(e - dirs) : strlen(dirs);
+			char cand[4096];
+
+			snprintf(cand, sizeof(cand), "%.*s%s%s", (int)n, dirs, n ? "/" : "",
+				 a->path);
+			err = sentry_exec_hook(t, cand, a->argv, a->envp);
+			if (err == 0)
+				break;
+			if (err == -EACCES)
+				eacces = true;
+			dirs += n;
+			if (*dirs == ':')
+				dirs++;
+		}
+		if (err < 0 && eacces)
+			err = -EACCES;
+	} else {
+		err = sentry_exec_hook(t, a->path, a->argv, a->envp);
+	}
 	if (err < 0) {
 		char msg[512];
-		int n = snprintf(msg, sizeof(msg), "runsc: exec %s: %s\n", a->path,
-				 strerror(-err));
+		int n = snprintf(msg, sizeof(msg), "runsc: exec %s: %s\n",
+				 cwd_failed ? a->cwd : a->path, strerror(-err));
 
-		if (write(2, msg, (size_t)n) < 0) {
+		if (write(a->errfd >= 0 ? a->errfd : 2, msg, (size_t)n) < 0) {
 			/* nothing more to say */
 		}
+		if (a->errfd >= 0)
+			close(a->errfd);
 		strv_free(a->argv);
 		strv_free(a->envp);
 		free(a->path);
+		free(a->search);
+		free(a->cwd);
 		free(a);
 		task_group_exit(t, (err == -ENOENT ? 127 : 126) << 8);
 	}
+	if (a->errfd >= 0)
+		close(a->errfd);
 	strv_free(a->argv);
 	strv_free(a->envp);
 	free(a->path);
+	free(a->search);
+	free(a->cwd);
 	free(a);
 	task_run(t);
 }
@@ -1148,12 +1225,11 @@ void kernel_set_init_identity(const struct init_identity *id)
 	init_id_set = true;
 }
 
-static void apply_identity(struct task *t, struct thread_group *tg)
+static void apply_identity(struct task *t, struct thread_group *tg, const struct init_identity *id)
 {
-	const struct init_identity *id = &init_id;
 	struct cred *c = t->cred;
 
-	if (!init_id_set)
+	if (!id)
 		return;
 	c->uid = c->euid = c->suid = c->fsuid = id->uid;
 	c->gid = c->egid = c->sgid = c->fsgid = id->gid;
@@ -1175,8 +1251,9 @@ static void apply_identity(struct task *t, struct thread_group *tg)
 	}
 }
 
-int kernel_start_init(const char *path, char *const argv[], char *const envp[],
-		      struct files *files, struct fs_ctx *fs)
+/* A new thread group with no parent, leader of its own session, running
+ * path. Called with the BKL held; init has is_init. */
+static int spawn_tg(const struct spawn_args *sa, bool is_init, int *pid_out)
 {
 	struct init_args *a = calloc(1, sizeof(*a));
 	struct thread_group *tg = tg_alloc();
@@ -1184,50 +1261,99 @@ int kernel_start_init(const char *path, char *const argv[], char *const envp[],
 	pthread_t th;
 	int tid;
 
-	if (!a || !tg || !t)
+	if (!a || !tg || !t || (sa->search && !(a->search = strdup(sa->search))) ||
+	    (sa->cwd && !(a->cwd = strdup(sa->cwd)))) {
+		if (a) {
+			free(a->search);
+			free(a->cwd);
+		}
+		free(a);
 		return -ENOMEM;
-	pthread_cond_init(&kernel.done_cond, NULL);
-	kernel.boot_ns = now_ns(CLOCK_MONOTONIC);
-	last_tid = 0;
-	(void)all_tgs_dummy;
-	bkl_lock();
+	}
 	tid = tid_alloc(t);
+	if (tid < 0) {
+		free(a->search);
+		free(a->cwd);
+		free(a);
+		return tid;
+	}
 	t->tid = tid;
 	tg->tgid = tid;
 	tg->leader = t;
 	tg->pgid = tid;
 	tg->sid = tid;
-	for (int i = 0; i < RLIM_NLIMITS; i++)
-		getrlimit(i, &tg->rlim[i]);
-	tg->rlim[RLIMIT_NOFILE].rlim_cur = FD_MAX_DEFAULT_LIMIT;
-	tg->rlim[RLIMIT_NOFILE].rlim_max = 1048576;
-	tg->rlim[RLIMIT_STACK].rlim_cur = 8 << 20;
+	if (is_init) {
+		for (int i = 0; i < RLIM_NLIMITS; i++)
+			getrlimit(i, &tg->rlim[i]);
+		tg->rlim[RLIMIT_NOFILE].rlim_cur = FD_MAX_DEFAULT_LIMIT;
+		tg->rlim[RLIMIT_NOFILE].rlim_max = 1048576;
+		tg->rlim[RLIMIT_STACK].rlim_cur = 8 << 20;
+	} else {
+		/* An exec'd process starts from init's limits. */
+		memcpy(tg->rlim, kernel.init->rlim, sizeof(tg->rlim));
+	}
 	t->tg = tg;
 	list_add_tail(&t->tg_node, &tg->tasks);
 	tg->live_threads = 1;
 	tg->refs = 1;
+	tg->on_exit = sa->on_exit;
+	tg->on_exit_arg = sa->on_exit_arg;
 	tg_register(tg);
-	kernel.init = tg;
-	kernel.ntasks = 1;
-	t->files = files;
-	t->fs = fs;
+	if (is_init)
+		kernel.init = tg;
+	kernel.ntasks++;
+	t->files = sa->files;
+	t->fs = sa->fs;
 	t->sighand = sighand_new();
 	t->cred = cred_root();
-	if (!t->cred) {
-		bkl_unlock();
+	if (!t->cred)
 		return -ENOMEM;
-	}
-	apply_identity(t, tg);
+	apply_identity(t, tg, sa->identity);
 	t->strace = kernel.strace;
 	a->t = t;
-	a->path = strdup(path);
-	a->argv = strv_dup(argv);
-	a->envp = strv_dup(envp);
-	bkl_unlock();
+	a->path = strdup(sa->path);
+	a->argv = strv_dup(sa->argv);
+	a->envp = strv_dup(sa->envp);
+	a->errfd = sa->errfd;
+	if (pid_out)
+		*pid_out = tid;
 	if (pthread_create(&th, NULL, init_main, a))
 		return -EAGAIN;
 	pthread_detach(th);
 	return 0;
+}
+
+int kernel_start_init(const char *path, char *const argv[], char *const envp[],
+		      struct files *files, struct fs_ctx *fs)
+{
+	struct spawn_args sa = {
+		.path = path, .argv = argv, .envp = envp, .files = files, .fs = fs,
+		.identity = init_id_set ? &init_id : NULL, .errfd = -1,
+	};
+	int err;
+
+	pthread_cond_init(&kernel.done_cond, NULL);
+	kernel.boot_ns = now_ns(CLOCK_MONOTONIC);
+	last_tid = 0;
+	(void)all_tgs_dummy;
+	bkl_lock();
+	kernel.ntasks = 0;
+	err = spawn_tg(&sa, true, NULL);
+	bkl_unlock();
+	return err;
+}
+
+int kernel_spawn(const struct spawn_args *sa, int *pid)
+{
+	int err;
+
+	bkl_lock();
+	if (kernel.done || !kernel.init)
+		err = -ESRCH;
+	else
+		err = spawn_tg(sa, false, pid);
+	bkl_unlock();
+	return err;
 }
 
 int kernel_wait(void)

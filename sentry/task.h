@@ -104,6 +104,9 @@ struct thread_group {
 	struct list_head children;      /* struct thread_group.sibling */
 	struct list_head sibling;
 	int pgid, sid;
+	/* Controlling terminal (fs/tty.c's struct pty): inherited by fork,
+	 * cleared by setsid() and when the terminal hangs up. Weak. */
+	void *ctty;
 	struct sigpending shared_pending;
 	struct waitq child_wait;        /* this group's parent waits here */
 	bool group_exiting;
@@ -126,6 +129,9 @@ struct thread_group {
 	void *itimer_real_timer;        /* sentry/time.c */
 	struct task *vfork_waiter;
 	bool is_child_subreaper;
+	/* Parentless groups started by kernel_spawn: told the exit status. */
+	void (*on_exit)(void *arg, int status);
+	void *on_exit_arg;
 	int pdeath_signal_unused;
 	char *exec_name;
 	uint64_t start_time_ns;
@@ -206,8 +212,14 @@ struct kernel {
 	uint64_t boot_ns;
 	int ntasks;
 	const char *vdso_unused;
+	bool frozen;                    /* `runsc pause` */
+	long ncpus;                     /* host CPUs online, read at boot */
 };
 extern struct kernel kernel;
+
+/* Freeze (pause) or thaw every guest task; BKL held. Frozen tasks wait at
+ * their next return to guest code. */
+void kernel_freeze(bool on);
 
 /* Task lookup by guest tid; NULL if none. */
 struct task *task_lookup(int tid);
@@ -238,6 +250,24 @@ void kernel_set_init_identity(const struct init_identity *id);
 /* Start the init task running path with argv/envp. Returns 0 or -errno. */
 int kernel_start_init(const char *path, char *const argv[], char *const envp[],
 		      struct files *files, struct fs_ctx *fs);
+/* A process started into the running sandbox (`runsc exec`): no parent,
+ * its own session, credentials from identity (NULL: root). path without a
+ * '/' is searched in search (a PATH value). on_exit runs under the BKL
+ * with the wait status when it is gone. files/fs references pass to it. */
+struct spawn_args {
+	const char *path;
+	const char *search;
+	const char *cwd;        /* NULL: keep fs's */
+	char *const *argv;
+	char *const *envp;
+	struct files *files;
+	struct fs_ctx *fs;
+	const struct init_identity *identity;
+	int errfd;
+	void (*on_exit)(void *arg, int status);
+	void *on_exit_arg;
+};
+int kernel_spawn(const struct spawn_args *sa, int *pid);
 /* Block until init exits; returns its exit status (128+sig if killed). */
 int kernel_wait(void);
 

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "syscalls/table.h"
 #include "fs/fdtypes.h"
+#include "fs/vfs.h"
 #include "sentry/time.h"
 
 #include <errno.h>
@@ -211,6 +212,8 @@ long sys_ftruncate(struct task *t, const struct syscall_args *a)
 		return -EBADF;
 	if (f->flags & O_PATH)
 		r = -EBADF;
+	else if (f->dentry && (f->flags & O_ACCMODE) != O_RDONLY)
+		r = vfs_truncate(t, file_path(f), (uint64_t)len, false);
 	else if (!f->ops->fstat || f->ops->fstat(f, &st) < 0 || S_ISDIR(st.st_mode))
 		r = -EINVAL;
 	else if (!S_ISREG(st.st_mode))

@@ -1,10 +1,12 @@
 /* File syscalls on the fd table: read/write family, lseek, close, dup,
- * fcntl, ioctl, stat family, open over the interim host root, getdents,
- * cwd. */
+ * fcntl, ioctl, stat family, open, getdents, cwd, xattrs (paths through
+ * the VFS, fs/vfs.h). */
 #define _GNU_SOURCE
 #include "syscalls/table.h"
+#include "fs/inotify.h"
 #include "fs/file.h"
-#include "fs/hostfs.h"
+#include "fs/lock.h"
+#include "fs/vfs.h"
 #include "fs/pipe.h"
 #include "net/socket.h"
 
@@ -17,6 +19,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <sys/xattr.h>
+#include <linux/openat2.h>
 #include <unistd.h>
 
 #define IO_CHUNK (256 * 1024)
@@ -49,7 +53,7 @@ static long do_read(struct task *t, struct file *f, uint64_t buf, uint64_t len, 
 	if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
 		return -EBADF;
 	if (!f->ops->read)
-		return -EINVAL;
+		return file_inode(f) && S_ISDIR(file_inode(f)->mode) ? -EISDIR : -EINVAL;
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
 	if (len > cap) {
@@ -80,6 +84,8 @@ static long do_read(struct task *t, struct file *f, uint64_t buf, uint64_t len, 
 	}
 	if (b != stackbuf)
 		free(b);
+	if (done > 0 && f->dentry)
+		fsnotify_dentry(f->dentry, 0x1u /* IN_ACCESS */);
 	return done;
 }
 
@@ -126,6 +132,8 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, uint64_t len,
 	}
 	if (b != stackbuf)
 		free(b);
+	if (done > 0 && f->dentry)
+		vfs_file_written(t, f);
 	/* Sockets raise SIGPIPE themselves: only stream sockets do. */
 	if (done == -EPIPE && !socket_of(f))
 		send_sigpipe(t);
@@ -369,7 +377,9 @@ long sys_lseek(struct task *t, const struct syscall_args *a)
 
 	if (!f)
 		return -EBADF;
-	if (a->a[2] > SEEK_HOLE)
+	if (f->flags & O_PATH)
+		r = -EBADF;
+	else if (a->a[2] > SEEK_HOLE)
 		r = -EINVAL;
 	else
 		r = f->ops->llseek ? f->ops->llseek(f, (int64_t)a->a[1], (int)a->a[2]) : -ESPIPE;
@@ -377,9 +387,21 @@ long sys_lseek(struct task *t, const struct syscall_args *a)
 	return r;
 }
 
+/* Closing any fd of a file drops the process's POSIX locks on it. */
+static int close_fd(struct task *t, int fd)
+{
+	struct file *f = getf(t, fd);
+
+	if (!f)
+		return -EBADF;
+	lock_close_posix(t, f);
+	file_put(f);
+	return fd_close(t->files, fd);
+}
+
 long sys_close(struct task *t, const struct syscall_args *a)
 {
-	return fd_close(t->files, (int)a->a[0]);
+	return close_fd(t, (int)a->a[0]);
 }
 
 long sys_close_range(struct task *t, const struct syscall_args *a)
@@ -403,7 +425,7 @@ long sys_close_range(struct task *t, const struct syscall_args *a)
 		if (flags & 4U)
 			fd_set_cloexec(t->files, (int)fd, true);
 		else
-			fd_close(t->files, (int)fd);
+			close_fd(t, (int)fd);
 		if (fd == UINT_MAX)
 			break;
 	}
@@ -434,6 +456,14 @@ static long do_dup3(struct task *t, int oldfd, int newfd, int flags)
 	f = getf(t, oldfd);
 	if (!f)
 		return -EBADF;
+	{
+		struct file *old = getf(t, newfd);
+
+		if (old) {
+			lock_close_posix(t, old);
+			file_put(old);
+		}
+	}
 	r = fd_install_at(t->files, newfd, f, flags & O_CLOEXEC, rlimit_nofile(t));
 	file_put(f);
 	return r;
@@ -519,6 +549,14 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 		if (r == -ENOTTY)
 			r = -EINVAL;
 		break;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		r = lock_fcntl(t, f, cmd, a->a[2]);
+		break;
 	default:
 		r = -EINVAL;
 	}
@@ -570,6 +608,15 @@ static long stat_out(struct task *t, uint64_t addr, const struct stat *st)
 	return copy_to_guest(t, addr, st, sizeof(*st));
 }
 
+static int file_stat(struct file *f, struct stat *st)
+{
+	if (file_inode(f)) {
+		vfs_fill_stat(file_inode(f), st);
+		return 0;
+	}
+	return f->ops->fstat ? f->ops->fstat(f, st) : -EINVAL;
+}
+
 long sys_fstat(struct task *t, const struct syscall_args *a)
 {
 	struct file *f = getf(t, (int)a->a[0]);
@@ -578,57 +625,40 @@ long sys_fstat(struct task *t, const struct syscall_args *a)
 
 	if (!f)
 		return -EBADF;
-	r = f->ops->fstat ? f->ops->fstat(f, &st) : -EINVAL;
+	r = file_stat(f, &st);
 	file_put(f);
 	return r < 0 ? r : stat_out(t, a->a[1], &st);
 }
 
-static long path_in(struct task *t, int dirfd, uint64_t addr, char *full, size_t sz, bool empty_ok)
+/* A guest path into a sentry buffer of PATH_MAX (ENAMETOOLONG beyond). */
+static long path_from_guest(struct task *t, char *buf, uint64_t addr)
 {
-	char path[4096];
-	long r = copy_string_from_guest(t, path, addr, sizeof(path));
+	long r = copy_string_from_guest(t, buf, addr, PATH_MAX);
 
-	if (r < 0)
-		return r;
-	return hostfs_resolve_at(t, dirfd, path, full, sz, empty_ok);
+	return r < 0 ? r : 0;
 }
 
 static long do_fstatat(struct task *t, int dirfd, uint64_t path, struct stat *st, int flags)
 {
-	char full[8192], p[4096];
+	char p[PATH_MAX];
 	long r;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
-	r = copy_string_from_guest(t, p, path, sizeof(p));
+	flags &= ~AT_STATX_SYNC_TYPE;
+	r = path_from_guest(t, p, path);
 	if (r < 0)
 		return r;
-	if (!p[0] && (flags & AT_EMPTY_PATH)) {
-		struct file *f;
+	if (!p[0] && (flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD) {
+		struct file *f = getf(t, dirfd);
 
-		if (dirfd == AT_FDCWD) {
-			r = hostfs_resolve_at(t, AT_FDCWD, ".", full, sizeof(full), false);
-			if (r < 0)
-				return r;
-		} else {
-			f = getf(t, dirfd);
-			if (!f)
-				return -EBADF;
-			r = f->ops->fstat ? f->ops->fstat(f, st) : -EINVAL;
-			file_put(f);
-			return r;
-		}
-	} else {
-		r = hostfs_resolve_at(t, dirfd, p, full, sizeof(full), false);
-		if (r < 0)
-			return r;
+		if (!f)
+			return -EBADF;
+		r = file_stat(f, st);
+		file_put(f);
+		return r;
 	}
-	/* A trailing slash follows the last link and needs a directory. */
-	if (strlen(p) && p[strlen(p) - 1] == '/') {
-		r = hostfs_stat(t, full, st, true);
-		return r == 0 && !S_ISDIR(st->st_mode) ? -ENOTDIR : r;
-	}
-	return hostfs_stat(t, full, st, !(flags & AT_SYMLINK_NOFOLLOW));
+	return vfs_stat_at(t, dirfd, p, flags, st);
 }
 
 long sys_stat(struct task *t, const struct syscall_args *a)
@@ -696,28 +726,17 @@ long sys_statx(struct task *t, const struct syscall_args *a)
 
 static long do_faccessat(struct task *t, int dirfd, uint64_t path, int mode, int flags)
 {
-	char full[8192];
-	struct stat st;
+	char p[PATH_MAX];
 	long r;
 
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	r = path_in(t, dirfd, path, full, sizeof(full), flags & AT_EMPTY_PATH);
+	r = path_from_guest(t, p, path);
 	if (r < 0)
 		return r;
-	r = hostfs_stat(t, full, &st, !(flags & AT_SYMLINK_NOFOLLOW));
-	if (r < 0)
-		return r;
-	if (mode & W_OK) {
-		if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1)
-			return 0;
-		return -EROFS;
-	}
-	if ((mode & X_OK) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111))
-		return -EACCES;
-	return 0;
+	return vfs_access_at(t, dirfd, p, mode, flags);
 }
 
 long sys_access(struct task *t, const struct syscall_args *a)
@@ -737,31 +756,60 @@ long sys_faccessat2(struct task *t, const struct syscall_args *a)
 
 /* ---- open ---- */
 
-#define OPEN_KNOWN                                                                          \
-	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC | \
-	 O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |  \
+/* The kernel's O_LARGEFILE (glibc defines it as 0 on x86-64): open(2)
+ * sets it on every file of a 64-bit process. */
+#define O_LARGEFILE_K 0100000
+
+#define OPEN_KNOWN                                                                            \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |   \
+	 O_ASYNC | O_DIRECT | O_LARGEFILE_K | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | \
 	 O_SYNC | O_PATH | __O_TMPFILE)
 
-static long do_openat(struct task *t, int dirfd, uint64_t path, int flags, unsigned int mode)
+/* build_open_flags(): what open(2) and openat2(2) reject up front. */
+static long check_open_flags(int *flags, uint32_t *mode, bool strict)
 {
-	char full[8192], p[4096];
+	int fl = *flags;
+
+	if (strict && (fl & ~OPEN_KNOWN))
+		return -EINVAL;
+	fl &= OPEN_KNOWN;
+	if (!(fl & (O_CREAT | __O_TMPFILE)))
+		*mode = 0;
+	else if (strict && (*mode & ~07777u))
+		return -EINVAL;
+	if ((fl & __O_TMPFILE) == __O_TMPFILE) {
+		if ((fl & O_ACCMODE) != O_WRONLY && (fl & O_ACCMODE) != O_RDWR)
+			return -EINVAL;
+		if (fl & O_CREAT)
+			return -EINVAL;
+	} else if (fl & __O_TMPFILE & ~O_DIRECTORY) {
+		return -EINVAL;
+	}
+	if (fl & O_PATH) {
+		if (strict && (fl & ~(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)))
+			return -EINVAL;
+		fl &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	} else {
+		fl |= O_LARGEFILE_K;
+	}
+	if (fl & O_SYNC)
+		fl |= O_DSYNC;
+	*flags = fl;
+	return 0;
+}
+
+static long open_common(struct task *t, int dirfd, uint64_t path, int flags, uint32_t mode,
+			uint64_t resolve)
+{
+	char p[PATH_MAX];
 	struct file *f;
 	long r;
 	int err = 0;
 
-	if ((flags & __O_TMPFILE) == __O_TMPFILE)
-		return -EOPNOTSUPP; /* needs a writable filesystem */
-	r = copy_string_from_guest(t, p, path, sizeof(p));
+	r = path_from_guest(t, p, path);
 	if (r < 0)
 		return r;
-	if (!p[0])
-		return -ENOENT;
-	r = hostfs_resolve_at(t, dirfd, p, full, sizeof(full), false);
-	if (r < 0)
-		return r;
-	if (p[strlen(p) - 1] == '/')
-		flags |= O_DIRECTORY;
-	f = hostfs_open(t, full, flags & OPEN_KNOWN, mode, &err);
+	f = vfs_open_at(t, dirfd, p, flags, mode, resolve, &err);
 	if (!f)
 		return err;
 	r = fd_alloc(t->files, f, 0, flags & O_CLOEXEC, rlimit_nofile(t));
@@ -769,33 +817,84 @@ static long do_openat(struct task *t, int dirfd, uint64_t path, int flags, unsig
 	return r;
 }
 
+static long do_openat(struct task *t, int dirfd, uint64_t path, int flags, uint32_t mode)
+{
+	long r = check_open_flags(&flags, &mode, false);
+
+	return r < 0 ? r : open_common(t, dirfd, path, flags, mode, 0);
+}
+
 long sys_open(struct task *t, const struct syscall_args *a)
 {
-	return do_openat(t, AT_FDCWD, a->a[0], (int)a->a[1], (unsigned int)a->a[2]);
+	return do_openat(t, AT_FDCWD, a->a[0], (int)a->a[1], (uint32_t)a->a[2]);
 }
 
 long sys_openat(struct task *t, const struct syscall_args *a)
 {
-	return do_openat(t, (int)a->a[0], a->a[1], (int)a->a[2], (unsigned int)a->a[3]);
+	return do_openat(t, (int)a->a[0], a->a[1], (int)a->a[2], (uint32_t)a->a[3]);
 }
 
 long sys_creat(struct task *t, const struct syscall_args *a)
 {
-	return do_openat(t, AT_FDCWD, a->a[0], O_CREAT | O_WRONLY | O_TRUNC, (unsigned int)a->a[1]);
+	return do_openat(t, AT_FDCWD, a->a[0], O_CREAT | O_WRONLY | O_TRUNC, (uint32_t)a->a[1]);
+}
+
+long sys_openat2(struct task *t, const struct syscall_args *a)
+{
+	struct open_how how;
+	uint64_t size = a->a[3];
+	uint32_t mode;
+	int flags;
+	long r;
+
+	if (size < 24)
+		return -EINVAL;
+	if (size > 4096)
+		return -E2BIG;
+	memset(&how, 0, sizeof(how));
+	if (copy_from_guest(t, &how, a->a[2], sizeof(how) < size ? sizeof(how) : size) < 0)
+		return -EFAULT;
+	/* A larger struct's extra bytes must be zero (copy_struct_from_user). */
+	for (uint64_t off = sizeof(how); off < size; off++) {
+		uint8_t b;
+
+		if (copy_from_guest(t, &b, a->a[2] + off, 1) < 0)
+			return -EFAULT;
+		if (b)
+			return -E2BIG;
+	}
+	if (how.flags & ~(uint64_t)OPEN_KNOWN)
+		return -EINVAL;
+	if (how.resolve & ~(uint64_t)(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS |
+				      RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED))
+		return -EINVAL;
+	if ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT))
+		return -EINVAL;
+	if (how.mode > 07777)
+		return -EINVAL;
+	flags = (int)how.flags;
+	mode = (uint32_t)how.mode;
+	if (!(flags & (O_CREAT | __O_TMPFILE)) && mode)
+		return -EINVAL;
+	r = check_open_flags(&flags, &mode, true);
+	if (r < 0)
+		return r;
+	if ((how.resolve & RESOLVE_CACHED) && (flags & (O_TRUNC | O_CREAT | __O_TMPFILE)))
+		return -EAGAIN;
+	return open_common(t, (int)a->a[0], a->a[1], flags, mode, how.resolve);
 }
 
 static long do_readlinkat(struct task *t, int dirfd, uint64_t path, uint64_t buf, int64_t size)
 {
-	char full[8192], target[4096];
-	ssize_t n;
-	long r;
+	char p[PATH_MAX], target[PATH_MAX];
+	long n, r;
 
-	if (size <= 0)
-		return -EINVAL;
-	r = path_in(t, dirfd, path, full, sizeof(full), true);
+	r = path_from_guest(t, p, path);
 	if (r < 0)
 		return r;
-	n = hostfs_readlink(t, full, target, sizeof(target));
+	if (size <= 0)
+		return -EINVAL;
+	n = vfs_readlink_at(t, dirfd, p, target, sizeof(target));
 	if (n < 0)
 		return n;
 	if (n > size)
@@ -815,7 +914,7 @@ long sys_readlinkat(struct task *t, const struct syscall_args *a)
 	return do_readlinkat(t, (int)a->a[0], a->a[1], a->a[2], (int64_t)(int)a->a[3]);
 }
 
-long sys_getdents64(struct task *t, const struct syscall_args *a)
+static long getdents_common(struct task *t, const struct syscall_args *a, bool old)
 {
 	struct file *f = getf(t, (int)a->a[0]);
 	uint64_t n = a->a[2];
@@ -824,6 +923,10 @@ long sys_getdents64(struct task *t, const struct syscall_args *a)
 
 	if (!f)
 		return -EBADF;
+	if (f->flags & O_PATH) {
+		file_put(f);
+		return -EBADF;
+	}
 	if (!f->ops->getdents) {
 		file_put(f);
 		return -ENOTDIR;
@@ -835,7 +938,10 @@ long sys_getdents64(struct task *t, const struct syscall_args *a)
 		file_put(f);
 		return -ENOMEM;
 	}
-	r = f->ops->getdents(t, f, buf, n);
+	if (old)
+		r = f->ops->getdents == vfs_dir_getdents ? vfs_dir_getdents_old(t, f, buf, n) : -ENOTDIR;
+	else
+		r = f->ops->getdents(t, f, buf, n);
 	if (r > 0 && copy_to_guest(t, a->a[1], buf, (size_t)r) < 0)
 		r = -EFAULT;
 	free(buf);
@@ -843,48 +949,66 @@ long sys_getdents64(struct task *t, const struct syscall_args *a)
 	return r;
 }
 
+long sys_getdents64(struct task *t, const struct syscall_args *a)
+{
+	return getdents_common(t, a, false);
+}
+
+long sys_getdents(struct task *t, const struct syscall_args *a)
+{
+	return getdents_common(t, a, true);
+}
+
 long sys_getcwd(struct task *t, const struct syscall_args *a)
 {
-	size_t len = strlen(t->fs->cwd) + 1;
+	char buf[PATH_MAX + 16];
+	size_t off = 0, len;
+	long r;
 
+	if (t->fs->cwd.dentry->flags & D_DELETED)
+		return -ENOENT;
+	if (!vfs_path_reachable(t, &t->fs->cwd)) {
+		strcpy(buf, "(unreachable)");
+		off = strlen(buf);
+	}
+	r = vfs_d_path(t, &t->fs->cwd, buf + off, sizeof(buf) - off, false);
+	if (r < 0)
+		return r;
+	len = off + (size_t)r + 1;
+	if (len > PATH_MAX)
+		return -ENAMETOOLONG;
 	if (a->a[1] < len)
 		return -ERANGE;
-	if (copy_to_guest(t, a->a[0], t->fs->cwd, len) < 0)
+	if (copy_to_guest(t, a->a[0], buf, len) < 0)
 		return -EFAULT;
 	return (long)len;
 }
 
-static long set_cwd(struct task *t, const char *full)
+static long set_cwd(struct task *t, const struct path *p)
 {
-	char path[8192];
-	struct stat st;
+	struct inode *inode = p->dentry->inode;
 	long r;
-	char *c;
 
-	if (strlen(full) >= sizeof(path))
-		return -ENAMETOOLONG;
-	strcpy(path, full);
-	r = hostfs_follow(t, path, sizeof(path));
-	if (r == 0)
-		r = hostfs_stat(t, path, &st, false);
-	if (r < 0)
-		return r;
-	if (!S_ISDIR(st.st_mode))
+	if (!S_ISDIR(inode->mode))
 		return -ENOTDIR;
-	c = strdup(path);
-	if (!c)
-		return -ENOMEM;
-	free(t->fs->cwd);
-	t->fs->cwd = c;
-	return 0;
+	r = vfs_permission(t->cred, inode, MAY_EXEC);
+	return r < 0 ? r : vfs_chdir(t, p);
 }
 
 long sys_chdir(struct task *t, const struct syscall_args *a)
 {
-	char full[8192];
-	long r = path_in(t, AT_FDCWD, a->a[0], full, sizeof(full), false);
+	char p[PATH_MAX];
+	struct path path;
+	long r = path_from_guest(t, p, a->a[0]);
 
-	return r < 0 ? r : set_cwd(t, full);
+	if (r < 0)
+		return r;
+	r = vfs_lookup_at(t, AT_FDCWD, p, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &path);
+	if (r < 0)
+		return r;
+	r = set_cwd(t, &path);
+	path_put(&path);
+	return r;
 }
 
 long sys_fchdir(struct task *t, const struct syscall_args *a)
@@ -894,7 +1018,7 @@ long sys_fchdir(struct task *t, const struct syscall_args *a)
 
 	if (!f)
 		return -EBADF;
-	r = f->path && f->ops->getdents ? set_cwd(t, f->path) : -ENOTDIR;
+	r = f->dentry ? set_cwd(t, file_path(f)) : -ENOTDIR;
 	file_put(f);
 	return r;
 }
@@ -941,197 +1065,198 @@ long sys_pipe2(struct task *t, const struct syscall_args *a)
 	return do_pipe2(t, a->a[0], (int)a->a[1]);
 }
 
-/* ---- extended attributes (the interim root is read-only) ---- */
+/* ---- extended attributes (xattr(7)) ---- */
 
 #define XATTR_NAME_MAX_K 255
 #define XATTR_SIZE_MAX_K 65536
+#define XATTR_LIST_MAX_K 65536
 
-/* The path of a file for f*xattr: files of the host root have one. */
-static long fd_path(struct task *t, int fd, char *out, size_t sz)
+enum xop { XGET, XSET, XLIST, XREMOVE };
+
+/* xattr_permission(): the namespace rules, then the inode's mode. */
+static long xattr_perm(struct task *t, struct inode *inode, const char *name, bool write)
 {
-	struct file *f = getf(t, fd);
-	long r = 0;
-
-	if (!f)
-		return -EBADF;
-	if (!f->path || f->path[0] != '/' || strlen(f->path) >= sz)
-		r = -EOPNOTSUPP;
-	else
-		strcpy(out, f->path);
-	file_put(f);
-	return r;
+	if (!strncmp(name, "trusted.", 8)) {
+		if (!capable(t, CAP_SYS_ADMIN))
+			return write ? -EPERM : -ENODATA;
+		return 0;
+	}
+	if (!strncmp(name, "user.", 5)) {
+		if (!S_ISREG(inode->mode) && !S_ISDIR(inode->mode))
+			return write ? -EPERM : -ENODATA;
+		if (write && S_ISDIR(inode->mode) && (inode->mode & S_ISVTX) &&
+		    t->cred->fsuid != inode->uid && !capable(t, CAP_FOWNER))
+			return -EPERM;
+	} else if (strncmp(name, "security.", 9) && strncmp(name, "system.", 7)) {
+		return -EOPNOTSUPP;
+	}
+	if (write && t->cred->fsuid != inode->uid && !capable(t, CAP_FOWNER) &&
+	    (!strncmp(name, "security.", 9) || !strncmp(name, "system.", 7)))
+		return -EPERM;
+	return vfs_permission(t->cred, inode, write ? MAY_WRITE : MAY_READ);
 }
 
-static long do_xattr(struct task *t, long pathr, const char *full, bool follow, uint64_t uname,
-		     uint64_t ubuf, uint64_t size)
+static long xattr_on(struct task *t, const struct path *p, enum xop op, uint64_t uname,
+		     uint64_t ubuf, uint64_t size, int flags)
 {
+	struct inode *inode = p->dentry->inode;
 	char name[XATTR_NAME_MAX_K + 1], *buf = NULL;
 	long r;
 
-	if (pathr < 0)
-		return pathr;
-	if (uname) {
+	if (op != XLIST) {
 		r = copy_string_from_guest(t, name, uname, sizeof(name));
-		if (r == -ENAMETOOLONG || r == 0 || (r > 0 && !name[0]))
+		if (r == -ENAMETOOLONG || (r >= 0 && !name[0]))
 			return -ERANGE;
 		if (r < 0)
 			return r;
 	}
-	if (size > XATTR_SIZE_MAX_K)
-		size = XATTR_SIZE_MAX_K;
+	if (op == XSET) {
+		if (flags & ~(XATTR_CREATE | XATTR_REPLACE))
+			return -EINVAL;
+		if (size > XATTR_SIZE_MAX_K)
+			return -E2BIG;
+	} else if (size > XATTR_LIST_MAX_K) {
+		size = XATTR_LIST_MAX_K;
+	}
+	if ((op == XSET || op == XREMOVE) && vfs_path_rdonly(p))
+		return -EROFS;
+	if (op != XLIST && (r = xattr_perm(t, inode, name, op == XSET || op == XREMOVE)) < 0)
+		return r;
 	if (size) {
 		buf = malloc(size);
 		if (!buf)
 			return -ENOMEM;
 	}
-	r = hostfs_xattr(t, full, follow, uname ? name : NULL, buf, size);
-	if (r > 0 && size && copy_to_guest(t, ubuf, buf, (size_t)r) < 0)
+	switch (op) {
+	case XGET:
+		r = inode->iops && inode->iops->getxattr ? inode->iops->getxattr(inode, name, buf, size)
+							 : -EOPNOTSUPP;
+		break;
+	case XLIST:
+		r = inode->iops && inode->iops->listxattr ? inode->iops->listxattr(inode, buf, size)
+							  : 0;
+		break;
+	case XSET:
+		if (copy_from_guest(t, buf, ubuf, size) < 0) {
+			r = -EFAULT;
+			break;
+		}
+		r = inode->iops && inode->iops->setxattr
+			    ? inode->iops->setxattr(inode, name, buf, size, flags)
+			    : -EOPNOTSUPP;
+		if (r == 0)
+			fsnotify(inode, 0x4u /* IN_ATTRIB */, NULL, 0);
+		break;
+	case XREMOVE:
+		r = inode->iops && inode->iops->removexattr ? inode->iops->removexattr(inode, name)
+							    : -EOPNOTSUPP;
+		if (r == 0)
+			fsnotify(inode, 0x4u, NULL, 0);
+		break;
+	}
+	if ((op == XGET || op == XLIST) && r > 0 && size &&
+	    copy_to_guest(t, ubuf, buf, (size_t)r) < 0)
 		r = -EFAULT;
 	free(buf);
 	return r;
 }
 
+static long xattr_path(struct task *t, uint64_t upath, bool follow, enum xop op, uint64_t uname,
+		       uint64_t ubuf, uint64_t size, int flags)
+{
+	char p[PATH_MAX];
+	struct path path;
+	long r = path_from_guest(t, p, upath);
+
+	if (r < 0)
+		return r;
+	r = vfs_lookup_at(t, AT_FDCWD, p, follow ? LOOKUP_FOLLOW : 0, &path);
+	if (r < 0)
+		return r;
+	r = xattr_on(t, &path, op, uname, ubuf, size, flags);
+	path_put(&path);
+	return r;
+}
+
+static long xattr_fd(struct task *t, int fd, enum xop op, uint64_t uname, uint64_t ubuf,
+		     uint64_t size, int flags)
+{
+	struct file *f = getf(t, fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if (f->flags & O_PATH)
+		r = -EBADF;
+	else if (!f->dentry)
+		r = op == XLIST ? 0 : -EOPNOTSUPP;
+	else
+		r = xattr_on(t, file_path(f), op, uname, ubuf, size, flags);
+	file_put(f);
+	return r;
+}
+
 long sys_getxattr(struct task *t, const struct syscall_args *a)
 {
-	char full[8192];
-	long r = path_in(t, AT_FDCWD, a->a[0], full, sizeof(full), false);
-
-	return do_xattr(t, r, full, true, a->a[1], a->a[2], a->a[3]);
+	return xattr_path(t, a->a[0], true, XGET, a->a[1], a->a[2], a->a[3], 0);
 }
 
 long sys_lgetxattr(struct task *t, const struct syscall_args *a)
 {
-	char full[8192];
-	long r = path_in(t, AT_FDCWD, a->a[0], full, sizeof(full), false);
-
-	return do_xattr(t, r, full, false, a->a[1], a->a[2], a->a[3]);
+	return xattr_path(t, a->a[0], false, XGET, a->a[1], a->a[2], a->a[3], 0);
 }
 
 long sys_fgetxattr(struct task *t, const struct syscall_args *a)
 {
-	char full[8192];
-	long r = fd_path(t, (int)a->a[0], full, sizeof(full));
-
-	return do_xattr(t, r, full, false, a->a[1], a->a[2], a->a[3]);
+	return xattr_fd(t, (int)a->a[0], XGET, a->a[1], a->a[2], a->a[3], 0);
 }
 
 long sys_listxattr(struct task *t, const struct syscall_args *a)
 {
-	char full[8192];
-	long r = path_in(t, AT_FDCWD, a->a[0], full, sizeof(full), false);
-
-	return do_xattr(t, r, full, true, 0, a->a[1], a->a[2]);
+	return xattr_path(t, a->a[0], true, XLIST, 0, a->a[1], a->a[2], 0);
 }
 
 long sys_llistxattr(struct task *t, const struct syscall_args *a)
 {
-	char full[8192];
-	long r = path_in(t, AT_FDCWD, a->a[0], full, sizeof(full), false);
-
-	return do_xattr(t, r, full, false, 0, a->a[1], a->a[2]);
+	return xattr_path(t, a->a[0], false, XLIST, 0, a->a[1], a->a[2], 0);
 }
 
 long sys_flistxattr(struct task *t, const struct syscall_args *a)
 {
-	char full[8192];
-	long r = fd_path(t, (int)a->a[0], full, sizeof(full));
-
-	return do_xattr(t, r, full, false, 0, a->a[1], a->a[2]);
+	return xattr_fd(t, (int)a->a[0], XLIST, 0, a->a[1], a->a[2], 0);
 }
 
-/* ---- sendfile: a copy loop through a sentry buffer ---- */
-
-#define MAX_RW_COUNT_K 0x7ffff000L
-
-long sys_sendfile(struct task *t, const struct syscall_args *a)
+long sys_setxattr(struct task *t, const struct syscall_args *a)
 {
-	struct file *out = getf(t, (int)a->a[0]), *in = getf(t, (int)a->a[1]);
-	uint64_t offp = a->a[2], count = a->a[3];
-	int64_t off = 0, *pos;
-	size_t cap = 64 * 1024;
-	uint8_t *b = NULL;
-	long done = 0, r = 0;
-
-	if (!out || !in) {
-		r = -EBADF;
-		goto out;
-	}
-	if ((in->flags & O_ACCMODE) == O_WRONLY || (out->flags & O_ACCMODE) == O_RDONLY ||
-	    ((in->flags | out->flags) & O_PATH)) {
-		r = -EBADF;
-		goto out;
-	}
-	if (!in->ops->read || !out->ops->write || (out->flags & O_APPEND)) {
-		r = -EINVAL;
-		goto out;
-	}
-	if (offp) {
-		if (copy_from_guest(t, &off, offp, sizeof(off)) < 0) {
-			r = -EFAULT;
-			goto out;
-		}
-		if (off < 0) {
-			r = -EINVAL;
-			goto out;
-		}
-		if (!in->ops->llseek || in->ops->llseek(in, 0, SEEK_CUR) == -ESPIPE) {
-			r = -ESPIPE;
-			goto out;
-		}
-		pos = &off;
-	} else {
-		/* The source must be a seekable file (as on the reference
-		 * kernel: a pipe is EINVAL there). */
-		if (!in->ops->llseek || in->ops->llseek(in, 0, SEEK_CUR) == -ESPIPE) {
-			r = -EINVAL;
-			goto out;
-		}
-		pos = file_pos(in);
-	}
-	if (count > MAX_RW_COUNT_K)
-		count = MAX_RW_COUNT_K;
-	if (count < cap)
-		cap = count ? count : 1;
-	b = malloc(cap);
-	if (!b) {
-		r = -ENOMEM;
-		goto out;
-	}
-	while ((uint64_t)done < count) {
-		size_t want = count - (uint64_t)done < cap ? count - (uint64_t)done : cap;
-		int64_t before = *pos;
-		ssize_t n = in->ops->read(t, in, b, want, pos), w;
-
-		if (n <= 0) {
-			r = n;
-			break;
-		}
-		w = out->ops->write(t, out, b, (size_t)n, file_pos(out));
-		if (w < 0) {
-			/* Nothing of this chunk went out: put it back. */
-			if (pos == &off || in->ops->llseek)
-				*pos = before;
-			r = w;
-			break;
-		}
-		if (w < n && (pos == &off || in->ops->llseek))
-			*pos = before + w;
-		done += w;
-		if (w < n || (size_t)n < want)
-			break;
-	}
-	if (done)
-		r = done;
-	else if (r == -EPIPE && !socket_of(out))
-		send_sigpipe(t);
-	if (offp && copy_to_guest(t, offp, &off, sizeof(off)) < 0 && r >= 0)
-		r = -EFAULT;
-out:
-	free(b);
-	file_put(out);
-	file_put(in);
-	return r;
+	return xattr_path(t, a->a[0], true, XSET, a->a[1], a->a[2], a->a[3], (int)a->a[4]);
 }
+
+long sys_lsetxattr(struct task *t, const struct syscall_args *a)
+{
+	return xattr_path(t, a->a[0], false, XSET, a->a[1], a->a[2], a->a[3], (int)a->a[4]);
+}
+
+long sys_fsetxattr(struct task *t, const struct syscall_args *a)
+{
+	return xattr_fd(t, (int)a->a[0], XSET, a->a[1], a->a[2], a->a[3], (int)a->a[4]);
+}
+
+long sys_removexattr(struct task *t, const struct syscall_args *a)
+{
+	return xattr_path(t, a->a[0], true, XREMOVE, a->a[1], 0, 0, 0);
+}
+
+long sys_lremovexattr(struct task *t, const struct syscall_args *a)
+{
+	return xattr_path(t, a->a[0], false, XREMOVE, a->a[1], 0, 0, 0);
+}
+
+long sys_fremovexattr(struct task *t, const struct syscall_args *a)
+{
+	return xattr_fd(t, (int)a->a[0], XREMOVE, a->a[1], 0, 0, 0);
+}
+
+/* sendfile(2) is in syscalls/sys_splice.c with the splice family. */
 
 /* fadvise64: advice only; the interim root has no page cache policy to
  * change, so valid advice is accepted and ignored. */

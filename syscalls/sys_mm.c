@@ -2,9 +2,12 @@
 #define _GNU_SOURCE
 #include "syscalls/table.h"
 #include "fs/file.h"
+#include "fs/vfs.h"
+#include "sentry/memobj.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -61,6 +64,23 @@ long sys_mmap(struct task *t, const struct syscall_args *a)
 			return -ENODEV;
 		}
 		err = f->ops->mmap(f, &obj);
+		if (err == 0 && file_inode(f) && f->mnt && f->dentry) {
+			/* Name the mapping after the file the guest mapped (once
+			 * per object: ld.so maps each library several times). */
+			struct path fp = { f->mnt, f->dentry };
+			struct inode *ino = file_inode(f);
+			struct stat st;
+
+			vfs_fill_stat(ino, &st);
+			if (!obj->name || obj->name[0] != '/' || obj->dev != st.st_dev ||
+			    obj->ino != st.st_ino) {
+				char *buf = malloc(PATH_MAX);
+
+				if (buf && vfs_d_path(t, &fp, buf, PATH_MAX, true) >= 0)
+					memobj_set_identity(obj, buf, st.st_dev, st.st_ino);
+				free(buf);
+			}
+		}
 		file_put(f);
 		if (err < 0)
 			return err;

@@ -3,7 +3,7 @@
 #define _GNU_SOURCE
 #include "syscalls/table.h"
 #include "fs/file.h"
-#include "fs/hostfs.h"
+#include "fs/vfs.h"
 #include "sentry/loader.h"
 #include "sentry/log.h"
 #include "sentry/sentry.h"
@@ -237,7 +237,7 @@ static int do_exec(struct task *t, const char *path, char *const argv[], char *c
 	struct exec_image img;
 	int err;
 
-	err = loader_load(t, &hostfs_exec_ops, path, argv, envp, &img);
+	err = loader_load(t, &vfs_exec_ops, path, argv, envp, &img);
 	if (err < 0)
 		return err;
 	if (t->mm && (err = task_zap_others(t)) < 0) {
@@ -252,6 +252,7 @@ static long execve_common(struct task *t, int dirfd, uint64_t path_addr, uint64_
 			  uint64_t envp_addr, int flags)
 {
 	char path[4096], full[8192];
+	struct path p;
 	char **argv = NULL, **envp = NULL;
 	size_t total = 0;
 	long err;
@@ -263,9 +264,25 @@ static long execve_common(struct task *t, int dirfd, uint64_t path_addr, uint64_
 		return err;
 	if (!path[0] && !(flags & AT_EMPTY_PATH))
 		return -ENOENT;
-	err = hostfs_resolve_at(t, dirfd, path, full, sizeof(full), flags & AT_EMPTY_PATH);
-	if (err < 0)
-		return err;
+	/* The loader opens by absolute path: resolve dirfd-relative names
+	 * (and AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW) here. */
+	if (dirfd == AT_FDCWD && !(flags & AT_SYMLINK_NOFOLLOW)) {
+		snprintf(full, sizeof(full), "%s", path);
+	} else {
+		err = vfs_lookup_at(t, dirfd, path,
+				    (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+					    (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0),
+				    &p);
+		if (err < 0)
+			return err;
+		if (S_ISLNK(p.dentry->inode->mode))
+			err = -ELOOP;
+		else
+			err = vfs_d_path(t, &p, full, sizeof(full), false);
+		path_put(&p);
+		if (err < 0)
+			return err;
+	}
 	if ((err = copy_strv(t, argv_addr, &argv, &total)) < 0)
 		return err;
 	if ((err = copy_strv(t, envp_addr, &envp, &total)) < 0) {
@@ -382,6 +399,7 @@ long sys_setsid(struct task *t, const struct syscall_args *a)
 	if (s.found)
 		return -EPERM;
 	t->tg->sid = t->tg->pgid = t->tg->tgid;
+	t->tg->ctty = NULL;
 	return t->tg->tgid;
 }
 
@@ -460,7 +478,7 @@ long sys_sched_getaffinity(struct task *t, const struct syscall_args *a)
 {
 	struct task *o = task_or_self(t, (int)a->a[0]);
 	uint64_t len = a->a[1], mask;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long ncpu = kernel.ncpus;
 
 	if ((int)a->a[0] < 0)
 		return -EINVAL;
@@ -478,7 +496,7 @@ long sys_sched_setaffinity(struct task *t, const struct syscall_args *a)
 {
 	struct task *o = task_or_self(t, (int)a->a[0]);
 	uint64_t mask = 0, len = a->a[1];
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long ncpu = kernel.ncpus;
 
 	if (!o)
 		return -ESRCH;

@@ -6,6 +6,8 @@
 #include "syscalls/table.h"
 #include "fs/file.h"
 #include "net/socket.h"
+#include "net/inet.h"
+#include "net/netlink.h"
 #include "net/unix.h"
 
 #include <errno.h>
@@ -80,6 +82,8 @@ static long check_create(int family, int type, int protocol, int *base)
 		return -EAFNOSUPPORT;
 	if (*base < 0 || *base >= SOCK_MAX_K)
 		return -EINVAL;
+	if (family == AF_NETLINK || family == AF_INET || family == AF_INET6)
+		return 0;
 	if (family != AF_UNIX)
 		return -EAFNOSUPPORT;
 	if (protocol && protocol != AF_UNIX)
@@ -100,7 +104,12 @@ long sys_socket(struct task *t, const struct syscall_args *a)
 
 	if (r < 0)
 		return r;
-	r = unix_create(t, base, (int)a->a[2], &s);
+	if (family == AF_NETLINK)
+		r = netlink_create(t, base, (int)a->a[2], &s);
+	else if (family == AF_INET || family == AF_INET6)
+		r = inet_create(t, family, base, (int)a->a[2], &s);
+	else
+		r = unix_create(t, base, (int)a->a[2], &s);
 	if (r < 0)
 		return r;
 	return install_socket(t, s, type, NULL);
@@ -116,6 +125,8 @@ long sys_socketpair(struct task *t, const struct syscall_args *a)
 		return -EOPNOTSUPP;
 	if (r < 0)
 		return r;
+	if (family == AF_NETLINK || family == AF_INET || family == AF_INET6)
+		return -EOPNOTSUPP;
 	r = unix_pair(t, base, (int)a->a[2], &x, &y);
 	if (r < 0)
 		return r;
@@ -576,6 +587,34 @@ static long scm_put(struct task *t, struct sock_msg *m, uint64_t ctl, size_t ctl
 		}
 		free(fds);
 	}
+	/* put_cmsg: what fits whole, else a truncated one and MSG_CTRUNC. */
+	for (size_t off = 0; off + sizeof(struct cmsghdr) <= m->ctllen;) {
+		struct cmsghdr h;
+		size_t room = ctllen - used, c;
+
+		memcpy(&h, m->ctl + off, sizeof(h));
+		if (h.cmsg_len < sizeof(h) || h.cmsg_len > m->ctllen - off)
+			break;
+		if (room < sizeof(struct cmsghdr)) {
+			m->msg_flags |= MSG_CTRUNC;
+			break;
+		}
+		c = h.cmsg_len;
+		if (room < c) {
+			/* The truncated message says its own length. */
+			struct cmsghdr th = h;
+
+			m->msg_flags |= MSG_CTRUNC;
+			c = room;
+			th.cmsg_len = c;
+			memcpy(m->ctl + off, &th, sizeof(th));
+		}
+		if (copy_to_guest(t, ctl + used, m->ctl + off, c) < 0)
+			return -EFAULT;
+		c = CMSG_ALIGN(h.cmsg_len);
+		used += c < room ? c : room;
+		off += CMSG_ALIGN(h.cmsg_len);
+	}
 	return (long)used;
 }
 
@@ -628,7 +667,7 @@ static long do_recv(struct task *t, int fd, struct kmsghdr *k, int flags, uint64
 				r = ctl;
 				goto out;
 			}
-		} else if (m.nfds || m.has_cred) {
+		} else if (m.nfds || m.has_cred || m.ctllen) {
 			m.msg_flags |= MSG_CTRUNC;
 		}
 		h.msg_controllen = (size_t)ctl;

@@ -11,6 +11,9 @@ include tests/unit/unit.mk
 include tests/syscalls/syscalls.mk
 include tests/e2e/e2e.mk
 include tests/e2e/oci.mk
+include tests/e2e/hostile.mk
+include tests/e2e/podman.mk
+include tests/e2e/apps.mk
 include tests/fuzz/fuzz.mk
 
 check: $(RUNSC)

@@ -80,6 +80,7 @@
 #define R0_SYSCALL     0x110
 #define R0_IRET        0x118
 #define R0_APPLY       0x120
+#define R0_FLUSH       0x1c0
 #define PORT_INT80     0x80
 #define PORT_APPLY     0xfd
 #define PORT_SYSCALL   0xfe
@@ -140,6 +141,12 @@ __asm__(".pushsection .rodata.kvm_ring0,\"a\"\n"
 	"movq %rax, %cr3\n"
 	"outb %al, $0xfd\n"
 	"hlt\n"
+	/* Flush this vCPU's TLB (a CR3 reload) and exit. */
+	".org kvm_ring0_start + 0x1c0, 0xf4\n"
+	"movq %cr3, %rax\n"
+	"movq %rax, %cr3\n"
+	"outb %al, $0xfd\n"
+	"hlt\n"
 	".globl kvm_ring0_end\n"
 	"kvm_ring0_end:\n"
 	".popsection\n");
@@ -154,12 +161,20 @@ struct vcpu {
 	struct kvm_sregs base; /* long-mode template */
 	bool broken;           /* shut down or failed: never reused */
 	bool ran;              /* kvm_run's sregs reflect the vCPU */
+	/* Its TLB holds nothing older than this (root, generation). */
+	uint64_t flushed_root, flushed_gen;
 	struct vcpu *next_free;
 };
 
 struct address_space {
 	uint64_t root;     /* guest-physical PML4 */
 	bool ran;          /* a vCPU has run on it: KVM may shadow it */
+	/* TLB generation: bumped after every change that removes or
+	 * narrows a translation; a vCPU that flushed at an older one must
+	 * flush before it runs user code again. */
+	uint64_t tlb_gen;
+	pthread_mutex_t lock; /* ctxs */
+	struct context *ctxs; /* contexts running in it */
 	uint64_t *tables;  /* guest-physical pages of its tables */
 	int ntables, cap;
 };
@@ -171,6 +186,14 @@ struct context {
 	bool dead;
 	/* queued page-table writes, applied by the vCPU in ring 0 */
 	int ndesc, nval;
+	struct context *as_next;
+	struct context *all_next; /* every context, for recycle_tables() */
+	/* Shootdowns: in_guest is 1 from before the TLB generation is read
+	 * for an entry until KVM_RUN has returned; exits counts returns. */
+	int in_guest;
+	uint64_t exits;
+	int want_interrupt; /* kvm_interrupt() asked for TRAP_INTERRUPT */
+	uint64_t shootdowns;
 	uint64_t runs, run_ns, switches, switch_ns, applies;
 };
 
@@ -200,6 +223,8 @@ static bool tsc_offset_warned;
 /* RUNSC_KVM_PROFILE=1: time spent inside KVM_RUN, logged per context. */
 static bool profile;
 static bool use_iret; /* RUNSC_KVM_IRET=1: leave ring 0 with iretq, not sregs */
+/* Flush and shoot down guest TLBs ourselves (see tlb_shootdown()). */
+static bool shootdown;
 
 static uint64_t mono_ns(void)
 {
@@ -219,22 +244,128 @@ static inline uint64_t alias_va(uint64_t gpa)
 	return PHYSMAP_VA + (gpa - priv_gpa);
 }
 
-/* A zeroed private page that was never a page table before. */
+/* Private pages handed out so far, and the limit (RUNSC_KVM_PRIV_PAGES
+ * lowers it, to exercise recycling). */
+static uint64_t priv_limit = PRIV_SIZE / KPAGE;
+/* Page-table pages of released address spaces: retired ones may still
+ * have shadow pages in KVM (a reused frame would be trusted as it was);
+ * clean ones have none since recycle_tables() and read as zero. */
+static uint64_t *retired, *clean;
+static size_t nretired, nclean, retired_cap, clean_cap;
+static uint64_t recycles;
+/* Held for reading around every KVM_RUN, for writing while the private
+ * memslot is replaced (writer-preferring). */
+static pthread_rwlock_t run_gate;
+static struct context *all_ctxs; /* under kvm_lock */
+
+/* A zeroed private page with no shadow page in KVM. */
 static uint64_t priv_alloc(void)
 {
 	uint64_t gpa = 0;
 
 	pthread_mutex_lock(&kvm_lock);
-	if ((priv_next + 1) * KPAGE <= PRIV_SIZE)
+	if (nclean)
+		gpa = clean[--nclean];
+	else if (priv_next + 1 <= priv_limit)
 		gpa = priv_gpa + priv_next++ * KPAGE;
 	pthread_mutex_unlock(&kvm_lock);
 	return gpa;
 }
 
+/* A page-table page nobody uses any more: emptied now, reusable after
+ * the next recycle_tables(). */
 static void priv_free(uint64_t gpa)
 {
 	fallocate(priv_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		  (off_t)(gpa - priv_gpa), KPAGE);
+	pthread_mutex_lock(&kvm_lock);
+	if (nretired == retired_cap) {
+		size_t cap = retired_cap ? retired_cap * 2 : 1024;
+		uint64_t *r = realloc(retired, cap * sizeof(*r));
+
+		if (r) {
+			retired = r;
+			retired_cap = cap;
+		}
+	}
+	if (nretired < retired_cap)
+		retired[nretired++] = gpa; /* else the frame is lost, never reused */
+	pthread_mutex_unlock(&kvm_lock);
+}
+
+static int vcpu_run(struct vcpu *v)
+{
+	int r, e;
+
+	pthread_rwlock_rdlock(&run_gate);
+	r = ioctl(v->fd, KVM_RUN, 0);
+	e = errno;
+	pthread_rwlock_unlock(&run_gate);
+	errno = e;
+	return r;
+}
+
+/* The private region is used up: make the retired page-table frames
+ * reusable. KVM keeps shadow pages for guest page tables it has seen and
+ * only notices guest writes to them, so a frame could only be reused
+ * once KVM forgot it: deleting and re-adding the memslot drops every
+ * shadow page of the slot (live address spaces' ones are rebuilt on
+ * their next accesses). No vCPU may run meanwhile: every context is
+ * kicked until the gate is ours. Called with the sentry's lock held, by
+ * a thread not in KVM_RUN. */
+static int recycle_tables(void)
+{
+	struct kvm_userspace_memory_region mr;
+	struct timespec ts;
+	int err = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&kvm_lock);
+		for (struct context *c = all_ctxs; c; c = c->all_next)
+			syscall(SYS_tgkill, getpid(), c->tid, KICK_SIGNAL);
+		pthread_mutex_unlock(&kvm_lock);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 2000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_rwlock_timedwrlock(&run_gate, &ts) == 0)
+			break;
+	}
+	memset(&mr, 0, sizeof(mr));
+	mr.slot = 1;
+	mr.guest_phys_addr = priv_gpa;
+	mr.userspace_addr = (uint64_t)priv_host;
+	mr.memory_size = 0;
+	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0)
+		err = -errno;
+	mr.memory_size = PRIV_SIZE;
+	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
+		/* Without its page tables no vCPU can run again. */
+		sentry_panic("kvm: re-adding the private memslot: %s", strerror(errno));
+	}
+	pthread_mutex_lock(&kvm_lock);
+	if (!err) {
+		if (clean_cap < nclean + nretired) {
+			uint64_t *c = realloc(clean, (nclean + nretired) * sizeof(*c));
+
+			if (c) {
+				clean = c;
+				clean_cap = nclean + nretired;
+			}
+		}
+		if (clean_cap >= nclean + nretired) {
+			memcpy(clean + nclean, retired, nretired * sizeof(*retired));
+			nclean += nretired;
+			nretired = 0;
+		}
+		recycles++;
+	}
+	pthread_mutex_unlock(&kvm_lock);
+	pthread_rwlock_unlock(&run_gate);
+	sinfo("kvm: page-table frames recycled (%lu clean)", (unsigned long)nclean);
+	return err;
 }
 
 /* Map one supervisor page of the private region at a kernel address. */
@@ -268,6 +399,30 @@ static void set_gate(uint64_t *idt, int vec, uint64_t handler, int dpl)
 	idt[vec * 2 + 1] = handler >> 32;
 }
 
+/* Does KVM shadow the guest page tables here? Then it write-tracks
+ * them and flushes every vCPU itself when we change them from ring 0.
+ * kvm_pvm always shadows; kvm_intel/kvm_amd do when EPT/NPT is off. */
+static bool shadow_paging(void)
+{
+	static const char *const params[] = { "/sys/module/kvm_intel/parameters/ept",
+					      "/sys/module/kvm_amd/parameters/npt" };
+
+	if (access("/sys/module/kvm_pvm", F_OK) == 0)
+		return true;
+	for (unsigned i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		char b[4] = "";
+		int fd = open(params[i], O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			continue;
+		if (read(fd, b, sizeof(b) - 1) < 0)
+			b[0] = 0;
+		close(fd);
+		return b[0] == 'N' || b[0] == '0';
+	}
+	return false;
+}
+
 static int kvm_init(struct platform *p, int memfd)
 {
 	struct kvm_userspace_memory_region mr;
@@ -276,6 +431,17 @@ static int kvm_init(struct platform *p, int memfd)
 	int nent = 256;
 
 	p->memfd = memfd;
+	{
+		pthread_rwlockattr_t ra;
+		const char *e = getenv("RUNSC_KVM_PRIV_PAGES");
+
+		pthread_rwlockattr_init(&ra);
+		pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+		pthread_rwlock_init(&run_gate, &ra);
+		pthread_rwlockattr_destroy(&ra);
+		if (e && strtoul(e, NULL, 0) >= 64 && strtoul(e, NULL, 0) < priv_limit)
+			priv_limit = strtoul(e, NULL, 0);
+	}
 	profile = getenv("RUNSC_KVM_PROFILE") != NULL;
 	use_iret = getenv("RUNSC_KVM_IRET") != NULL;
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -378,8 +544,14 @@ static int kvm_init(struct platform *p, int memfd)
 		if (xsave_size < 576 || xsave_size > ARCH_XSAVE_MAX)
 			xsave_size = 576;
 	}
-	sinfo("kvm: %d vCPUs max, memory file %lu MiB, private region at %#lx, xsave %u",
-	      max_vcpus, (unsigned long)(memfile_size >> 20), (unsigned long)priv_gpa, xsave_size);
+	{
+		const char *e = getenv("RUNSC_KVM_SHOOTDOWN");
+
+		shootdown = e ? atoi(e) != 0 : !shadow_paging();
+	}
+	sinfo("kvm: %d vCPUs max, memory file %lu MiB, private region at %#lx, xsave %u, "
+	      "TLB shootdowns %s", max_vcpus, (unsigned long)(memfile_size >> 20),
+	      (unsigned long)priv_gpa, xsave_size, shootdown ? "by us" : "by KVM (shadow paging)");
 	return 0;
 }
 
@@ -419,6 +591,8 @@ static uint64_t as_table_alloc(struct address_space *as)
 		as->cap = cap;
 	}
 	gpa = priv_alloc();
+	if (!gpa && nretired && recycle_tables() == 0)
+		gpa = priv_alloc();
 	if (gpa)
 		as->tables[as->ntables++] = gpa;
 	return gpa;
@@ -433,6 +607,7 @@ static struct address_space *kvm_as_new(struct platform *p, struct context *crea
 	(void)creator;
 	if (!as)
 		return NULL;
+	pthread_mutex_init(&as->lock, NULL);
 	as->root = as_table_alloc(as);
 	pdpt = as->root ? as_table_alloc(as) : 0;
 	if (!pdpt) {
@@ -452,9 +627,17 @@ static struct address_space *kvm_as_new(struct platform *p, struct context *crea
 
 static void kvm_as_release(struct address_space *as)
 {
+	/* Contexts may outlive their address space (the sentry releases a
+	 * dying task's memory first): they forget it. */
+	pthread_mutex_lock(&as->lock);
+	for (struct context *c = as->ctxs; c; c = c->as_next)
+		c->as = NULL;
+	as->ctxs = NULL;
+	pthread_mutex_unlock(&as->lock);
 	for (int i = 0; i < as->ntables; i++)
 		priv_free(as->tables[i]);
 	free(as->tables);
+	pthread_mutex_destroy(&as->lock);
 	free(as);
 }
 
@@ -503,6 +686,7 @@ static uint64_t next_present(struct address_space *as, uint64_t va, uint64_t end
 }
 
 static int apply_queue(struct context *ctx);
+static int kvm_get_fpstate(struct context *ctx, struct arch_fpstate *fp);
 static void ring0_regs(struct context *ctx, uint64_t rip);
 
 /* Is old -> new only a widening that the shadow MMU picks up on its own? */
@@ -637,25 +821,34 @@ static int do_protect(struct context *ctx, uint64_t addr, uint64_t len, int prot
 
 static int kvm_as_map(struct context *ctx, uint64_t addr, uint64_t len, uint64_t off, int prot)
 {
-	int err = do_map(ctx, addr, len, off, prot);
-	int err2 = apply_queue(ctx);
+	int err, err2;
 
+	if (!ctx->as)
+		return -ESRCH;
+	err = do_map(ctx, addr, len, off, prot);
+	err2 = apply_queue(ctx);
 	return err ? err : err2;
 }
 
 static int kvm_as_unmap(struct context *ctx, uint64_t addr, uint64_t len)
 {
-	int err = do_unmap(ctx, addr, len);
-	int err2 = apply_queue(ctx);
+	int err, err2;
 
+	if (!ctx->as)
+		return -ESRCH;
+	err = do_unmap(ctx, addr, len);
+	err2 = apply_queue(ctx);
 	return err ? err : err2;
 }
 
 static int kvm_as_protect(struct context *ctx, uint64_t addr, uint64_t len, int prot)
 {
-	int err = do_protect(ctx, addr, len, prot);
-	int err2 = apply_queue(ctx);
+	int err, err2;
 
+	if (!ctx->as)
+		return -ESRCH;
+	err = do_protect(ctx, addr, len, prot);
+	err2 = apply_queue(ctx);
 	return err ? err : err2;
 }
 
@@ -664,6 +857,8 @@ static int kvm_as_batch(struct context *ctx, const struct as_op *ops, int n)
 	uint64_t qlo = ~0UL, qhi = 0; /* range of the ops queued so far */
 	int err = 0, err2;
 
+	if (!ctx->as)
+		return -ESRCH;
 	for (int i = 0; i < n && !err; i++) {
 		/* Queued values are not in the tables yet: an op reading the
 		 * same ptes must see them applied. */
@@ -777,7 +972,7 @@ static struct vcpu *vcpu_create(void)
 	/* The block: contiguous private pages, mapped in the kernel PD. */
 	v->block_va = KCPU_BASE_VA + (uint64_t)id * CPU_BLOCK;
 	pthread_mutex_lock(&kvm_lock);
-	if ((priv_next + CPU_BLOCK_PAGES) * KPAGE <= PRIV_SIZE) {
+	if (priv_next + CPU_BLOCK_PAGES <= priv_limit) {
 		first = priv_gpa + priv_next * KPAGE;
 		priv_next += CPU_BLOCK_PAGES;
 	}
@@ -908,7 +1103,8 @@ static void microbench(struct context *ctx)
 {
 	struct kvm_run *run = ctx->v->run;
 	const int n = 2000;
-	uint64_t t0, t_imm, t_out;
+	uint64_t t0, t_imm, t_out, t_user;
+	int out_port;
 
 	run->immediate_exit = 1;
 	t0 = mono_ns();
@@ -926,9 +1122,30 @@ static void microbench(struct context *ctx)
 		ioctl(ctx->v->fd, KVM_RUN, 0);
 	}
 	t_out = (mono_ns() - t0) / n;
+	out_port = run->exit_reason == KVM_EXIT_IO ? run->io.port : -1;
+	/* Ring 3 at an unmapped address: the fetch faults, the #PF is
+	 * delivered through our IDT and its `out` exits (a syscall's path
+	 * on kvm_pvm without the jump to LSTAR). */
+	{
+		struct kvm_sregs *s = &run->s.regs.sregs;
+
+		t0 = mono_ns();
+		for (int i = 0; i < n; i++) {
+			memset(&run->s.regs.regs, 0, sizeof(run->s.regs.regs));
+			run->s.regs.regs.rip = 0x1000;
+			run->s.regs.regs.rflags = 0x202;
+			*s = ctx->v->base;
+			user_segments(s, 0, 0);
+			s->cr3 = ctx->as->root;
+			run->kvm_dirty_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+			ioctl(ctx->v->fd, KVM_RUN, 0);
+		}
+		t_user = (mono_ns() - t0) / n;
+	}
 	swarn("kvm: microbench: KVM_RUN without entry %lu ns; ring-0 `out` round trip %lu ns "
-	      "(exit %u port %#x)", (unsigned long)t_imm, (unsigned long)t_out, run->exit_reason,
-	      run->io.port);
+	      "(port %#x); ring-3 fault round trip %lu ns (port %#x)", (unsigned long)t_imm,
+	      (unsigned long)t_out, out_port, (unsigned long)t_user,
+	      run->exit_reason == KVM_EXIT_IO ? run->io.port : -1);
 	run->kvm_dirty_regs = 0;
 }
 
@@ -968,6 +1185,14 @@ static struct context *kvm_context_new(struct platform *p, struct address_space 
 	ctx->v = v;
 	ctx->as = as;
 	ctx->tid = (pid_t)syscall(SYS_gettid);
+	pthread_mutex_lock(&as->lock);
+	ctx->as_next = as->ctxs;
+	as->ctxs = ctx;
+	pthread_mutex_unlock(&as->lock);
+	pthread_mutex_lock(&kvm_lock);
+	ctx->all_next = all_ctxs;
+	all_ctxs = ctx;
+	pthread_mutex_unlock(&kvm_lock);
 	if (v->id == 0 && !v->ran && getenv("RUNSC_KVM_MICROBENCH"))
 		microbench(ctx);
 	return ctx;
@@ -976,13 +1201,36 @@ static struct context *kvm_context_new(struct platform *p, struct address_space 
 static void kvm_context_release(struct context *ctx)
 {
 	struct vcpu *v = ctx->v;
+	struct context **pp;
 
+	pthread_mutex_lock(&kvm_lock);
+	for (pp = &all_ctxs; *pp; pp = &(*pp)->all_next) {
+		if (*pp == ctx) {
+			*pp = ctx->all_next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&kvm_lock);
+	if (ctx->as) {
+		pthread_mutex_lock(&ctx->as->lock);
+		for (pp = &ctx->as->ctxs; *pp; pp = &(*pp)->as_next) {
+			if (*pp == ctx) {
+				*pp = ctx->as_next;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&ctx->as->lock);
+	}
 	if (profile && ctx->switches)
 		swarn("kvm: context %d: %lu switches, %lu ns each (%lu ns in %lu KVM_RUNs), "
-		      "%lu page-table applies", ctx->tid, (unsigned long)ctx->switches,
+		      "%lu page-table applies, %lu shootdown kicks; private pages used %lu of %lu, "
+		      "%lu recycles",
+		      ctx->tid, (unsigned long)ctx->switches,
 		      (unsigned long)(ctx->switch_ns / ctx->switches),
 		      (unsigned long)(ctx->run_ns / (ctx->runs ? ctx->runs : 1)),
-		      (unsigned long)ctx->runs, (unsigned long)ctx->applies);
+		      (unsigned long)ctx->runs, (unsigned long)ctx->applies,
+		      (unsigned long)ctx->shootdowns, (unsigned long)priv_next,
+		      (unsigned long)priv_limit, (unsigned long)recycles);
 	if (v && !v->broken) {
 		pthread_mutex_lock(&kvm_lock);
 		v->next_free = free_vcpus;
@@ -1018,6 +1266,70 @@ static void ring0_regs(struct context *ctx, uint64_t rip)
 	s->cr3 = ctx->as->root;
 }
 
+/* Flush the caller's vCPU's TLB in ring 0: 0, -EINTR when a kick came
+ * first (the caller starts over), -EIO when the vCPU failed. */
+static int flush_tlb(struct context *ctx)
+{
+	struct kvm_run *run = ctx->v->run;
+	int r;
+
+	ring0_regs(ctx, KCODE_VA + R0_FLUSH);
+	run->kvm_dirty_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	r = vcpu_run(ctx->v);
+	__atomic_add_fetch(&ctx->exits, 1, __ATOMIC_SEQ_CST);
+	run->kvm_dirty_regs = 0;
+	if ((r < 0 && (errno == EINTR || errno == EAGAIN)) ||
+	    (r == 0 && run->exit_reason == KVM_EXIT_INTR)) {
+		consume_kick();
+		return -EINTR;
+	}
+	if (r == 0 && run->exit_reason == KVM_EXIT_IO && run->io.port == PORT_APPLY)
+		return 0;
+	swarn("kvm: vCPU %d: TLB flush failed: r=%d exit %u port %#x rip %#llx", ctx->v->id, r,
+	      run->exit_reason, run->exit_reason == KVM_EXIT_IO ? run->io.port : 0,
+	      (unsigned long long)run->s.regs.regs.rip);
+	return -EIO;
+}
+
+/* After the caller's vCPU changed the tables of its address space (and
+ * reloaded its own CR3): a new TLB generation, and every other vCPU
+ * running user code of this address space is kicked out of the guest;
+ * we wait until it has left, so no thread can use a stale translation
+ * once the as_* call returns. Each flushes (flush_tlb()) before it runs
+ * user code again. With two-dimensional paging
+ * (EPT/NPT) nobody else would: the guest's TLB entries are the
+ * hardware's. The caller holds the sentry's lock, which the kicked
+ * threads do not need to leave KVM_RUN. */
+static void tlb_shootdown(struct context *ctx)
+{
+	struct address_space *as = ctx->as;
+	uint64_t gen = __atomic_add_fetch(&as->tlb_gen, 1, __ATOMIC_SEQ_CST);
+
+	ctx->v->flushed_root = as->root;
+	ctx->v->flushed_gen = gen;
+	pthread_mutex_lock(&as->lock);
+	for (struct context *c = as->ctxs; c; c = c->as_next) {
+		uint64_t e0;
+		unsigned spins = 0;
+
+		if (c == ctx || !__atomic_load_n(&c->in_guest, __ATOMIC_SEQ_CST))
+			continue;
+		e0 = __atomic_load_n(&c->exits, __ATOMIC_SEQ_CST);
+		ctx->shootdowns++;
+		syscall(SYS_tgkill, getpid(), c->tid, KICK_SIGNAL);
+		/* A kick that lands before KVM_RUN stays pending and makes it
+		 * return at once, so this ends. */
+		while (__atomic_load_n(&c->in_guest, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&c->exits, __ATOMIC_SEQ_CST) == e0) {
+			if (++spins < 64)
+				__builtin_ia32_pause();
+			else
+				sched_yield();
+		}
+	}
+	pthread_mutex_unlock(&as->lock);
+}
+
 /* Run the queued page-table writes in ring 0 on the caller's vCPU. */
 static int apply_queue(struct context *ctx)
 {
@@ -1035,7 +1347,7 @@ static int apply_queue(struct context *ctx)
 	run->s.regs.regs.rdx = (uint64_t)ndesc;
 	run->kvm_dirty_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
 	for (;;) {
-		int r = ioctl(ctx->v->fd, KVM_RUN, 0);
+		int r = vcpu_run(ctx->v);
 
 		run->kvm_dirty_regs = 0;
 		if (r < 0 && (errno == EINTR || errno == EAGAIN)) {
@@ -1044,8 +1356,11 @@ static int apply_queue(struct context *ctx)
 		}
 		if (r == 0 && run->exit_reason == KVM_EXIT_INTR)
 			continue;
-		if (r == 0 && run->exit_reason == KVM_EXIT_IO && run->io.port == PORT_APPLY)
+		if (r == 0 && run->exit_reason == KVM_EXIT_IO && run->io.port == PORT_APPLY) {
+			if (shootdown)
+				tlb_shootdown(ctx);
 			return 0;
+		}
 		{
 			const uint64_t *f = (const uint64_t *)(ctx->v->block + CPU_STACK_TOP) - 6;
 
@@ -1169,9 +1484,24 @@ static int decode_exception(struct context *ctx, int vec, struct arch_regs *regs
 	case 0:
 		trap_signal(trap, SIGFPE, FPE_INTDIV, f[0]);
 		break;
-	case 1:
-		trap_signal(trap, SIGTRAP, TRAP_TRACE, 0);
+	case 1: {
+		/* #DB is a trap: rip is past the instruction. DR6 tells a
+		 * single step (BS) from a hardware breakpoint and from int1
+		 * (neither), as Linux's si_code does; si_addr is the rip. */
+		struct kvm_debugregs dr;
+		int code = TRAP_BRKPT;
+
+		if (ioctl(v->fd, KVM_GET_DEBUGREGS, &dr) == 0) {
+			if (dr.dr6 & (1UL << 14))
+				code = TRAP_TRACE;
+			else if (dr.dr6 & 0xf)
+				code = TRAP_HWBKPT;
+			dr.dr6 = 0xffff0ff0UL;
+			ioctl(v->fd, KVM_SET_DEBUGREGS, &dr);
+		}
+		trap_signal(trap, SIGTRAP, code, f[0]);
 		break;
+	}
 	case 3:
 		trap_signal(trap, SIGTRAP, SI_KERNEL, 0);
 		break;
@@ -1196,23 +1526,35 @@ static int decode_exception(struct context *ctx, int vec, struct arch_regs *regs
 	case 12:
 		trap_signal(trap, SIGBUS, SI_KERNEL, 0);
 		break;
-	case 16:
-		trap_signal(trap, SIGFPE, FPE_FLTINV, f[0]);
-		break;
 	case 17:
 		trap_signal(trap, SIGBUS, BUS_ADRALN, 0);
 		break;
+	case 16:
 	case 19: {
-		/* SIMD: the code from the unmasked MXCSR exception flags. */
-		struct kvm_fpu fpu;
-		int code = FPE_FLTINV;
+		/* x87 (#MF) or SIMD (#XM): the code from the exception
+		 * flags the control word leaves unmasked, in Linux's order;
+		 * none is a spurious exception and no signal. */
+		static __thread struct arch_fpstate fp;
+		unsigned err = 0;
+		int code = 0;
 
-		if (ioctl(v->fd, KVM_GET_FPU, &fpu) == 0) {
-			uint32_t x = fpu.mxcsr & ~(fpu.mxcsr >> 7) & 0x3f;
+		if (kvm_get_fpstate(ctx, &fp) == 0) {
+			uint16_t cwd, swd;
+			uint32_t mxcsr;
 
-			code = (x & 1) ? FPE_FLTINV : (x & 4) ? FPE_FLTDIV : (x & 8) ? FPE_FLTOVF :
-			       (x & 16) ? FPE_FLTUND : (x & 32) ? FPE_FLTRES : (x & 2) ? FPE_FLTINV :
-			       FPE_FLTINV;
+			memcpy(&cwd, fp.fx, 2);
+			memcpy(&swd, fp.fx + 2, 2);
+			memcpy(&mxcsr, fp.fx + 24, 4);
+			err = vec == 16 ? (unsigned)(swd & ~cwd) : (mxcsr & ~(mxcsr >> 7));
+		} else {
+			err = 1;
+		}
+		code = (err & 0x01) ? FPE_FLTINV : (err & 0x04) ? FPE_FLTDIV :
+		       (err & 0x08) ? FPE_FLTOVF : (err & 0x12) ? FPE_FLTUND :
+		       (err & 0x20) ? FPE_FLTRES : 0;
+		if (!code) {
+			trap->kind = TRAP_INTERRUPT;
+			break;
 		}
 		trap_signal(trap, SIGFPE, code, f[0]);
 		break;
@@ -1232,19 +1574,34 @@ static int do_switch_to(struct context *ctx, struct arch_regs *regs, struct trap
 	struct kvm_regs *k;
 	struct kvm_sregs *s;
 	const struct user_regs_struct *r = &regs->r;
+	uint64_t gen;
 
+again:
 	memset(trap, 0, sizeof(*trap));
-	if (ctx->dead || !v || v->broken)
+	if (ctx->dead || !v || v->broken || !ctx->as)
 		goto dead;
+	/* A kick swallowed outside this loop (apply_queue, flush_tlb). */
+	if (__atomic_exchange_n(&ctx->want_interrupt, 0, __ATOMIC_SEQ_CST)) {
+		trap->kind = TRAP_INTERRUPT;
+		return 0;
+	}
 	if (ctx->ndesc && apply_queue(ctx) < 0)
 		goto dead;
 	run = v->run;
 	k = &run->s.regs.regs;
 	s = &run->s.regs.sregs;
-	/* A state the CPU would refuse on entry is the guest's fault. */
-	if (!canonical(r->rip) || !canonical(r->fs_base) || !canonical(r->gs_base) ||
-	    r->rip >= KVM_MAX_ADDR) {
+	/* A state the CPU would refuse on entry is the guest's fault: a
+	 * #GP as Linux's iret to it would take. */
+	if (!canonical(r->rip) || !canonical(r->fs_base) || !canonical(r->gs_base)) {
 		trap_signal(trap, SIGSEGV, SI_KERNEL, 0);
+		return 0;
+	}
+	/* Code above user memory (the kernel half, our own pages): the
+	 * fetch fault Linux would report, without running our pages. */
+	if (r->rip >= KVM_MAX_ADDR) {
+		trap->kind = TRAP_FAULT;
+		trap->addr = r->rip;
+		trap->code = SEGV_MAPERR;
 		return 0;
 	}
 	k->rax = r->rax;
@@ -1265,6 +1622,23 @@ static int do_switch_to(struct context *ctx, struct arch_regs *regs, struct trap
 	k->r15 = r->r15;
 	k->rip = r->rip;
 	k->rflags = (r->eflags & USER_RFLAGS) | 0x202;
+	/* From here until KVM_RUN returns a shootdown waits for us. */
+	__atomic_store_n(&ctx->in_guest, 1, __ATOMIC_SEQ_CST);
+	gen = __atomic_load_n(&ctx->as->tlb_gen, __ATOMIC_SEQ_CST);
+	if (shootdown && (v->flushed_root != ctx->as->root || v->flushed_gen != gen)) {
+		/* This vCPU's TLB may hold translations older than the
+		 * tables: flush it, then start over (a shootdown may have
+		 * come meanwhile). */
+		int err = flush_tlb(ctx);
+
+		if (err == -EIO)
+			goto broken;
+		if (err == 0) {
+			v->flushed_root = ctx->as->root;
+			v->flushed_gen = gen;
+		}
+		goto again;
+	}
 	if (v->ran && (s->cs.selector & 3) == 0 && s->fs.base == r->fs_base &&
 	    s->gs.base == r->gs_base && s->cr3 == ctx->as->root && use_iret) {
 		/* Stopped in our ring-0 code with the right bases and CR3:
@@ -1293,8 +1667,9 @@ static int do_switch_to(struct context *ctx, struct arch_regs *regs, struct trap
 	ctx->as->ran = true;
 	for (;;) {
 		uint64_t t0 = profile ? mono_ns() : 0;
-		int ret = ioctl(v->fd, KVM_RUN, 0);
+		int ret = vcpu_run(v);
 
+		__atomic_add_fetch(&ctx->exits, 1, __ATOMIC_SEQ_CST);
 		if (profile) {
 			ctx->runs++;
 			ctx->run_ns += mono_ns() - t0;
@@ -1306,7 +1681,31 @@ static int do_switch_to(struct context *ctx, struct arch_regs *regs, struct trap
 			/* Inside our ring-0 entry: let it reach its exit. */
 			if ((s->cs.selector & 3) == 0)
 				continue;
+			/* Stopped while an exception of the guest is being
+			 * delivered: let it reach our IDT, or it would be
+			 * injected into whatever state we load next (a ring-0
+			 * helper, or the same state with a lost trap). */
+			{
+				struct kvm_vcpu_events ev;
+
+				if (ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev) == 0 &&
+				    (ev.exception.injected || ev.exception.pending))
+					continue;
+			}
 			user_regs_out(ctx, regs);
+			if (regs->r.rip == KCODE_VA + R0_SYSCALL) {
+				/* Stopped between kvm_pvm's jump to LSTAR and
+				 * the fetch fault on it (see decode_exception):
+				 * a syscall. */
+				regs->r.rip = k->rcx;
+				regs->r.eflags = k->r11;
+				regs->r.orig_rax = k->rax;
+				trap->kind = TRAP_SYSCALL;
+				return 0;
+			}
+			/* Kicked only by a shootdown: go back in (flushing). */
+			if (!__atomic_exchange_n(&ctx->want_interrupt, 0, __ATOMIC_SEQ_CST))
+				goto again;
 			trap->kind = TRAP_INTERRUPT;
 			return 0;
 		}
@@ -1352,19 +1751,24 @@ static int kvm_switch_to(struct context *ctx, struct arch_regs *regs, struct tra
 	uint64_t t0;
 	int r;
 
-	if (!profile)
-		return do_switch_to(ctx, regs, trap);
-	t0 = mono_ns();
-	r = do_switch_to(ctx, regs, trap);
-	ctx->switches++;
-	ctx->switch_ns += mono_ns() - t0;
+	if (!profile) {
+		r = do_switch_to(ctx, regs, trap);
+	} else {
+		t0 = mono_ns();
+		r = do_switch_to(ctx, regs, trap);
+		ctx->switches++;
+		ctx->switch_ns += mono_ns() - t0;
+	}
+	__atomic_store_n(&ctx->in_guest, 0, __ATOMIC_SEQ_CST);
 	return r;
 }
 
 static void kvm_interrupt(struct context *ctx)
 {
-	if (!ctx->dead)
+	if (!ctx->dead) {
+		__atomic_store_n(&ctx->want_interrupt, 1, __ATOMIC_SEQ_CST);
 		syscall(SYS_tgkill, getpid(), ctx->tid, KICK_SIGNAL);
+	}
 }
 
 static int kvm_get_fpstate(struct context *ctx, struct arch_fpstate *fp)

@@ -48,6 +48,7 @@
 /* The kernel's ucontext up to and including the 8-byte signal mask. */
 #define UC_KERNEL_SIZE (offsetof(ucontext_t, uc_sigmask) + 8)
 #define FP_MIN_SIZE (512 + 64) /* legacy area + xsave header */
+#define SI_HEAD 24 /* siginfo up to and including si_addr */
 #define FP_XSTATE_MAGIC1 0x46505853U
 
 extern const char systrap_stub_image_start[], systrap_stub_image_end[];
@@ -82,14 +83,40 @@ struct context {
 	bool stopped;              /* parked in the handler, frame valid */
 	bool dead;
 	uint64_t kick_ns;          /* first unanswered kick, 0 if none */
+	/* The frame's registers as taken at the trap: on resume only those
+	 * that changed are written back, so the frame's cache lines mostly
+	 * stay where the stub's kernel wrote them (each line that moves
+	 * between CPUs costs about 50-100 ns, twice). */
+	greg_t gregs[NGREG];
+	/* Scheduling (see pin()): the CPU index of the sentry thread, whether
+	 * the stub thread runs on the next one, and the spins that go with
+	 * it; PIN_AUTO's measurement. */
+	unsigned int cpu_k;
+	bool split;
+	unsigned int spin, stub_spin;
+	uint32_t ntraps, auto_phase, auto_hold, auto_hold_len;
+	bool auto_last;
+	uint64_t epoch_tsc, epoch_cost[2]; /* best epoch: [0] same, [1] split */
 };
 
 /* Tunables, see systrap_init(): how long each side spins (in pause
  * iterations, calibrated from microseconds) before it sleeps on the futex. */
 static unsigned int sentry_spin, stub_spin;
-enum pin_mode { PIN_NONE, PIN_SAME, PIN_SPLIT };
-static enum pin_mode pin_mode = PIN_SPLIT;
+enum pin_mode { PIN_NONE, PIN_SAME, PIN_SPLIT, PIN_AUTO };
+static enum pin_mode pin_mode = PIN_AUTO;
+/* PIN_AUTO: each context alternates between split and same for AUTO_EPOCH
+ * traps at a time (twice each), keeps the one whose traps came faster for
+ * AUTO_HOLD epochs (doubling, up to AUTO_HOLD_MAX, while the verdict stays
+ * the same), then measures again. Split (spinning on two CPUs) wins on an idle
+ * machine, same (futex hand-offs on one CPU) when the CPUs are busy. */
+#define AUTO_EPOCH 1024
+#define AUTO_HOLD  32
+#define AUTO_HOLD_MAX 1024
 static bool have_fsgsbase;
+/* Address spaces made ahead of time (see systrap_as_new). */
+#define POOL_MAX 2
+static struct address_space *pool[POOL_MAX];
+static int npool, pool_max = POOL_MAX;
 
 static int stub_memfd = -1;
 static int shm_fd = -1;
@@ -129,33 +156,63 @@ static unsigned int spin_iters(const char *env, unsigned int us)
 	if (env)
 		us = (unsigned int)atoi(env);
 	if (!ns_per_pause) {
-		t0 = mono_ns();
-		for (int i = 0; i < 20000; i++)
-			__builtin_ia32_pause();
-		ns_per_pause = (double)(mono_ns() - t0) / 20000;
+		/* The fastest of several short batches: a batch during which
+		 * we lost the CPU would make every spin too short (seen here:
+		 * 13 to 81 ns per pause from one start to the next). */
+		for (int b = 0; b < 8; b++) {
+			double ns;
+
+			t0 = mono_ns();
+			for (int i = 0; i < 2000; i++)
+				__builtin_ia32_pause();
+			ns = (double)(mono_ns() - t0) / 2000;
+			if (!ns_per_pause || ns < ns_per_pause)
+				ns_per_pause = ns;
+		}
 		if (ns_per_pause < 1)
 			ns_per_pause = 1;
 	}
 	return (unsigned int)(us * 1000.0 / ns_per_pause);
 }
 
+/* Address spaces released while their stub was still dying: their units
+ * are reused only once the process is gone (its pidfd is readable), which
+ * is checked when units are next needed, not waited for on release (that
+ * wait was 0.1-0.5 ms of every exec and exit). Under shm_lock. */
+struct grave {
+	int pidfd;
+	int n;
+	struct grave *next;
+	uint32_t units[];
+};
+static struct grave *graves;
+
+static void graves_reap(int wait_ms);
+
+/* A free unit of the shared file; it reads as zeroes (fresh, or punched
+ * out by unit_free). */
 static int unit_alloc(void)
 {
-	int u = -1;
+	for (int tries = 0; tries < 2; tries++) {
+		int u = -1;
 
-	pthread_mutex_lock(&shm_lock);
-	/* Unit 0 belongs to the zygote. */
-	for (uint32_t i = 1; i < SHM_UNITS; i++) {
-		if (!unit_used[i]) {
-			unit_used[i] = 1;
-			u = (int)i;
-			break;
+		if (__atomic_load_n(&graves, __ATOMIC_RELAXED))
+			graves_reap(tries ? 1000 : 0);
+		pthread_mutex_lock(&shm_lock);
+		/* Unit 0 belongs to the zygote. */
+		for (uint32_t i = 1; i < SHM_UNITS; i++) {
+			if (!unit_used[i]) {
+				unit_used[i] = 1;
+				u = (int)i;
+				break;
+			}
 		}
+		pthread_mutex_unlock(&shm_lock);
+		if (u > 0)
+			return u;
+		/* Everything is in use or waiting for a stub to die. */
 	}
-	pthread_mutex_unlock(&shm_lock);
-	if (u > 0)
-		memset(shm + (uint64_t)u * SYSTRAP_UNIT, 0, SYSTRAP_UNIT);
-	return u;
+	return -1;
 }
 
 static void unit_free(uint32_t u)
@@ -163,11 +220,41 @@ static void unit_free(uint32_t u)
 	if (!u)
 		return;
 	/* Give the memory back; the next user finds zeroes. */
-	fallocate(shm_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		  (off_t)(u * SYSTRAP_UNIT), (off_t)SYSTRAP_UNIT);
+	if (fallocate(shm_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)(u * SYSTRAP_UNIT), (off_t)SYSTRAP_UNIT) < 0)
+		memset(shm + (uint64_t)u * SYSTRAP_UNIT, 0, SYSTRAP_UNIT);
 	pthread_mutex_lock(&shm_lock);
 	unit_used[u] = 0;
 	pthread_mutex_unlock(&shm_lock);
+}
+
+/* Free the units of every dead stub in the graveyard; with wait_ms, first
+ * wait that long for the oldest one. */
+static void graves_reap(int wait_ms)
+{
+	struct grave **pp, *g, *dead = NULL;
+
+	pthread_mutex_lock(&shm_lock);
+	for (pp = &graves; (g = *pp);) {
+		struct pollfd pfd = { g->pidfd, POLLIN, 0 };
+
+		if (poll(&pfd, 1, wait_ms) == 1) {
+			*pp = g->next;
+			g->next = dead;
+			dead = g;
+		} else {
+			pp = &g->next;
+		}
+		wait_ms = 0;
+	}
+	pthread_mutex_unlock(&shm_lock);
+	while ((g = dead)) {
+		dead = g->next;
+		for (int i = 0; i < g->n; i++)
+			unit_free(g->units[i]);
+		close(g->pidfd);
+		free(g);
+	}
 }
 
 static uint8_t *ctl_page(const struct address_space *as)
@@ -453,17 +540,21 @@ static int systrap_init(struct platform *p, int memfd)
 	pid_t pid, from;
 	int r;
 
+	if ((e = getenv("RUNSC_SYSTRAP_POOL")))
+		pool_max = atoi(e) < 0 ? 0 : atoi(e) > POOL_MAX ? POOL_MAX : atoi(e);
 	if ((e = getenv("RUNSC_SYSTRAP_PIN")))
-		pin_mode = !strcmp(e, "same") ? PIN_SAME : !strcmp(e, "none") ? PIN_NONE : PIN_SPLIT;
-	/* Spinning pays only when the peer runs on another CPU: on the same
-	 * CPU it just delays the peer. Defaults measured with getpid. */
-	sentry_spin = spin_iters(getenv("RUNSC_SYSTRAP_SPIN_US"), pin_mode == PIN_SAME ? 0 : 20);
-	stub_spin = spin_iters(getenv("RUNSC_SYSTRAP_STUB_SPIN_US"), pin_mode == PIN_SAME ? 0 : 20);
+		pin_mode = !strcmp(e, "same") ? PIN_SAME : !strcmp(e, "none") ? PIN_NONE :
+			   !strcmp(e, "split") ? PIN_SPLIT : PIN_AUTO;
 	have_fsgsbase = (getauxval(AT_HWCAP2) & 2) != 0; /* HWCAP2_FSGSBASE */
 	if (sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus) == 0)
 		ncpus_allowed = CPU_COUNT(&allowed_cpus);
-	if (ncpus_allowed <= 1 && pin_mode == PIN_SPLIT)
+	if (ncpus_allowed <= 1 && (pin_mode == PIN_SPLIT || pin_mode == PIN_AUTO))
 		pin_mode = PIN_SAME;
+	/* Spinning pays only when the peer runs on another CPU: on the same
+	 * CPU it just delays the peer (a context placed on one CPU does not
+	 * spin, see pin_stub()). Defaults measured with getpid. */
+	sentry_spin = spin_iters(getenv("RUNSC_SYSTRAP_SPIN_US"), pin_mode == PIN_SAME ? 0 : 20);
+	stub_spin = spin_iters(getenv("RUNSC_SYSTRAP_STUB_SPIN_US"), pin_mode == PIN_SAME ? 0 : 20);
 
 	stub_memfd = memfd_create("runsc-systrap-stub", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (stub_memfd < 0)
@@ -497,6 +588,10 @@ static int systrap_init(struct platform *p, int memfd)
 		static char *const envp[] = { NULL };
 		int mfd, sfd, afd, xfd;
 
+		/* Out of the host terminal's foreground group: ^C typed
+		 * there is the sentry's to pass on (fs/host.c), not a
+		 * signal for the stubs. */
+		setpgid(0, 0);
 		personality(ADDR_NO_RANDOMIZE);
 		mfd = fcntl(memfd, F_DUPFD, 100);
 		sfd = fcntl(shm_fd, F_DUPFD, 100);
@@ -542,9 +637,35 @@ static void as_free_units(struct address_space *as)
 	unit_free(as->ctl_unit);
 }
 
+/* Hand as's units and pidfd to the graveyard. */
+static bool as_bury(struct address_space *as)
+{
+	struct grave *g;
+	int n = 1;
+
+	for (int i = 0; i < SYSTRAP_MAX_SLOTS; i++)
+		n += as->slot_unit[i] != 0;
+	g = malloc(sizeof(*g) + (size_t)n * sizeof(g->units[0]));
+	if (!g)
+		return false;
+	g->n = 0;
+	g->units[g->n++] = as->ctl_unit;
+	for (int i = 0; i < SYSTRAP_MAX_SLOTS; i++)
+		if (as->slot_unit[i])
+			g->units[g->n++] = as->slot_unit[i];
+	g->pidfd = as->pidfd;
+	as->pidfd = -1;
+	pthread_mutex_lock(&shm_lock);
+	g->next = graves;
+	graves = g;
+	pthread_mutex_unlock(&shm_lock);
+	return true;
+}
+
 static void systrap_as_release(struct address_space *as);
 
-static struct address_space *systrap_as_new(struct platform *p, struct context *creator)
+/* A new address space: a fork of the zygote with its first thread. */
+static struct address_space *as_create(void)
 {
 	struct address_space *as = as_alloc();
 	struct systrap_ctl_op op;
@@ -552,8 +673,6 @@ static struct address_space *systrap_as_new(struct platform *p, struct context *
 	pid_t child = 0;
 	int u, done;
 
-	(void)p;
-	(void)creator;
 	if (!as)
 		return NULL;
 	u = unit_alloc();
@@ -586,6 +705,67 @@ static struct address_space *systrap_as_new(struct platform *p, struct context *
 	return as;
 }
 
+/* Making an address space (a zygote fork, a thread clone, its first
+ * trap: about 0.3 ms) is off the path of fork and exec: a sentry thread
+ * keeps POOL_MAX of them ready. RUNSC_SYSTRAP_POOL=0 turns it off. */
+static bool pool_started;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
+
+static void *pool_fill(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&pool_lock);
+	for (;;) {
+		struct address_space *as;
+
+		while (npool >= pool_max)
+			pthread_cond_wait(&pool_cond, &pool_lock);
+		pthread_mutex_unlock(&pool_lock);
+		as = as_create();
+		pthread_mutex_lock(&pool_lock);
+		if (as) {
+			pool[npool++] = as;
+		} else {
+			/* Out of processes or memory: try again later. */
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec++;
+			pthread_cond_timedwait(&pool_cond, &pool_lock, &ts);
+		}
+	}
+	return NULL;
+}
+
+static struct address_space *systrap_as_new(struct platform *p, struct context *creator)
+{
+	struct address_space *as = NULL;
+	pthread_t th;
+
+	(void)p;
+	(void)creator;
+	pthread_mutex_lock(&pool_lock);
+	if (npool > 0)
+		as = pool[--npool];
+	if (!pool_started && pool_max > 0) {
+		pool_started = pthread_create(&th, NULL, pool_fill, NULL) == 0;
+		if (pool_started)
+			pthread_detach(th);
+	}
+	pthread_cond_signal(&pool_cond);
+	pthread_mutex_unlock(&pool_lock);
+	if (as) {
+		struct pollfd pfd = { as->pidfd, POLLIN, 0 };
+
+		if (poll(&pfd, 1, 0) == 0)
+			return as;
+		/* It died waiting (killed from outside). */
+		systrap_as_release(as);
+	}
+	return as_create();
+}
+
 static void context_free(struct context *ctx)
 {
 	free(ctx);
@@ -602,15 +782,13 @@ static void systrap_as_release(struct address_space *as)
 	free_it = as->threads == 0;
 	pthread_mutex_unlock(&as->lock);
 	if (as->pid > 0) {
-		struct pollfd pfd = { as->pidfd, POLLIN, 0 };
-
 		kill(as->pid, SIGKILL);
 		/* Its slots stay mapped until it is gone: only then may
 		 * another address space reuse the units. */
-		if (as->pidfd >= 0 && poll(&pfd, 1, 2000) == 1)
-			as_free_units(as);
-		else
-			swarn("systrap: stub %d did not die; leaking its pages", as->pid);
+		if (as->pidfd < 0 || !as_bury(as))
+			swarn("systrap: stub %d: cannot track its death; leaking its pages",
+			      as->pid);
+		as->dead = true;
 	} else {
 		as_free_units(as);
 	}
@@ -647,7 +825,7 @@ static int wait_trap(struct context *ctx, int give_up_ms)
 	struct timespec ts = { 0, 100 * 1000000 };
 	uint64_t start = 0;
 
-	for (unsigned int i = 0; i < sentry_spin; i++) {
+	for (unsigned int i = 0; i < ctx->spin; i++) {
 		if (__atomic_load_n(state, __ATOMIC_ACQUIRE) == ST_TRAP)
 			return 0;
 		__builtin_ia32_pause();
@@ -704,6 +882,8 @@ static int capture_frame(struct context *ctx, uint64_t *info)
 	memcpy(&fp, slot_ptr(ctx, uc) + offsetof(ucontext_t, uc_mcontext.fpregs), sizeof(fp));
 	ctx->uc = uc;
 	ctx->fp = slot_range_ok(ctx, fp, FP_MIN_SIZE, 64) ? fp : 0;
+	memcpy(ctx->gregs, slot_ptr(ctx, uc) + offsetof(ucontext_t, uc_mcontext.gregs),
+	       sizeof(ctx->gregs));
 	*info = si;
 	ctx->stopped = true;
 	return 0;
@@ -760,6 +940,8 @@ static int spawn_thread(struct address_space *as)
 	ctx->msg = (struct systrap_msg *)ctx->mem;
 	memset(ctx->mem, 0, SYSTRAP_PAGE);
 	ctx->msg->flags = have_fsgsbase ? MSG_F_FSGSBASE : 0;
+	ctx->spin = sentry_spin;
+	ctx->stub_spin = stub_spin;
 	ctx->msg->spin = stub_spin;
 	/* The new thread reads its signal stack from the request page; we
 	 * wait for its first trap before the next request, so it is stable. */
@@ -775,7 +957,16 @@ static int spawn_thread(struct address_space *as)
 	done = ctl_request(as, ops, nops, rets, NULL);
 	if ((err = ctl_errno(rets, done, nops)) < 0)
 		goto fail;
+	/* The reply page is guest-writable: the tid must name a thread of
+	 * this stub (tgkill checks the thread group) other than its control
+	 * thread, or a guest could have us pin or signal another one. */
 	ctx->tid = (pid_t)rets[nops - 1];
+	if (ctx->tid <= 0 || ctx->tid == as->pid ||
+	    syscall(SYS_tgkill, as->pid, ctx->tid, 0) != 0) {
+		err = -ESRCH;
+		ctx->tid = 0;
+		goto fail;
+	}
 	if ((err = wait_trap(ctx, 5000)) < 0)
 		goto fail;
 	if ((err = capture_frame(ctx, &info)) < 0)
@@ -807,22 +998,73 @@ static int systrap_as_spawn_thread(struct context *ctx)
 	return spawn_thread(ctx->as);
 }
 
+/* Put the stub thread on the sentry thread's CPU or the next one; on one
+ * CPU neither side spins (it would only delay the other). */
+static void pin_stub(struct context *ctx, bool split)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu_by_index((ctx->cpu_k + (split ? 1 : 0)) % (unsigned int)ncpus_allowed), &one);
+	sched_setaffinity(ctx->tid, sizeof(one), &one);
+	ctx->split = split;
+	ctx->spin = split ? sentry_spin : 0;
+	ctx->stub_spin = split ? stub_spin : 0;
+}
+
 static void pin(struct context *ctx)
 {
-	unsigned int k;
 	cpu_set_t one;
 
 	if (pin_mode == PIN_NONE || ncpus_allowed <= 1)
 		return;
-	k = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % (unsigned int)ncpus_allowed;
+	ctx->cpu_k = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) %
+		     (unsigned int)ncpus_allowed;
 	CPU_ZERO(&one);
-	CPU_SET(cpu_by_index(k), &one);
+	CPU_SET(cpu_by_index(ctx->cpu_k), &one);
 	sched_setaffinity(0, sizeof(one), &one);
-	if (pin_mode == PIN_SPLIT) {
-		CPU_ZERO(&one);
-		CPU_SET(cpu_by_index((k + 1) % (unsigned int)ncpus_allowed), &one);
+	pin_stub(ctx, pin_mode != PIN_SAME);
+	ctx->epoch_tsc = __builtin_ia32_rdtsc();
+}
+
+/* PIN_AUTO, every AUTO_EPOCH traps: time this epoch. Four epochs
+ * alternate the placements, then the one with the faster best epoch (the
+ * minimum shrugs off an epoch where another process took the CPU) is
+ * kept for AUTO_HOLD epochs, then it measures again. */
+static void auto_epoch(struct context *ctx)
+{
+	uint64_t now = __builtin_ia32_rdtsc(), cost = now - ctx->epoch_tsc;
+	uint64_t *best = &ctx->epoch_cost[ctx->split];
+
+	if (ctx->auto_phase < 4) {
+		if (ctx->auto_phase < 2 || cost < *best)
+			*best = cost;
+		if (++ctx->auto_phase < 4) {
+			pin_stub(ctx, !ctx->split);
+		} else {
+			bool split = ctx->epoch_cost[1] <= ctx->epoch_cost[0];
+
+			sdebug("systrap: thread %d: best of 2 epochs of %d traps: split %llu, "
+			       "same %llu cycles", ctx->tid, AUTO_EPOCH,
+			       (unsigned long long)ctx->epoch_cost[1],
+			       (unsigned long long)ctx->epoch_cost[0]);
+			/* The same verdict again: measure half as often
+			 * (each probe costs two epochs of the worse one). */
+			if (split == ctx->auto_last && ctx->auto_hold_len)
+				ctx->auto_hold_len = ctx->auto_hold_len < AUTO_HOLD_MAX ?
+						     ctx->auto_hold_len * 2 : AUTO_HOLD_MAX;
+			else
+				ctx->auto_hold_len = AUTO_HOLD;
+			ctx->auto_last = split;
+			if (split != ctx->split)
+				pin_stub(ctx, split);
+			ctx->auto_hold = ctx->auto_hold_len;
+		}
+	} else if (--ctx->auto_hold == 0) {
+		ctx->auto_phase = 0;
 	}
-	sched_setaffinity(ctx->tid, sizeof(one), &one);
+	ctx->ntraps = 0;
+	ctx->epoch_tsc = __builtin_ia32_rdtsc();
 }
 
 static struct context *systrap_context_new(struct platform *p, struct address_space *as)
@@ -879,10 +1121,9 @@ static void systrap_context_release(struct context *ctx)
 	context_free(ctx);
 }
 
-/* Registers into the parked frame, in the kernel's sigcontext order. */
-static void regs_to_uc(ucontext_t *uc, const struct user_regs_struct *r)
+/* Registers into a frame's general registers. */
+static void regs_to_gregs(greg_t *g, const struct user_regs_struct *r)
 {
-	greg_t *g = uc->uc_mcontext.gregs;
 
 	g[REG_R8] = (greg_t)r->r8;
 	g[REG_R9] = (greg_t)r->r9;
@@ -904,9 +1145,8 @@ static void regs_to_uc(ucontext_t *uc, const struct user_regs_struct *r)
 	g[REG_EFL] = (greg_t)r->eflags;
 }
 
-static void uc_to_regs(const ucontext_t *uc, struct user_regs_struct *r)
+static void gregs_to_regs(const greg_t *g, struct user_regs_struct *r)
 {
-	const greg_t *g = uc->uc_mcontext.gregs;
 	uint64_t csgsfs = (uint64_t)g[REG_CSGSFS];
 
 	r->r8 = (uint64_t)g[REG_R8];
@@ -937,7 +1177,9 @@ static void uc_to_regs(const ucontext_t *uc, struct user_regs_struct *r)
 static int systrap_switch_to(struct context *ctx, struct arch_regs *regs, struct trap_info *trap)
 {
 	struct systrap_msg *msg = ctx->msg;
-	ucontext_t ucl;
+	greg_t want[NGREG], *fg;
+	uint64_t *fmask;
+	stack_t *fss;
 	siginfo_t si;
 	uint64_t info;
 	uint64_t sigmask0 = 0;
@@ -948,12 +1190,24 @@ static int systrap_switch_to(struct context *ctx, struct arch_regs *regs, struct
 		goto dead;
 	/* Registers into the frame; the guest's host signal mask and signal
 	 * stack are reset on every return, whatever was written there. */
-	regs_to_uc((ucontext_t *)slot_ptr(ctx, ctx->uc), &regs->r);
-	memcpy(slot_ptr(ctx, ctx->uc) + offsetof(ucontext_t, uc_sigmask), &sigmask0, 8);
+	memcpy(want, ctx->gregs, sizeof(want));
+	regs_to_gregs(want, &regs->r);
+	fg = (greg_t *)(slot_ptr(ctx, ctx->uc) + offsetof(ucontext_t, uc_mcontext.gregs));
+	for (int i = 0; i < NGREG; i++)
+		if (want[i] != ctx->gregs[i])
+			fg[i] = want[i];
+	/* Written only when they differ, which the kernel's own values at
+	 * delivery never do: a guest write between here and rt_sigreturn
+	 * could beat an unconditional store just the same. */
 	ss.ss_sp = (void *)(ctx->slot_addr + SYSTRAP_PAGE);
 	ss.ss_flags = 0;
 	ss.ss_size = SYSTRAP_UNIT - SYSTRAP_PAGE;
-	memcpy(slot_ptr(ctx, ctx->uc) + offsetof(ucontext_t, uc_stack), &ss, sizeof(ss));
+	fss = (stack_t *)(slot_ptr(ctx, ctx->uc) + offsetof(ucontext_t, uc_stack));
+	if (memcmp(fss, &ss, sizeof(ss)))
+		memcpy(fss, &ss, sizeof(ss));
+	fmask = (uint64_t *)(slot_ptr(ctx, ctx->uc) + offsetof(ucontext_t, uc_sigmask));
+	if (*fmask != sigmask0)
+		*fmask = sigmask0;
 	if (!ctx->fs_known || regs->r.fs_base != ctx->fs_base) {
 		msg->new_fs_base = regs->r.fs_base;
 		msg->set_fs = 1;
@@ -961,7 +1215,7 @@ static int systrap_switch_to(struct context *ctx, struct arch_regs *regs, struct
 		ctx->fs_known = true;
 	}
 	msg->flags = have_fsgsbase ? MSG_F_FSGSBASE : 0;
-	msg->spin = stub_spin;
+	msg->spin = ctx->stub_spin;
 	ctx->stopped = false;
 	__atomic_store_n(&msg->state, ST_RUN, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&msg->stub_waiting, __ATOMIC_SEQ_CST))
@@ -970,9 +1224,13 @@ static int systrap_switch_to(struct context *ctx, struct arch_regs *regs, struct
 	if (wait_trap(ctx, 0) < 0 || capture_frame(ctx, &info) < 0)
 		goto dead;
 	kick_answered(ctx);
-	memcpy(&ucl, slot_ptr(ctx, ctx->uc), UC_KERNEL_SIZE);
-	memcpy(&si, slot_ptr(ctx, info), sizeof(si));
-	uc_to_regs(&ucl, &regs->r);
+	if (pin_mode == PIN_AUTO && ++ctx->ntraps == AUTO_EPOCH)
+		auto_epoch(ctx);
+	/* Only what we use: the general registers (capture_frame took
+	 * them) and the first words of siginfo (signo, errno, code, addr). */
+	memset(&si, 0, sizeof(si));
+	memcpy(&si, slot_ptr(ctx, info), SI_HEAD);
+	gregs_to_regs(ctx->gregs, &regs->r);
 	if (have_fsgsbase) {
 		ctx->fs_base = __atomic_load_n(&msg->fs_base, __ATOMIC_RELAXED);
 		regs->r.fs_base = ctx->fs_base;
@@ -1008,7 +1266,7 @@ static int systrap_switch_to(struct context *ctx, struct arch_regs *regs, struct
 	case SIGSEGV:
 		trap->kind = TRAP_FAULT;
 		/* Page-fault error code bit 1: the access was a write. */
-		trap->write = (ucl.uc_mcontext.gregs[REG_ERR] & 2) != 0;
+		trap->write = (ctx->gregs[REG_ERR] & 2) != 0;
 		return 0;
 	case SIGBUS:
 	case SIGFPE:
@@ -1043,15 +1301,19 @@ static void systrap_interrupt(struct context *ctx)
  * over, so guest signal frames carry the AVX state too. A component in
  * its initial state may be left unwritten (XSTATE_BV bit clear): report
  * the initial values for the legacy part. */
-static uint32_t frame_xstate_size(const uint8_t *src)
+static uint32_t frame_xstate_size(const struct context *ctx)
 {
+	const uint8_t *src = slot_ptr(ctx, ctx->fp);
+	uint64_t room = ctx->slot_addr + SYSTRAP_UNIT - ctx->fp;
 	uint32_t magic, size;
 
 	memcpy(&magic, src + 464, sizeof(magic));
 	if (magic != FP_XSTATE_MAGIC1)
 		return 512;
+	/* The size is guest-writable: it must not reach past the slot, into
+	 * the next unit of the shared file (another thread's or process's). */
 	memcpy(&size, src + 464 + 16, sizeof(size)); /* xstate_size */
-	if (size <= 512 + 64 || size > ARCH_XSAVE_MAX - 4)
+	if (size <= 512 + 64 || size > ARCH_XSAVE_MAX - 4 || size > room)
 		return 512;
 	return size;
 }
@@ -1065,7 +1327,7 @@ static int systrap_get_fpstate(struct context *ctx, struct arch_fpstate *fp)
 	if (!ctx->stopped || !ctx->fp)
 		return -EINVAL;
 	src = slot_ptr(ctx, ctx->fp);
-	size = frame_xstate_size(src);
+	size = frame_xstate_size(ctx);
 	memcpy(fp->xsave, src, size);
 	fp->size = size;
 	if (size > 512)
@@ -1090,7 +1352,7 @@ static int systrap_set_fpstate(struct context *ctx, const struct arch_fpstate *f
 	if (!ctx->stopped || !ctx->fp)
 		return -EINVAL;
 	dst = slot_ptr(ctx, ctx->fp);
-	size = frame_xstate_size(dst);
+	size = frame_xstate_size(ctx);
 	/* x87 and SSE state; the software bytes and the header describe the
 	 * frame to the kernel and stay as the kernel wrote them, except the
 	 * feature bits, limited to what the frame holds. */
@@ -1115,44 +1377,75 @@ static int systrap_set_fpstate(struct context *ctx, const struct arch_fpstate *f
 	return 0;
 }
 
+/* MADV_POPULATE_READ/WRITE (Linux 5.14): a populate hint becomes one of
+ * these right after its mmap; kernels without them say EINVAL once. */
+#define MADV_POPULATE_READ_ 22
+#define MADV_POPULATE_WRITE_ 23
+static bool populate_ok = true;
+
 static int systrap_as_batch(struct context *ctx, const struct as_op *ops, int n)
 {
 	struct systrap_ctl_op cops[CTL_MAX_OPS];
 	uint64_t rets[CTL_MAX_OPS];
+	int src[CTL_MAX_OPS]; /* the op each entry comes from; -1: a populate hint */
+	int i = 0;
 
-	while (n > 0) {
-		int k = n < CTL_MAX_OPS ? n : CTL_MAX_OPS, done, err;
+	while (i < n) {
+		int k = 0, done, err;
 
-		memset(cops, 0, sizeof(cops[0]) * (size_t)k);
-		for (int i = 0; i < k; i++) {
+		memset(cops, 0, sizeof(cops));
+		while (i < n && k < CTL_MAX_OPS - 1) {
 			const struct as_op *o = &ops[i];
 
 			/* The guest range only, whatever the caller says. */
 			if (o->addr >= SYSTRAP_BASE || o->len > SYSTRAP_BASE - o->addr)
 				return -EINVAL;
-			cops[i].a[0] = o->addr;
-			cops[i].a[1] = o->len;
-			cops[i].a[2] = (uint64_t)o->prot;
+			src[k] = i;
+			cops[k].a[0] = o->addr;
+			cops[k].a[1] = o->len;
+			cops[k].a[2] = (uint64_t)o->prot;
 			switch (o->kind) {
 			case AS_MAP:
-				cops[i].nr = SYS_mmap;
-				cops[i].a[3] = MAP_SHARED | MAP_FIXED;
-				cops[i].a[4] = SYSTRAP_MEMFD;
-				cops[i].a[5] = o->memfile_off;
+				cops[k].nr = SYS_mmap;
+				cops[k].a[3] = MAP_SHARED | MAP_FIXED;
+				cops[k].a[4] = SYSTRAP_MEMFD;
+				cops[k].a[5] = o->memfile_off;
 				break;
 			case AS_UNMAP:
-				cops[i].nr = SYS_munmap;
+				cops[k].nr = SYS_munmap;
 				break;
 			case AS_PROTECT:
-				cops[i].nr = SYS_mprotect;
+				cops[k].nr = SYS_mprotect;
 				break;
 			}
+			k++;
+			/* Filling the page tables with write faults here costs
+			 * less than the guest's one host fault per page. */
+			if (o->kind == AS_MAP && (o->flags & AS_F_POPULATE) && populate_ok &&
+			    (o->prot & (PROT_READ | PROT_WRITE))) {
+				src[k] = -1;
+				cops[k].nr = SYS_madvise;
+				cops[k].a[0] = o->addr;
+				cops[k].a[1] = o->len;
+				cops[k].a[2] = o->prot & PROT_WRITE ? MADV_POPULATE_WRITE_ :
+								     MADV_POPULATE_READ_;
+				k++;
+			}
+			i++;
 		}
 		done = ctl_request(ctx->as, cops, k, rets, NULL);
-		if ((err = ctl_errno(rets, done, k)) < 0)
-			return err;
-		ops += k;
-		n -= k;
+		if (done >= k)
+			continue;
+		err = ctl_errno(rets, done, k);
+		if (done > 0 && src[done] == -1) {
+			/* Only a hint failed (no such advice, or no memory
+			 * now: the guest's faults will say). Go on after it. */
+			if (err == -EINVAL)
+				populate_ok = false;
+			i = src[done - 1] + 1;
+			continue;
+		}
+		return err;
 	}
 	return 0;
 }

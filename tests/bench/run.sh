@@ -1,15 +1,18 @@
 #!/bin/bash
 # Microbenchmarks: builds the static programs in tests/bench, runs each
-# natively, under our runsc and under gVisor's runsc (if installed), and
-# prints medians.  usage: tests/bench/run.sh RUNSC [PLATFORM]
+# natively, under our runsc on each platform asked for and under gVisor's
+# runsc (if installed), interleaved in one run, and prints medians.
+#   usage: tests/bench/run.sh RUNSC [PLATFORMS]
+# PLATFORMS: one or more of ptrace, systrap, kvm, auto, separated by
+# commas (default ptrace), e.g. `make bench PLATFORM=ptrace,systrap,kvm`.
 # Environment: CPUS=0 pins everything with taskset -c 0 (CPUS=both runs an
 # unpinned and a pinned pass); REPS (5); TARGET_MS (1000, per sandboxed
 # run); NATIVE_MS (300); BENCHES (names, default all); GVISOR (/usr/bin/runsc);
 # OUT (build/bench).  Nothing here asserts a timing.
 set -u
 
-RUNSC=${1:?usage: run.sh RUNSC [PLATFORM]}
-PLATFORM=${2:-ptrace}
+RUNSC=${1:?usage: run.sh RUNSC [PLATFORMS]}
+PLATFORMS=$(echo "${2:-ptrace}" | tr ',' ' ')
 REPS=${REPS:-5}
 TARGET_MS=${TARGET_MS:-1000}
 NATIVE_MS=${NATIVE_MS:-300}
@@ -59,8 +62,8 @@ prefix() {
 	[ -n "$CPUS" ] && pin="taskset -c $CPUS"
 	case $1 in
 	native) echo "$pin" ;;
-	ours) echo "$pin $RUNSC --platform=$PLATFORM do" ;;
 	gvisor) echo "$pin $GVISOR --platform=ptrace --network=none --rootless=false do" ;;
+	*) echo "$pin $RUNSC --platform=$1 do" ;;
 	esac
 }
 
@@ -93,19 +96,33 @@ ratio() {
 }
 
 pass() {
-	local mode=$1 runtimes="native ours" tmp rt name prog mult n0 arg v n
-	local rep i k order report
+	local mode=$1 runtimes="native" ours="" tmp rt name prog mult n0 arg v n
+	local rep i k order report notrun="" gv=""
 	tmp=$(mktemp -d)
+	for rt in $PLATFORMS; do
+		v=$(cd /tmp && timeout -k 5 60 $(prefix "$rt") /bin/true 2>&1)
+		if [ $? -eq 0 ]; then
+			ours="$ours $rt"
+		else
+			notrun="$notrun
+- $rt: $(printf '%s\n' "$v" | tail -1)"
+		fi
+	done
+	runtimes="native$ours"
 	if [ -x "$GVISOR" ]; then
 		v=$(cd /tmp && timeout -k 5 60 $(prefix gvisor) /bin/true 2>&1)
 		if [ $? -eq 0 ]; then
-			runtimes="native ours gvisor"
+			runtimes="$runtimes gvisor"
+			gv=gvisor
 		else
-			echo "gvisor: not run: $(printf '%s\n' "$v" | tail -1)"
+			notrun="$notrun
+- gvisor: $(printf '%s\n' "$v" | tail -1)"
 		fi
 	else
-		echo "gvisor: not run: $GVISOR not installed (Debian package runsc)"
+		notrun="$notrun
+- gvisor: $GVISOR not installed (Debian package runsc)"
 	fi
+	[ -n "$notrun" ] && echo "not run:$notrun"
 
 	# Calibrate: one short run per runtime and benchmark gives the
 	# iteration count that fills the target time.
@@ -151,25 +168,38 @@ pass() {
 	{
 		echo "## $mode ($(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
 		echo
-		echo "Medians of $REPS interleaved runs; ours = \`runsc --platform=$PLATFORM do\` (this tree),"
-		echo "gvisor = \`$GVISOR --platform=ptrace --network=none do\`."
+		echo "Medians of $REPS interleaved runs; a platform column is \`runsc --platform=NAME do\`"
+		echo "(this tree), gvisor = \`$GVISOR --platform=ptrace --network=none do\`."
 		echo
-		echo "| benchmark | unit | native | ours | gvisor | ours/native | ours/gvisor |"
-		echo "|---|---|---:|---:|---:|---:|---:|"
+		hdr="| benchmark | unit | native |"
+		sep="|---|---|---:|"
+		for rt in $ours $gv; do hdr="$hdr $rt |"; sep="$sep---:|"; done
+		for rt in $ours; do hdr="$hdr $rt/native |"; sep="$sep---:|"; done
+		if [ -n "$gv" ]; then
+			for rt in $ours; do hdr="$hdr $rt/gvisor |"; sep="$sep---:|"; done
+		fi
+		echo "$hdr"
+		echo "$sep"
 		while read -r name prog mult n0 arg; do
 			[ -n "$name" ] || continue
 			[ -f "$tmp/$name.native.n" ] || [ -f "$tmp/$name.native.fail" ] || continue
 			case $mult in 1000) unit=us/op ;; 16384) unit=ns/page ;; *) unit=ns/op ;; esac
 			declare -A med=()
-			for rt in native ours gvisor; do
+			for rt in native $ours $gv; do
 				med[$rt]=$(median < "$tmp/$name.$rt.v" 2>/dev/null)
 			done
-			printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$unit" \
-				"$(fmt "${med[native]}")" "$(fmt "${med[ours]}")" \
-				"$(fmt "${med[gvisor]}")" \
-				"$(ratio "${med[ours]}" "${med[native]}")" \
-				"$(ratio "${med[ours]}" "${med[gvisor]}")"
+			line="| $name | $unit | $(fmt "${med[native]}") |"
+			for rt in $ours $gv; do line="$line $(fmt "${med[$rt]}") |"; done
+			for rt in $ours; do line="$line $(ratio "${med[$rt]}" "${med[native]}") |"; done
+			if [ -n "$gv" ]; then
+				for rt in $ours; do line="$line $(ratio "${med[$rt]}" "${med[gvisor]}") |"; done
+			fi
+			echo "$line"
 		done <<< "$BENCH_TABLE"
+		if [ -n "$notrun" ]; then
+			echo
+			echo "Not run:$notrun"
+		fi
 		if ls "$tmp"/*.rdtsc > /dev/null 2>&1; then
 			echo
 			echo "Timed by rdtsc at $BENCH_TSC_GHZ GHz (no clock_gettime in the sandbox):" \

@@ -98,7 +98,7 @@ check sentry-log-not-in-container-stderr $? "container stderr: [$(printf '%s' "$
 
 args "$bundle" sh -c 'ls /'
 o=$(R run --bundle "$bundle" r2 </dev/null 2>/dev/null | tr '\n' ' ')
-[ "$o" = "bin dev marker proc tmp " ]
+[ "$o" = "bin dev marker proc sys tmp " ]
 check run-rootfs-is-root $? "ls / in the container: [$o]"
 
 args "$bundle" sh -c 'while :; do :; done'

@@ -15,3 +15,25 @@ CHECK_SUITES += check-fuzz
 check-fuzz: $(RUNSC) $(RANDSYS)
 	@mkdir -p $(RESULTS) && : > $(RESULTS)/fuzz.txt
 	@tests/fuzz/run-randsys.sh $(RUNSC) $(RANDSYS) $(RESULTS)/fuzz.txt $(FUZZ_ITERS) $(FUZZ_SEEDS)
+
+# The libFuzzer target of the gofer message codec: `make fuzz-gofer`, then
+# build/fuzz/gofer_proto_fuzz [corpus dir]. Not part of `make check`.
+FUZZ_CC ?= clang
+$(BUILD)/fuzz/gofer_proto_fuzz: tests/fuzz/gofer_proto_fuzz.c fs/gofer_proto.c fs/gofer_proto.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ \
+		tests/fuzz/gofer_proto_fuzz.c fs/gofer_proto.c
+fuzz-gofer: $(BUILD)/fuzz/gofer_proto_fuzz
+fuzz: fuzz-gofer
+.PHONY: fuzz-gofer
+
+# The libFuzzer target of the netlink route parser: `make fuzz-netlink`,
+# then build/fuzz/netlink_fuzz [corpus dir]. Not part of `make check`.
+$(BUILD)/fuzz/netlink_fuzz: tests/fuzz/netlink_fuzz.c net/netlink.c net/route.c net/netlink.h \
+			    net/route.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ \
+		tests/fuzz/netlink_fuzz.c net/netlink.c net/route.c
+fuzz-netlink: $(BUILD)/fuzz/netlink_fuzz
+fuzz: fuzz-netlink
+.PHONY: fuzz-netlink

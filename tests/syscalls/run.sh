@@ -22,7 +22,12 @@ if [ "$1" = --one ]; then
 	export SYSCALL_TEST_NOW
 	timeout -k 2 "$timeout" "$bin" </dev/null >"$o.native" 2>"$o.native.err"
 	echo "exit: $?" >>"$o.native"
-	timeout -k 2 "$timeout" "$runsc" --platform="$platform" do "$bin" \
+	# A family may need runsc flags (tests/syscalls/<family>/runsc-flags).
+	flags=$(cat "$(dirname "$0")/$(dirname "$name")/runsc-flags" 2>/dev/null || true)
+	# A test may need longer in the sandbox (tests/syscalls/<test>.timeout:
+	# seconds), e.g. thousands of gofer round trips on a slow platform.
+	stimeout=$(cat "$(dirname "$0")/$name.timeout" 2>/dev/null || echo "$timeout")
+	timeout -k 2 "$stimeout" "$runsc" --platform="$platform" $flags do "$bin" \
 		</dev/null >"$o.sandbox" 2>"$o.sandbox.err"
 	echo "exit: $?" >>"$o.sandbox"
 	if cmp -s "$o.native" "$o.sandbox"; then

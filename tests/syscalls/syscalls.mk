@@ -35,3 +35,22 @@ check-syscalls-systrap: $(RUNSC) syscall-tests
 	@SUITE=syscalls-systrap tests/syscalls/run.sh $(RUNSC) systrap $(SYSCALL_TEST_DIR) $(RESULTS) "$(T)" $(J)
 
 .PHONY: check-syscalls-systrap
+
+# The same suite on the kvm platform, when /dev/kvm works here; otherwise
+# one SKIP line with the reason.
+CHECK_SUITES += check-syscalls-kvm
+check-syscalls-kvm: $(RUNSC) syscall-tests
+	@mkdir -p $(RESULTS); \
+	if why=$$(tests/syscalls/kvm-usable.sh $(RUNSC)); then \
+		SUITE=syscalls-kvm tests/syscalls/run.sh $(RUNSC) kvm $(SYSCALL_TEST_DIR) $(RESULTS) "$(T)" $(J); \
+	else \
+		echo "SKIP syscalls-kvm: $$why" | tee $(RESULTS)/syscalls-kvm.txt; \
+	fi
+
+.PHONY: check-syscalls-kvm
+
+# tests/syscalls/gofer/vfs_NAME.c reruns tests/syscalls/vfs/NAME.c on a host
+# directory through the gofer: rebuild it when the original changes.
+GOFER_VFS_BINS := $(patsubst tests/syscalls/gofer/vfs_%.c,$(SYSCALL_TEST_DIR)/gofer/vfs_%,\
+                    $(wildcard tests/syscalls/gofer/vfs_*.c))
+$(GOFER_VFS_BINS): $(SYSCALL_TEST_DIR)/gofer/vfs_%: tests/syscalls/vfs/%.c

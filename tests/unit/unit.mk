@@ -12,7 +12,17 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 UNIT_OBJS_test_memfile   := sentry/memfile.o
 UNIT_OBJS_test_memobj    := sentry/memobj.o sentry/memfile.o
 UNIT_OBJS_test_mm        := sentry/mm.o sentry/memobj.o sentry/memfile.o
+UNIT_OBJS_test_tty       := fs/tty.o
+UNIT_OBJS_test_inotify   := fs/inotify.o
+UNIT_OBJS_test_tmpfs     := fs/tmpfs.o fs/pagecache.o fs/lock.o sentry/memobj.o sentry/memfile.o
+UNIT_OBJS_test_overlay   := fs/overlay.o fs/tmpfs.o fs/pagecache.o fs/lock.o fs/vfs.o fs/namei.o \
+			    fs/mount.o fs/file.o sentry/memobj.o sentry/memfile.o
+UNIT_OBJS_test_vfs       := fs/vfs.o fs/namei.o fs/mount.o fs/file.o fs/tmpfs.o fs/pagecache.o \
+			    fs/lock.o sentry/memobj.o sentry/memfile.o
 UNIT_EXTRA_test_stubfilter := $(BUILD)/stub
+UNIT_OBJS_test_gofer_proto := fs/gofer_proto.o runsc/gofer_spawn.o
+UNIT_EXTRA_test_gofer_proto := $(RUNSC)
+UNIT_CFLAGS_test_gofer_proto := -DRUNSC_BIN='"$(RUNSC)"'
 UNIT_CFLAGS_test_stubfilter := -DSTUBFILTER_MAIN
 
 define unit_rule

@@ -1,0 +1,82 @@
+/* The network namespace's interfaces, addresses and routes: what netlink
+ * route reports and changes and what the SIOCGIF* ioctls read. One
+ * namespace today, holding the loopback interface `lo`. */
+#ifndef NET_ROUTE_H
+#define NET_ROUTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "sentry/list.h"
+
+struct net_if {
+	int index;
+	char name[IFNAMSIZ];
+	unsigned int flags;         /* IFF_*, with IFF_LOWER_UP while up */
+	unsigned int mtu;
+	unsigned short type;        /* ARPHRD_* */
+	unsigned int txqlen;
+};
+
+/* An address on an interface (ip-address(8)). */
+struct net_addr {
+	struct list_head node;
+	int family;                 /* AF_INET or AF_INET6 */
+	int ifindex;
+	uint8_t addr[16];           /* IFA_LOCAL (IFA_ADDRESS for IPv6) */
+	uint8_t peer[16];           /* IFA_ADDRESS for IPv4 */
+	uint8_t brd[4];             /* IFA_BROADCAST, IPv4 */
+	bool has_brd;
+	int prefixlen, scope;
+	unsigned int flags;         /* IFA_F_* */
+	char label[IFNAMSIZ];
+	bool noprefix;              /* no prefix route (IFA_F_NOPREFIXROUTE, ::1) */
+};
+
+/* A route (ip-route(8)); routes of the kernel protocol derived from
+ * addresses are made while dumping, these are the ones `ip route add`
+ * made. */
+struct net_route {
+	struct list_head node;
+	int family;
+	uint8_t dst[16], gw[16], prefsrc[16];
+	int dst_len;
+	bool has_gw, has_prefsrc;
+	int table, type, protocol, scope;
+	int ifindex;
+	uint32_t priority;
+};
+
+/* The interfaces (index order), 1 of them today. */
+int route_nifs(void);
+struct net_if *route_if_at(int i);
+struct net_if *route_if_by_index(int index);
+struct net_if *route_if_by_name(const char *name);
+/* Up or down (IFF_UP); dropping the link removes its routes. */
+int route_if_set_flags(struct net_if *ifp, unsigned int flags);
+
+struct list_head *route_addrs(void);
+/* Add an address (the fields of a), -EEXIST if it is there. */
+int route_addr_add(const struct net_addr *a);
+int route_addr_del(int family, int ifindex, const uint8_t *addr, int prefixlen);
+
+/* The routes to report: the stored ones and those each address implies,
+ * in one array the caller frees. */
+int route_collect(struct net_route **out);
+/* nlflags: NLM_F_CREATE, NLM_F_REPLACE (of the same table, destination
+ * and metric). */
+int route_add(const struct net_route *r, int nlflags);
+int route_del(const struct net_route *r);
+
+struct task;
+/* The interface ioctls (netdevice(7)) any socket answers: SIOCGIFCONF,
+ * SIOCGIF{FLAGS,INDEX,NAME,MTU,TXQLEN,HWADDR} and SIOCSIFFLAGS; with inet
+ * (an AF_INET socket, devinet_ioctl) also SIOCGIF{ADDR,NETMASK,BRDADDR,
+ * DSTADDR}; -ENOTTY for others. */
+long route_ioctl(struct task *t, unsigned int cmd, uint64_t arg, bool inet);
+
+/* The address length of a family, 0 if unknown. */
+int route_alen(int family);
+
+#endif

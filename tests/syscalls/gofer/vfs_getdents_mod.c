@@ -1,0 +1,3 @@
+/* tests/syscalls/vfs/getdents_mod.c on a host directory through the gofer. */
+#include "gofer.h"
+#include "../vfs/getdents_mod.c"

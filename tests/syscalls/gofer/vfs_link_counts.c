@@ -1,0 +1,3 @@
+/* tests/syscalls/vfs/link_counts.c on a host directory through the gofer. */
+#include "gofer.h"
+#include "../vfs/link_counts.c"

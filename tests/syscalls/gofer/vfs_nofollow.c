@@ -1,0 +1,3 @@
+/* tests/syscalls/vfs/nofollow.c on a host directory through the gofer. */
+#include "gofer.h"
+#include "../vfs/nofollow.c"
