@@ -88,7 +88,11 @@ int main(void)
 		char p[128];
 		struct stat sb;
 
+		/* pthread_join returns when the kernel clears the tid, which
+		 * is before the thread is reaped: wait for it to go. */
 		snprintf(p, sizeof(p), "/proc/self/task/%d", tids[1]);
+		for (int i = 0; i < 500 && stat(p, &sb) == 0; i++)
+			usleep(10000);
 		SHOW(stat(p, &sb));
 	}
 	return 0;
