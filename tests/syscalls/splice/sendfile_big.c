@@ -41,7 +41,9 @@ int main(void)
 	pid = fork();
 	if (pid == 0) {
 		long got = 0, n;
-		static unsigned char rb[1 << 20];
+		/* Room past the megabyte so the reader waits for EOF: a
+		 * reader gone early made the writer's last sendfile SIGPIPE. */
+		static unsigned char rb[2 << 20];
 
 		close(p[1]);
 		while ((n = read(p[0], rb + got, sizeof(rb) - got)) > 0)
