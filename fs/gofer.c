@@ -128,6 +128,7 @@ struct gcache {
 struct gsb {
 	struct gconn *c;
 	uint32_t root_fid;
+	unsigned int index;     /* the mount index: 0 is the root filesystem */
 };
 
 struct call {
@@ -1539,6 +1540,7 @@ int gofer_client_sb(int sock, unsigned int mount_index, unsigned int sb_flags,
 	}
 	s->c = c;
 	s->root_fid = k->r.f.rfid.fid;
+	s->index = mount_index;
 	sb->priv = s;
 	sb->flags |= sb_flags & SB_RDONLY;
 	e = gnode_inode(sb, c, k->r.f.rfid.fid, &k->r.f.rfid.st, &root);
@@ -1562,6 +1564,12 @@ int gofer_connect_host(struct inode *inode, int socktype, int *fd)
 	int e;
 
 	if (inode->iops != &gofer_iops)
+		return -ENOTSOCK;
+	/* Host sockets are reachable on bind mounts only, which the user
+	 * named: the root filesystem (the host's own root under `runsc do`)
+	 * holds sockets such as a container engine's that are not the
+	 * guest's business. */
+	if (((struct gsb *)inode->sb->priv)->index == 0)
 		return -ENOTSOCK;
 	if (!S_ISSOCK(inode->mode))
 		return -ECONNREFUSED;

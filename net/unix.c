@@ -1,9 +1,14 @@
-/* AF_UNIX sockets (unix(7)) entirely in the sentry. Each socket has a
- * receive queue of messages (skbs) charged to their sender until read, so
- * a sender blocks, and polls writable, by its own unread bytes as in Linux.
- * Names live only in the abstract namespace: the root is read-only. */
+/* AF_UNIX sockets (unix(7)) in the sentry. Each socket has a receive
+ * queue of messages (skbs) charged to their sender until read, so a
+ * sender blocks, and polls writable, by its own unread bytes as in Linux.
+ * A connect or send to a path with no sandbox socket bound, whose walk
+ * ends on a host socket of a gofer bind mount, connects to that host
+ * socket through the gofer: the guest socket then does its I/O on the
+ * donated host fd (net/hostunix.c). bind(2) always makes a sandbox
+ * socket, also on a bind mount (gVisor's default, --host-uds=none). */
 #define _GNU_SOURCE
 #include "net/unix.h"
+#include "net/hostunix.h"
 #include "net/route.h"
 #include "fs/vfs.h"
 
@@ -18,6 +23,7 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Linux's RCV_SHUTDOWN and SEND_SHUTDOWN: shutdown(how) sets how + 1. */
 #define RCV_SHUT 1
@@ -85,6 +91,11 @@ struct unix_sock {
 	struct inode *path_inode;   /* a pathname bind's socket inode (a reference) */
 	struct ucred peercred;
 	bool has_peercred;
+	/* Connected to a host socket (host.fd >= 0): I/O goes to it, and
+	 * host_addr is the name the guest connected to. */
+	struct hostsock host;
+	struct sockaddr_un host_addr;
+	socklen_t host_addrlen;
 	struct waitq wq;
 };
 
@@ -155,6 +166,7 @@ static struct unix_sock *us_alloc(struct task *t, int type)
 	u->rcvbuf = UNIX_BUF_DEFAULT;
 	u->rcvlowat = 1;
 	u->peek_off = -1;
+	u->host.fd = -1;
 	waitq_init(&u->wq);
 	return u;
 }
@@ -330,6 +342,81 @@ static int find_other(struct task *t, struct unix_sock *u, const void *addr, soc
 	return 0;
 }
 
+static bool hosted(struct unix_sock *u)
+{
+	return u->host.fd >= 0;
+}
+
+static bool path_name(const void *addr)
+{
+	return ((const struct sockaddr_un *)addr)->sun_path[0] != 0;
+}
+
+static void dgram_disconnected(struct unix_sock *u, struct unix_sock *old);
+
+/* No sandbox socket at the path name addr: connect u to the host socket
+ * there, if it is one on a bind mount (-ECONNREFUSED otherwise). A
+ * datagram socket leaves its previous peer, sandbox or host. */
+static int host_connect(struct task *t, struct unix_sock *u, const void *addr, socklen_t len)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	int fd, r;
+
+	path_of(addr, len, path);
+	r = hostunix_connect(t, path, u->sock.type, &fd);
+	if (r == -ENOTSOCK)
+		return -ECONNREFUSED;
+	if (r < 0)
+		return r;
+	/* The RPC ran without the BKL: another thread may have got here. */
+	if (u->dead || (connection_based(u) && (u->state != US_CLOSE || hosted(u)))) {
+		close(fd);
+		return u->state == US_LISTEN ? -EINVAL : -EISCONN;
+	}
+	if (hosted(u))
+		hostsock_detach(&u->host);
+	if (u->peer) {
+		dgram_disconnected(u, u->peer);
+		us_put(u->peer);
+		u->peer = NULL;
+	}
+	r = hostsock_attach(&u->host, fd, u->sock.type, true, &u->wq);
+	if (r < 0) {
+		u->state = US_CLOSE;
+		return r;
+	}
+	memset(&u->host_addr, 0, sizeof(u->host_addr));
+	memcpy(&u->host_addr, addr, len);
+	u->host_addrlen = len;
+	u->state = US_CONNECTED;
+	return 0;
+}
+
+/* An unconnected datagram to a host socket: a connection for this one
+ * message. */
+static ssize_t host_sendto(struct task *t, struct unix_sock *u, struct sock_msg *m, int flags)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	struct hostsock h = { .fd = -1 };
+	ssize_t n;
+	int fd, r;
+
+	path_of((const struct sockaddr_un *)m->addr, m->addrlen, path);
+	r = hostunix_connect(t, path, u->sock.type, &fd);
+	if (r == -ENOTSOCK)
+		return -ECONNREFUSED;
+	if (r < 0)
+		return r;
+	r = hostsock_attach(&h, fd, u->sock.type, true, &u->wq);
+	if (r < 0)
+		return r;
+	m->addrlen = 0;
+	n = hostsock_sendmsg(t, &h, &u->wq, m, flags | (u->sndtimeo_neg ? MSG_DONTWAIT : 0),
+			     &u->sndtimeo);
+	hostsock_detach(&h);
+	return n;
+}
+
 /* ---- waiting ---- */
 
 static void deadline_of(const struct timespec *timeo, struct timespec *dl)
@@ -428,6 +515,8 @@ static int dgram_connect(struct task *t, struct unix_sock *u, const void *addr, 
 	int r;
 
 	if (len >= sizeof(sa_family_t) && a->sun_family == AF_UNSPEC) {
+		if (hosted(u))
+			hostsock_detach(&u->host);
 		if (u->peer)
 			dgram_disconnected(u, u->peer);
 		us_put(u->peer);
@@ -436,10 +525,14 @@ static int dgram_connect(struct task *t, struct unix_sock *u, const void *addr, 
 		return 0;
 	}
 	r = find_other(t, u, addr, len, &o);
+	if (r == -ECONNREFUSED && path_name(addr))
+		return host_connect(t, u, addr, len);
 	if (r < 0)
 		return r;
 	if (u->passcred && !u->addrlen && (r = autobind(u)) < 0)
 		return r;
+	if (hosted(u))
+		hostsock_detach(&u->host);
 	us_get(o);
 	if (u->peer && u->peer != o)
 		dgram_disconnected(u, u->peer);
@@ -469,6 +562,31 @@ static int unix_connect(struct task *t, struct socket *s, const void *addr, sock
 		 * its own state. */
 		o = NULL;
 		r = find_other(t, u, addr, len, &o);
+		if (r == -ECONNREFUSED && path_name(addr)) {
+			struct timespec dl;
+
+			if (u->state == US_CONNECTED)
+				return -EISCONN;
+			if (u->state == US_LISTEN)
+				return -EINVAL;
+			r = host_connect(t, u, addr, len);
+			if (r != -EAGAIN || w.nonblock)
+				return r;
+			/* The host listener's backlog is full (the gofer
+			 * does not block): try again in 10 ms. */
+			clock_gettime(CLOCK_MONOTONIC, &dl);
+			dl.tv_nsec += 10000000L;
+			if (dl.tv_nsec >= 1000000000L) {
+				dl.tv_sec++;
+				dl.tv_nsec -= 1000000000L;
+			}
+			if (w.has_deadline && (dl.tv_sec > w.deadline.tv_sec ||
+			    (dl.tv_sec == w.deadline.tv_sec && dl.tv_nsec > w.deadline.tv_nsec)))
+				return -EAGAIN;
+			if (task_sleep(t, &dl) == -EINTR)
+				return w.has_deadline ? -EINTR : -ERESTARTSYS;
+			continue;
+		}
 		if (r < 0)
 			return r;
 		if (o->state != US_LISTEN || (o->shutdown & RCV_SHUT))
@@ -541,6 +659,14 @@ static int unix_shutdown(struct socket *s, int how)
 	struct unix_sock *u = us_of(s), *o = u->peer;
 	int mode = (how + 1) & SHUT_ALL;
 
+	if (hosted(u)) {
+		int r = hostsock_shutdown(&u->host, how);
+
+		if (r == 0)
+			u->shutdown |= mode;
+		waitq_wake_all(&u->wq);
+		return r;
+	}
 	u->shutdown |= mode;
 	waitq_wake_all(&u->wq);
 	if (o && connection_based(u)) {
@@ -561,6 +687,11 @@ static int unix_getname(struct socket *s, bool peer, void *addr, socklen_t *len)
 	struct unix_sock *u = us_of(s);
 	struct sockaddr_un *a = addr;
 
+	if (peer && hosted(u)) {
+		memcpy(a, &u->host_addr, u->host_addrlen);
+		*len = u->host_addrlen;
+		return 0;
+	}
 	if (peer) {
 		if (!u->peer || (connection_based(u) && u->state != US_CONNECTED))
 			return -ENOTCONN;
@@ -704,6 +835,8 @@ static ssize_t dgram_send(struct task *t, struct unix_sock *u, struct sock_msg *
 		return -EMSGSIZE;
 	if (m->addrlen) {
 		r = find_other(t, u, m->addr, m->addrlen, &o);
+		if (r == -ECONNREFUSED && path_name(m->addr))
+			return host_sendto(t, u, m, flags);
 		if (r < 0)
 			return r;
 	} else {
@@ -767,6 +900,13 @@ static ssize_t unix_sendmsg(struct task *t, struct socket *s, struct sock_msg *m
 
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
+	if (hosted(u) && (u->sock.type != SOCK_DGRAM || !m->addrlen)) {
+		if (u->sock.type == SOCK_STREAM && m->addrlen)
+			return -EISCONN;
+		m->addrlen = 0;
+		return hostsock_sendmsg(t, &u->host, &u->wq, m,
+					flags | (u->sndtimeo_neg ? MSG_DONTWAIT : 0), &u->sndtimeo);
+	}
 	if (u->sock.type == SOCK_STREAM)
 		return stream_send(t, u, m, flags);
 	return dgram_send(t, u, m, flags);
@@ -983,6 +1123,9 @@ static ssize_t unix_recvmsg(struct task *t, struct socket *s, struct sock_msg *m
 {
 	struct unix_sock *u = us_of(s);
 
+	if (hosted(u))
+		return hostsock_recvmsg(t, &u->host, &u->wq, m,
+					flags | (u->rcvtimeo_neg ? MSG_DONTWAIT : 0), &u->rcvtimeo);
 	if (u->sock.type == SOCK_STREAM)
 		return stream_recv(t, u, m, flags);
 	return dgram_recv(t, u, m, flags);
@@ -1003,6 +1146,8 @@ static unsigned int unix_poll(struct socket *s, struct waitq **wq)
 
 	if (wq)
 		*wq = &u->wq;
+	if (hosted(u))
+		return hostsock_poll(&u->host);
 	if (u->err)
 		mask |= POLLERR;
 	if (u->shutdown & RCV_SHUT)
@@ -1029,6 +1174,11 @@ static long unix_ioctl(struct task *t, struct socket *s, unsigned int cmd, uint6
 	struct unix_skb *skb;
 	int n = 0;
 
+	if (hosted(u) && (cmd == SIOCINQ || cmd == SIOCOUTQ)) {
+		int r = hostsock_queued(&u->host, cmd, &n);
+
+		return r < 0 ? r : copy_to_guest(t, arg, &n, sizeof(n));
+	}
 	switch (cmd) {
 	case SIOCINQ:
 		if (u->state == US_LISTEN)
@@ -1085,7 +1235,7 @@ static int unix_getsockopt(struct task *t, struct socket *s, int level, int name
 	case SO_TYPE: v = s->type; break;
 	case SO_DOMAIN: v = AF_UNIX; break;
 	case SO_PROTOCOL: v = 0; break;
-	case SO_ERROR: v = -take_err(u); break;
+	case SO_ERROR: v = hosted(u) ? hostsock_error(&u->host) : -take_err(u); break;
 	case SO_SNDBUF: v = u->sndbuf; break;
 	case SO_RCVBUF: v = u->rcvbuf; break;
 	case SO_ACCEPTCONN: v = u->state == US_LISTEN; break;
@@ -1226,6 +1376,8 @@ static void us_kill(struct unix_sock *u, bool embryo)
 
 	u->dead = true;
 	u->state = US_CLOSE;
+	if (hosted(u))
+		hostsock_detach(&u->host);
 	u->shutdown = SHUT_ALL;
 	if (!list_empty(&u->bound_node)) {
 		list_del(&u->bound_node);

@@ -687,11 +687,17 @@ static long op_connect(const struct handle *h, const struct gofer_msg *q, struct
 
 	if (e < 0)
 		return e;
+	/* Bind mounts only: the root filesystem's sockets stay out of
+	 * reach (the sentry asks for nothing else). */
+	if ((h->mount & ~(1u << 31)) == 0)
+		return -ECONNREFUSED;
 	if (!S_ISSOCK(st.st_mode))
 		return -ECONNREFUSED;
-	/* The socket file itself, through its fd's /proc magic link. */
+	/* The socket file itself, through its fd's /proc magic link. Non-
+	 * blocking: a listener with a full backlog gives EAGAIN at once
+	 * rather than stalling every other request (the sentry retries). */
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%d", h->fd);
-	s = socket(AF_UNIX, q->f.connect.socktype | SOCK_CLOEXEC, 0);
+	s = socket(AF_UNIX, q->f.connect.socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s < 0)
 		return -errno;
 	if (fchdir(procfd) < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
