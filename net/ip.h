@@ -1,7 +1,8 @@
-/* IPv4 and IPv6 for the loopback link: packet buffers, header building
- * and checking, the routing decision (local or unreachable) and delivery
- * through lo to the transport protocols. Addresses are kept in IPv6 form,
- * IPv4 ones v4-mapped (::ffff:a.b.c.d). */
+/* IPv4 and IPv6: header building and checking, the routing decision
+ * (net/route.c), delivery through lo or out a link (net/link.h) with
+ * fragmentation to the path MTU, and the receive path to the transport
+ * protocols. Addresses are kept in IPv6 form, IPv4 ones v4-mapped
+ * (::ffff:a.b.c.d). */
 #ifndef NET_IP_H
 #define NET_IP_H
 
@@ -11,13 +12,6 @@
 
 #define IP_UDP_MAX_V4 (65535 - 20 - 8)
 #define IP_UDP_MAX_V6 (65535 - 8)
-
-/* A packet on its way: the bytes of one IP datagram. */
-struct pkt {
-	uint8_t *data;
-	size_t len;
-	int family;                 /* of the header */
-};
 
 static inline bool ip_is_v4mapped(const uint8_t *a)
 {
@@ -35,9 +29,14 @@ bool ip_is_any(const uint8_t *a, bool v4);
 /* An address of this host (lo up): 127/8, ::1 or one on an interface. */
 bool ip_is_local(const uint8_t *a);
 bool ip_is_broadcast(const uint8_t *a);
-/* The source address to reach dst (the local route's preferred source),
- * or -ENETUNREACH. */
+/* The source address to reach dst (the route's preferred source), or
+ * -ENETUNREACH (or -EADDRNOTAVAIL: a route but no address to send from). */
 int ip_route_src(const uint8_t *dst, uint8_t *src);
+/* The MTU towards dst: the link's, or less once ICMP said so (path MTU
+ * discovery); 0 when dst has no route. A transport sizes segments by it. */
+unsigned int ip_mtu(const uint8_t *dst);
+/* An ICMP "fragmentation needed" / ICMPv6 "packet too big" said so. */
+void ip_pmtu_update(const uint8_t *dst, unsigned int mtu);
 
 /* The internet checksum over buf, folded into sum (RFC 1071). */
 uint32_t ip_csum_add(uint32_t sum, const void *buf, size_t len);
@@ -45,8 +44,13 @@ uint16_t ip_csum_fold(uint32_t sum);
 /* The pseudo-header sum of a transport header (RFC 768, RFC 8200 8.1). */
 uint32_t ip_pseudo(const uint8_t *src, const uint8_t *dst, int proto, size_t len);
 
-/* Wrap a transport payload in an IP header and send it through lo to the
- * receive path. */
+/* Wrap a transport payload in an IP header and send it by the route: to a
+ * local destination through lo, which runs the receive path before this
+ * returns (and returns its result: -ECONNREFUSED when no socket took a
+ * datagram); out a link otherwise (0 once sent or queued for the
+ * neighbour's address). A datagram larger than the path MTU leaves in
+ * fragments (IPv4 with DF clear, IPv6 with fragment headers); a fitting
+ * IPv4 datagram has DF set (Linux's IP_PMTUDISC_WANT). */
 int ip_output(const uint8_t *src, const uint8_t *dst, int proto, const void *payload,
 	      size_t len, int ttl);
 
@@ -58,6 +62,10 @@ int udp_input(const uint8_t *src, const uint8_t *dst, const uint8_t *data, size_
  * replies go to the ping socket of their identifier. */
 int icmp_input(const uint8_t *src, const uint8_t *dst, const uint8_t *data, size_t len);
 void ping_input(const uint8_t *src, const uint8_t *dst, const uint8_t *msg, size_t len);
+/* Send an ICMP (IPv4 header) or ICMPv6 error of type and code about a
+ * received packet: its IP header (hlen bytes) and transport bytes. */
+void icmp_send_error(int type, int code, const uint8_t *hdr, size_t hlen, const uint8_t *data,
+		     size_t len);
 /* An ICMP port unreachable for a datagram from src:sport to dst:dport. */
 void udp_unreachable(const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport);
 

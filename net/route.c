@@ -1,5 +1,5 @@
-/* The network namespace's interface table: `lo`, its addresses and the
- * routes made by hand. Routes of the kernel protocol are derived from the
+/* The network namespace's interface table: `lo`, the links --network=
+ * sandbox installs, their addresses and the routes made by hand. Routes of the kernel protocol are derived from the
  * addresses of up interfaces when asked for, as Linux's fib_add_ifaddr and
  * addrconf make them (the local table's local and broadcast routes). */
 #define _GNU_SOURCE
@@ -24,13 +24,30 @@
 #define IF_USER_FLAGS (IFF_UP | IFF_DEBUG | IFF_NOTRAILERS | IFF_NOARP | IFF_DYNAMIC | \
 		       IFF_MULTICAST | IFF_PORTSEL | IFF_AUTOMEDIA | IFF_PROMISC | IFF_ALLMULTI)
 
-static struct net_if ifs[] = {
-	{ .index = 1, .name = "lo", .flags = IFF_LOOPBACK, .mtu = 65536,
-	  .type = ARPHRD_LOOPBACK, .txqlen = 1000 },
+static struct net_if lo_if = {
+	.index = 1, .name = "lo", .flags = IFF_LOOPBACK, .mtu = 65536,
+	.type = ARPHRD_LOOPBACK, .txqlen = 1000,
 };
+/* Entries live as long as the sandbox (links are installed at boot). */
+static struct net_if *ifs[ROUTE_MAX_IFS] = { &lo_if };
+static int nifs = 1;
 static struct list_head addrs = LIST_HEAD_INIT(addrs);
 static struct list_head routes = LIST_HEAD_INIT(routes);
 static bool inited;
+
+static bool ip_is_v4mapped_r(const uint8_t *a)
+{
+	static const uint8_t pfx[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(a, pfx, 12);
+}
+
+static void ip4_map_r(uint8_t *out, const uint8_t *v4)
+{
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	memcpy(out + 12, v4, 4);
+}
 
 int route_alen(int family)
 {
@@ -61,33 +78,56 @@ static void route_init(void)
 	if (inited)
 		return;
 	inited = true;
-	route_if_set_flags(&ifs[0], IFF_UP);
+	route_if_set_flags(&lo_if, IFF_UP);
 }
 
 int route_nifs(void)
 {
 	route_init();
-	return (int)(sizeof(ifs) / sizeof(ifs[0]));
+	return nifs;
+}
+
+int route_if_add(const struct net_if *tmpl, struct net_if **out)
+{
+	struct net_if *n;
+	int i;
+
+	route_init();
+	if (tmpl->index <= 0 || route_if_by_index(tmpl->index) || route_if_by_name(tmpl->name))
+		return -EEXIST;
+	if (nifs == ROUTE_MAX_IFS)
+		return -ENOSPC;
+	n = malloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	*n = *tmpl;
+	/* Kept in index order, as dumps list them. */
+	for (i = nifs; i > 0 && ifs[i - 1]->index > tmpl->index; i--)
+		ifs[i] = ifs[i - 1];
+	ifs[i] = n;
+	nifs++;
+	*out = n;
+	return 0;
 }
 
 struct net_if *route_if_at(int i)
 {
-	return i >= 0 && i < route_nifs() ? &ifs[i] : NULL;
+	return i >= 0 && i < route_nifs() ? ifs[i] : NULL;
 }
 
 struct net_if *route_if_by_index(int index)
 {
 	for (int i = 0; i < route_nifs(); i++)
-		if (ifs[i].index == index)
-			return &ifs[i];
+		if (ifs[i]->index == index)
+			return ifs[i];
 	return NULL;
 }
 
 struct net_if *route_if_by_name(const char *name)
 {
 	for (int i = 0; i < route_nifs(); i++)
-		if (!strncmp(ifs[i].name, name, IFNAMSIZ))
-			return &ifs[i];
+		if (!strncmp(ifs[i]->name, name, IFNAMSIZ))
+			return ifs[i];
 	return NULL;
 }
 
@@ -464,6 +504,196 @@ int route_del(const struct net_route *r)
 		}
 	}
 	return -ESRCH;
+}
+
+/* ---- the routing decision ---- */
+
+static bool if_up(const struct net_if *ifp)
+{
+	return ifp && (ifp->flags & IFF_UP);
+}
+
+/* A candidate for the longest match. */
+struct best {
+	int plen;
+	uint32_t metric;
+	struct net_if *ifp;
+	const struct net_route *r;  /* NULL: a connected prefix */
+};
+
+static void consider(struct best *b, int plen, uint32_t metric, struct net_if *ifp,
+		     const struct net_route *r)
+{
+	if (plen > b->plen || (plen == b->plen && metric < b->metric)) {
+		b->plen = plen;
+		b->metric = metric;
+		b->ifp = ifp;
+		b->r = r;
+	}
+}
+
+/* The longest prefix of the main table holding dst (family in IPv6 form). */
+static void longest(const uint8_t *dst, bool v4, struct best *b)
+{
+	struct net_addr *a;
+	struct net_route *r;
+
+	b->plen = -1;
+	b->metric = UINT32_MAX;
+	b->ifp = NULL;
+	b->r = NULL;
+	list_for_each_entry(a, &addrs, node) {
+		struct net_if *ifp = route_if_by_index(a->ifindex);
+
+		if (!if_up(ifp) || (ifp->flags & IFF_LOOPBACK) || a->noprefix ||
+		    (a->flags & IFA_F_NOPREFIXROUTE) || (a->family == AF_INET) != v4)
+			continue;
+		if (v4 ? same_subnet(a->addr, dst + 12, 4, a->prefixlen) :
+			 same_subnet(a->addr, dst, 16, a->prefixlen))
+			consider(b, a->prefixlen, v4 ? 0 : 256, ifp, NULL);
+	}
+	list_for_each_entry(r, &routes, node) {
+		struct net_if *ifp = r->ifindex ? route_if_by_index(r->ifindex) : NULL;
+
+		if ((r->family == AF_INET) != v4 || r->type != RTN_UNICAST ||
+		    (r->table != RT_TABLE_MAIN && r->table != RT_TABLE_UNSPEC))
+			continue;
+		if (r->ifindex && !if_up(ifp))
+			continue;
+		if (v4 ? !same_subnet(r->dst, dst + 12, 4, r->dst_len) :
+			 !same_subnet(r->dst, dst, 16, r->dst_len))
+			continue;
+		consider(b, r->dst_len, r->priority, ifp, r);
+	}
+}
+
+int route_pick_src(const struct net_if *ifp, const uint8_t *dst, uint8_t *src)
+{
+	struct net_addr *a, *pick = NULL;
+	bool v4 = ip_is_v4mapped_r(dst);
+	bool ll = !v4 && dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80;
+
+	list_for_each_entry(a, route_addrs(), node) {
+		if ((a->family == AF_INET) != v4 || a->ifindex != ifp->index)
+			continue;
+		if (v4) {
+			if (a->flags & IFA_F_SECONDARY)
+				continue;
+			/* The primary whose subnet holds dst, else the first. */
+			if (!pick || same_subnet(a->addr, dst + 12, 4, a->prefixlen))
+				pick = a;
+			if (same_subnet(a->addr, dst + 12, 4, a->prefixlen))
+				break;
+			continue;
+		}
+		/* RFC 6724 rule 2 (appropriate scope), simplified: a link-local
+		 * destination takes a link-local source, others a wider one. */
+		if ((a->scope == RT_SCOPE_LINK) == ll) {
+			pick = a;
+			break;
+		}
+		if (!pick)
+			pick = a;
+	}
+	if (!pick)
+		return -EADDRNOTAVAIL;
+	if (v4)
+		ip4_map_r(src, pick->addr);
+	else
+		memcpy(src, pick->addr, 16);
+	return 0;
+}
+
+static bool limited_bcast(const uint8_t *dst)
+{
+	return ip_is_v4mapped_r(dst) && dst[12] == 255 && dst[13] == 255 && dst[14] == 255 &&
+	       dst[15] == 255;
+}
+
+/* A subnet-directed broadcast of an up, non-loopback link's address. */
+static struct net_if *bcast_if(const uint8_t *dst)
+{
+	struct net_addr *a;
+
+	list_for_each_entry(a, &addrs, node) {
+		struct net_if *ifp = route_if_by_index(a->ifindex);
+		uint32_t p, mask;
+
+		if (a->family != AF_INET || !if_up(ifp) || (ifp->flags & IFF_LOOPBACK) ||
+		    a->prefixlen >= 31)
+			continue;
+		memcpy(&p, a->addr, 4);
+		mask = a->prefixlen ? htonl(~0u << (32 - a->prefixlen)) : 0;
+		p |= ~mask;
+		if (!memcmp(&p, dst + 12, 4))
+			return ifp;
+	}
+	return NULL;
+}
+
+int route_lookup(const uint8_t *dst, struct route_res *res)
+{
+	bool v4 = ip_is_v4mapped_r(dst);
+	struct best b;
+	int e;
+
+	route_init();
+	memset(res, 0, sizeof(*res));
+	if (v4 && (res->ifp = bcast_if(dst))) {
+		res->type = RTN_BROADCAST;
+		memcpy(res->nexthop, dst, 16);
+		return route_pick_src(res->ifp, dst, res->src);
+	}
+	longest(dst, v4, &b);
+	if (v4 && limited_bcast(dst) && !b.ifp) {
+		/* 255.255.255.255 leaves by the first broadcast-capable link. */
+		for (int i = 0; i < nifs && !b.ifp; i++)
+			if (if_up(ifs[i]) && (ifs[i]->flags & IFF_BROADCAST))
+				b.ifp = ifs[i];
+	}
+	if (!b.ifp && b.r && b.r->has_gw) {
+		/* A gateway route without a device: the gateway's link. */
+		struct best g;
+		uint8_t gw[16];
+
+		if (v4)
+			ip4_map_r(gw, b.r->gw);
+		else
+			memcpy(gw, b.r->gw, 16);
+		longest(gw, v4, &g);
+		b.ifp = g.ifp;
+	}
+	if (!b.ifp)
+		return -ENETUNREACH;
+	res->ifp = b.ifp;
+	res->type = v4 && limited_bcast(dst) ? RTN_BROADCAST : RTN_UNICAST;
+	if (b.r && b.r->has_gw) {
+		if (v4)
+			ip4_map_r(res->nexthop, b.r->gw);
+		else
+			memcpy(res->nexthop, b.r->gw, 16);
+	} else {
+		memcpy(res->nexthop, dst, 16);
+	}
+	if (b.r && b.r->has_prefsrc) {
+		if (v4)
+			ip4_map_r(res->src, b.r->prefsrc);
+		else
+			memcpy(res->src, b.r->prefsrc, 16);
+		return 0;
+	}
+	e = route_pick_src(b.ifp, dst, res->src);
+	if (e < 0 && !v4) {
+		/* Any global address will do (RFC 6724 allows it). */
+		struct net_addr *a;
+
+		list_for_each_entry(a, &addrs, node)
+			if (a->family == AF_INET6 && a->scope == RT_SCOPE_UNIVERSE) {
+				memcpy(res->src, a->addr, 16);
+				return 0;
+			}
+	}
+	return e;
 }
 
 /* ---- interface ioctls ---- */

@@ -1,6 +1,7 @@
 /* The network namespace's interfaces, addresses and routes: what netlink
- * route reports and changes and what the SIOCGIF* ioctls read. One
- * namespace today, holding the loopback interface `lo`. */
+ * route reports and changes, what the SIOCGIF* ioctls read and what
+ * ip_output routes by. One namespace: the loopback interface `lo` and the
+ * links --network=sandbox installs (net/packet.c). */
 #ifndef NET_ROUTE_H
 #define NET_ROUTE_H
 
@@ -10,6 +11,14 @@
 
 #include "sentry/list.h"
 
+struct net_if;
+/* A link endpoint's transmit side: one whole frame (an Ethernet frame for
+ * ARPHRD_ETHER). Called with the BKL held; must not block. */
+struct link_ops {
+	int (*xmit)(struct net_if *ifp, const void *frame, size_t len);
+};
+
+/* An interface. The table owns it; lo has no ops (delivery is direct). */
 struct net_if {
 	int index;
 	char name[IFNAMSIZ];
@@ -17,6 +26,9 @@ struct net_if {
 	unsigned int mtu;
 	unsigned short type;        /* ARPHRD_* */
 	unsigned int txqlen;
+	uint8_t hwaddr[6];          /* ARPHRD_ETHER: the MAC */
+	const struct link_ops *ops; /* NULL for loopback */
+	void *priv;                 /* the link's own state */
 };
 
 /* An address on an interface (ip-address(8)). */
@@ -48,13 +60,19 @@ struct net_route {
 	uint32_t priority;
 };
 
-/* The interfaces (index order), 1 of them today. */
+#define ROUTE_MAX_IFS 16
+
+/* The interfaces (index order): lo and those route_if_add installed. */
 int route_nifs(void);
 struct net_if *route_if_at(int i);
 struct net_if *route_if_by_index(int index);
 struct net_if *route_if_by_name(const char *name);
 /* Up or down (IFF_UP); dropping the link removes its routes. */
 int route_if_set_flags(struct net_if *ifp, unsigned int flags);
+
+/* Install an interface (a copy of *tmpl, its index unused so far): -EEXIST,
+ * -ENOSPC, or 0 with *out the table's entry. */
+int route_if_add(const struct net_if *tmpl, struct net_if **out);
 
 struct list_head *route_addrs(void);
 /* Add an address (the fields of a), -EEXIST if it is there. */
@@ -68,6 +86,20 @@ int route_collect(struct net_route **out);
  * and metric). */
 int route_add(const struct net_route *r, int nlflags);
 int route_del(const struct net_route *r);
+
+/* The routing decision for one destination (v4-mapped or IPv6). */
+struct route_res {
+	struct net_if *ifp;         /* lo for local destinations */
+	int type;                   /* RTN_LOCAL, RTN_UNICAST or RTN_BROADCAST */
+	uint8_t nexthop[16];        /* the gateway, or dst itself when on-link */
+	uint8_t src[16];            /* the preferred source address */
+};
+/* Local addresses, then the longest matching prefix of the main table
+ * (connected prefixes of up links and the stored routes, the lower metric
+ * on a tie). -ENETUNREACH when nothing matches. */
+int route_lookup(const uint8_t *dst, struct route_res *res);
+/* The preferred source on ifp for dst: 0 or -EADDRNOTAVAIL. */
+int route_pick_src(const struct net_if *ifp, const uint8_t *dst, uint8_t *src);
 
 struct task;
 /* The interface ioctls (netdevice(7)) any socket answers: SIOCGIFCONF,
