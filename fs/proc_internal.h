@@ -89,6 +89,9 @@ struct mm *proc_mm(struct pctx *c);
 /* A path as the reader sees it from its own root (" (deleted)" marked). */
 long proc_text_path(struct pctx *c, const struct path *p, char *buf, size_t n);
 
+/* fs/proc_net.c: the net/ directory of every /proc/<pid>. */
+extern const struct pent proc_net_ents[];
+
 /* fs/proc_sys.c */
 extern const struct pent proc_root_ents[];
 extern uint32_t proc_ncpus;

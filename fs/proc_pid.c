@@ -1048,6 +1048,7 @@ const struct pent proc_pid_ents[] = {
 	{ .name = "fd", .kind = PK_FDDIR, .mode = S_IFDIR | 0500 },
 	{ .name = "fdinfo", .kind = PK_FDINFODIR, .mode = S_IFDIR | 0555 },
 	{ .name = "ns", .kind = PK_NSDIR, .mode = S_IFDIR | 0511, .sub = ns_ents },
+	DIR_("net", proc_net_ents),
 	{ .name = "mem", .kind = PK_FILE, .mode = S_IFREG | 0600 },
 	RO400_("environ", show_environ),
 	RO400_("auxv", show_auxv),

@@ -389,6 +389,7 @@ const struct pent proc_root_ents[] = {
 	RO_("loadavg", show_loadavg),
 	RO_("meminfo", show_meminfo),
 	LNK_("mounts", "self/mounts"),
+	LNK_("net", "self/net"),
 	LNK_("self", NULL),
 	RO_("stat", show_kstat),
 	DIR_("sys", sys_ents),
