@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <linux/if_addr.h>
+#include <linux/if_arp.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -30,6 +31,7 @@
 /* RFC 2863 operational states (linux/if.h clashes with net/if.h). */
 #define OPER_UNKNOWN 0
 #define OPER_DOWN 2
+#define OPER_UP 6
 
 struct nl_skb {
 	struct list_head node;
@@ -333,8 +335,10 @@ static void fill_link(struct nlbuf *b, const struct net_if *ifp, uint16_t type, 
 
 	attr_str(b, IFLA_IFNAME, ifp->name);
 	attr_u32(b, IFLA_TXQLEN, ifp->txqlen);
-	/* Loopback has no operational state machine: UNKNOWN while up. */
-	attr_u8(b, IFLA_OPERSTATE, up ? OPER_UNKNOWN : OPER_DOWN);
+	/* Loopback has no operational state machine: UNKNOWN while up; an
+	 * Ethernet link with its carrier is UP. */
+	attr_u8(b, IFLA_OPERSTATE, !up ? OPER_DOWN : ifp->type == ARPHRD_ETHER ? OPER_UP :
+				   OPER_UNKNOWN);
 	attr_u8(b, IFLA_LINKMODE, 0);
 	attr_u32(b, IFLA_MTU, ifp->mtu);
 	attr_u32(b, IFLA_MIN_MTU, 0);
@@ -345,8 +349,15 @@ static void fill_link(struct nlbuf *b, const struct net_if *ifp, uint16_t type, 
 	attr_u32(b, IFLA_NUM_RX_QUEUES, 1);
 	attr_u8(b, IFLA_CARRIER, up);
 	attr_str(b, IFLA_QDISC, "noqueue");
-	attr(b, IFLA_ADDRESS, zero, sizeof(zero));
-	attr(b, IFLA_BROADCAST, zero, sizeof(zero));
+	if (ifp->type == ARPHRD_ETHER) {
+		static const uint8_t ff[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+		attr(b, IFLA_ADDRESS, ifp->hwaddr, 6);
+		attr(b, IFLA_BROADCAST, ff, 6);
+	} else {
+		attr(b, IFLA_ADDRESS, zero, sizeof(zero));
+		attr(b, IFLA_BROADCAST, zero, sizeof(zero));
+	}
 	msg_end(b, off);
 }
 

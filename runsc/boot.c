@@ -4,6 +4,7 @@
 #include "runsc/runsc.h"
 #include "runsc/gofer.h"
 #include "runsc/host_filter.h"
+#include "runsc/netconf.h"
 #include "fs/file.h"
 #include "fs/gofer.h"
 #include "fs/overlay.h"
@@ -340,6 +341,7 @@ int sentry_boot(const struct boot_config *cfg)
 	 * can) before the filter forbids opening paths. */
 	time_vvar_memobj();
 	preload_unwinder();
+	netconf_install();
 
 	if ((err = host_caps_drop()) < 0) {
 		fprintf(stderr, "runsc: dropping capabilities: %s\n", strerror(-err));

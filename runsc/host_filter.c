@@ -14,6 +14,8 @@
  *    gofer is the only door to host files (invariant 3).
  *  - socket is not allowed: the sentry makes no host sockets in the default
  *    network mode; it accepts on its control socket, made before.
+ *  - recvmmsg only on the --network=sandbox packet sockets (runsc/netconf.c
+ *    opened them before); their sends are sendmsg, listed above.
  * Stub processes forked by the sentry inherit this filter on top of their
  * own (which is stricter for them); ptrace's PTRACE_SYSEMU stops come before
  * seccomp, so guest syscalls never meet it.
@@ -23,6 +25,7 @@
  * the filter (debugging only; says so in the log). */
 #define _GNU_SOURCE
 #include "runsc/host_filter.h"
+#include "runsc/netconf.h"
 #include "sentry/log.h"
 
 #include <errno.h>
@@ -102,6 +105,14 @@ static int build(scmp_filter_ctx ctx)
 	if (!e)
 		e = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 1,
 				     SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)AT_FDCWD));
+	/* The packet endpoint's batched receive, on its own fds only. */
+	{
+		int fds[16], n = netconf_packet_fds(fds, 16);
+
+		for (int i = 0; i < n && !e; i++)
+			e = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvmmsg), 1,
+					     SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fds[i]));
+	}
 	/* execveat(fd, "", argv, envp, AT_EMPTY_PATH) only: the stub memfd. */
 	if (!e)
 		e = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(execveat), 1,
@@ -171,4 +182,5 @@ void host_filter_print(FILE *out)
 		fprintf(out, "%s\n", names[i]);
 	fprintf(out, "openat(dirfd != AT_FDCWD, ...)\n");
 	fprintf(out, "execveat(fd, \"\", argv, envp, AT_EMPTY_PATH)\n");
+	fprintf(out, "recvmmsg(packet socket fd, ...) with --network=sandbox and interfaces\n");
 }

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "runsc/runsc.h"
 #include "runsc/gofer.h"
+#include "runsc/netconf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	runsc_log_init(&g);
+	netconf_network = g.network;
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
 		if (strcmp(argv[i], commands[c].name))
 			continue;
