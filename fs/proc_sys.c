@@ -3,10 +3,14 @@
  * values programs read; hostname and domainname writable). */
 #define _GNU_SOURCE
 #include "fs/proc_internal.h"
+#include "fs/mqueue.h"
+#include "fs/sysctl.h"
 #include "sentry/memfile.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,15 +279,173 @@ CONST_FILE(show_zero, "0\n")
 CONST_FILE(show_max_map_count, "65530\n")
 CONST_FILE(show_file_max, "9223372036854775807\n")
 CONST_FILE(show_nr_open, "1048576\n")
-CONST_FILE(show_somaxconn, "4096\n")
 CONST_FILE(show_inotify_events, "16384\n")
 CONST_FILE(show_inotify_instances, "128\n")
 CONST_FILE(show_inotify_watches, "65536\n")
 CONST_FILE(show_pipe_max_size, "1048576\n")
 CONST_FILE(show_printk, "4\t4\t1\t7\n")
-CONST_FILE(show_ip_local_port_range, "32768\t60999\n")
 CONST_FILE(show_mmap_min_addr, "65536\n")
 CONST_FILE(show_overcommit_ratio, "50\n")
+
+/* ---- values a container may set (linux.sysctl, or root inside) ---- */
+
+/* One number with its Linux range. */
+struct sysval {
+	long *v;
+	long min, max;
+};
+
+static long somaxconn = 4096;
+static long port_range[2] = { 32768, 60999 };
+
+static const struct sysval v_msg_max = { &mq_limits.msg_max, 1, MQ_HARD_MSGMAX };
+static const struct sysval v_msgsize_max = { &mq_limits.msgsize_max, MQ_MIN_MSGSIZEMAX,
+					     MQ_HARD_MSGSIZEMAX };
+static const struct sysval v_queues_max = { &mq_limits.queues_max, 0, INT_MAX };
+static const struct sysval v_msg_default = { &mq_limits.msg_default, 1, MQ_HARD_MSGMAX };
+static const struct sysval v_msgsize_default = { &mq_limits.msgsize_default, MQ_MIN_MSGSIZEMAX,
+						 MQ_HARD_MSGSIZEMAX };
+static const struct sysval v_somaxconn = { &somaxconn, 0, INT_MAX };
+
+/* Up to n numbers separated by blanks, as proc_dointvec reads them. */
+static int parse_longs(const char *buf, size_t len, long *out, int n)
+{
+	char tmp[128], *p, *e;
+	int k = 0;
+
+	if (len >= sizeof(tmp))
+		return -EINVAL;
+	memcpy(tmp, buf, len);
+	tmp[len] = 0;
+	p = tmp;
+	while (k < n) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		errno = 0;
+		out[k] = strtol(p, &e, 10);
+		if (e == p || errno || (*e && !isspace((unsigned char)*e)))
+			return -EINVAL;
+		k++;
+		p = e;
+	}
+	while (isspace((unsigned char)*p))
+		p++;
+	return *p || k == 0 ? -EINVAL : k;
+}
+
+static int set_val(const struct sysval *sv, const char *buf, size_t len, bool apply)
+{
+	long v;
+
+	if (parse_longs(buf, len, &v, 1) != 1 || v < sv->min || v > sv->max)
+		return -EINVAL;
+	if (apply)
+		*sv->v = v;
+	return 0;
+}
+
+static int set_port_range(const char *buf, size_t len, bool apply)
+{
+	long v[2];
+
+	/* Linux: two ports, low <= high, both in 1..65535. */
+	if (parse_longs(buf, len, v, 2) != 2 || v[0] < 1 || v[1] > 65535 || v[0] > v[1])
+		return -EINVAL;
+	if (apply) {
+		port_range[0] = v[0];
+		port_range[1] = v[1];
+	}
+	return 0;
+}
+
+static int store_checked(struct pctx *c, const struct sysval *sv, const char *buf, size_t n)
+{
+	if (!capable(c->caller, 21 /* CAP_SYS_ADMIN */))
+		return -EPERM;
+	return set_val(sv, buf, n, true);
+}
+
+#define VAL_FILE(name, sv)                                                        \
+	static int show_##name(struct pctx *c, struct pbuf *b)                    \
+	{                                                                         \
+		pbuf_printf(b, "%ld\n", *(sv).v);                                 \
+		return 0;                                                         \
+	}                                                                         \
+	static int store_##name(struct pctx *c, const char *buf, size_t n)        \
+	{                                                                         \
+		return store_checked(c, &(sv), buf, n);                           \
+	}
+VAL_FILE(msg_max, v_msg_max)
+VAL_FILE(msgsize_max, v_msgsize_max)
+VAL_FILE(queues_max, v_queues_max)
+VAL_FILE(msg_default, v_msg_default)
+VAL_FILE(msgsize_default, v_msgsize_default)
+VAL_FILE(somaxconn, v_somaxconn)
+
+static int show_ip_local_port_range(struct pctx *c, struct pbuf *b)
+{
+	pbuf_printf(b, "%ld\t%ld\n", port_range[0], port_range[1]);
+	return 0;
+}
+
+static int store_ip_local_port_range(struct pctx *c, const char *buf, size_t n)
+{
+	if (!capable(c->caller, 21 /* CAP_SYS_ADMIN */))
+		return -EPERM;
+	return set_port_range(buf, n, true);
+}
+
+static int set_domainname(const char *buf, size_t n, bool apply)
+{
+	if (n > 64)
+		return -EINVAL;
+	if (apply) {
+		memcpy(kernel.domainname, buf, n);
+		kernel.domainname[n] = 0;
+	}
+	return 0;
+}
+
+/* linux.sysctl of an OCI config: the keys a container may set, because
+ * they belong to its own namespaces (runc's list, cut to what the sentry
+ * models). kernel.hostname is the config's hostname field, as runc says. */
+static const struct {
+	const char *key;
+	const struct sysval *sv;
+	int (*set)(const char *buf, size_t n, bool apply);
+} sysctls[] = {
+	{ "fs.mqueue.msg_default", &v_msg_default, NULL },
+	{ "fs.mqueue.msg_max", &v_msg_max, NULL },
+	{ "fs.mqueue.msgsize_default", &v_msgsize_default, NULL },
+	{ "fs.mqueue.msgsize_max", &v_msgsize_max, NULL },
+	{ "fs.mqueue.queues_max", &v_queues_max, NULL },
+	{ "kernel.domainname", NULL, set_domainname },
+	{ "net.core.somaxconn", &v_somaxconn, NULL },
+	{ "net.ipv4.ip_local_port_range", NULL, set_port_range },
+};
+
+int proc_sysctl_set(const char *key, const char *value, bool apply)
+{
+	char k[128];
+	size_t i, n = strlen(value);
+
+	/* Slashes are accepted for dots, as sysctl(8) does. */
+	if (strlen(key) >= sizeof(k))
+		return -ENOENT;
+	for (i = 0; key[i]; i++)
+		k[i] = key[i] == '/' ? '.' : key[i];
+	k[i] = 0;
+	for (i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]); i++) {
+		if (strcmp(k, sysctls[i].key))
+			continue;
+		if (sysctls[i].sv)
+			return set_val(sysctls[i].sv, value, n, apply);
+		return sysctls[i].set(value, n, apply);
+	}
+	return -ENOENT;
+}
 
 static int show_uuid(struct pctx *c, struct pbuf *b)
 {
@@ -351,21 +513,32 @@ static const struct pent inotify_ents[] = {
 	{ 0 }
 };
 
+static const struct pent mqueue_ents[] = {
+	RW_("msg_default", show_msg_default, store_msg_default),
+	RW_("msg_max", show_msg_max, store_msg_max),
+	RW_("msgsize_default", show_msgsize_default, store_msgsize_default),
+	RW_("msgsize_max", show_msgsize_max, store_msgsize_max),
+	RW_("queues_max", show_queues_max, store_queues_max),
+	{ 0 }
+};
+
 static const struct pent fs_ents[] = {
 	RO_("file-max", show_file_max),
 	DIR_("inotify", inotify_ents),
+	DIR_("mqueue", mqueue_ents),
 	RO_("nr_open", show_nr_open),
 	RO_("pipe-max-size", show_pipe_max_size),
 	{ 0 }
 };
 
 static const struct pent core_ents[] = {
-	RO_("somaxconn", show_somaxconn),
+	RW_("somaxconn", show_somaxconn, store_somaxconn),
 	{ 0 }
 };
 
 static const struct pent ipv4_ents[] = {
-	RO_("ip_local_port_range", show_ip_local_port_range),
+	RW_("ip_local_port_range", show_ip_local_port_range,
+	    store_ip_local_port_range),
 	{ 0 }
 };
 
