@@ -30,6 +30,28 @@ struct arch_fpstate {
 	uint32_t size;
 } __attribute__((aligned(64)));
 
+/* XRSTOR (a native sigreturn) loads MXCSR whenever SSE or AVX is
+ * requested, even when XSTATE_BV marks SSE as in its init state, and then
+ * zeroes the xmm registers. PTRACE_SETREGSET and KVM_SET_XSAVE take MXCSR
+ * only when XSTATE_BV has SSE or AVX set, so MXCSR written by a signal
+ * handler into a frame saved with all-zero xmm registers would be lost.
+ * On an XSAVE image (size > 576) mark SSE present with zeroed xmm
+ * registers, which is what XRSTOR makes of it. */
+static inline void arch_xstate_keep_mxcsr(uint8_t *xsave, uint32_t size)
+{
+	enum { XSTATE_BV = 512, XMM = 160, XMM_LEN = 256, SSE = 2, YMM = 4 };
+	uint64_t bv;
+
+	if (size <= XSTATE_BV + 64)
+		return;
+	__builtin_memcpy(&bv, xsave + XSTATE_BV, sizeof(bv));
+	if (bv & (SSE | YMM))
+		return;
+	__builtin_memset(xsave + XMM, 0, XMM_LEN);
+	bv |= SSE;
+	__builtin_memcpy(xsave + XSTATE_BV, &bv, sizeof(bv));
+}
+
 enum trap_kind {
 	TRAP_SYSCALL,   /* guest executed syscall; nr in regs.orig_rax */
 	TRAP_FAULT,     /* memory fault: addr, write, code (SEGV_MAPERR/ACCERR) */

@@ -1794,6 +1794,7 @@ static int kvm_set_fpstate(struct context *ctx, const struct arch_fpstate *fp)
 			return -EINVAL;
 		memcpy(cur.xsave, fp->xsave, fp->size);
 		memset(cur.xsave + fp->size, 0, sizeof(cur.xsave) - fp->size);
+		arch_xstate_keep_mxcsr(cur.xsave, fp->size);
 	} else {
 		/* Legacy area only: keep the rest of the current state. */
 		uint64_t bv;

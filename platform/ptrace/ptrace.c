@@ -604,32 +604,15 @@ static int ptrace_get_fpstate(struct context *ctx, struct arch_fpstate *fp)
 	return ptrace(PTRACE_GETFPREGS, ctx->tid, 0, fp->fx) < 0 ? -errno : 0;
 }
 
-/* XRSTOR (what a native sigreturn runs) loads MXCSR whenever SSE or AVX
- * is requested, even when XSTATE_BV marks SSE as in its init state, and
- * then zeroes the xmm registers. PTRACE_SETREGSET takes MXCSR only when
- * XSTATE_BV has SSE or AVX set. A frame saved while the xmm registers
- * were all zero has SSE clear, and MXCSR written into it by a handler was
- * dropped: mark SSE present with zeroed xmm registers, which is what
- * XRSTOR would have made of it. */
+/* An XSAVE image goes through a copy fixed up for MXCSR (see
+ * arch_xstate_keep_mxcsr). */
 static int ptrace_set_xstate(struct context *ctx, const struct arch_fpstate *fp)
 {
-	enum { XSTATE_BV = 512, XMM = 160, XMM_LEN = 256, SSE_YMM = 6 };
-	struct arch_fpstate fix;
-	const struct arch_fpstate *use = fp;
-	struct iovec iov;
-	uint64_t bv;
+	static __thread struct arch_fpstate fix;
+	struct iovec iov = { .iov_base = fix.xsave, .iov_len = fp->size };
 
-	memcpy(&bv, fp->xsave + XSTATE_BV, sizeof(bv));
-	if (!(bv & SSE_YMM)) {
-		memcpy(fix.xsave, fp->xsave, fp->size);
-		memset(fix.xsave + XMM, 0, XMM_LEN);
-		bv |= 2;
-		memcpy(fix.xsave + XSTATE_BV, &bv, sizeof(bv));
-		fix.size = fp->size;
-		use = &fix;
-	}
-	iov.iov_base = (void *)use->xsave;
-	iov.iov_len = use->size;
+	memcpy(fix.xsave, fp->xsave, fp->size);
+	arch_xstate_keep_mxcsr(fix.xsave, fp->size);
 	return ptrace(PTRACE_SETREGSET, ctx->tid, NT_X86_XSTATE, &iov) < 0 ? -errno : 0;
 }
 
