@@ -13,7 +13,8 @@
  *    read-only tmpfs): the state dir writes of `runsc boot` at exit. The
  *    gofer is the only door to host files (invariant 3).
  *  - socket is not allowed: the sentry makes no host sockets in the default
- *    network mode; it accepts on its control socket, made before.
+ *    network mode; it accepts on its control socket, made before. With
+ *    --network=host (only) build_hostnet adds the socket calls.
  *  - recvmmsg only on the --network=sandbox packet sockets (runsc/netconf.c
  *    opened them before); their sends are sendmsg, listed above.
  * Stub processes forked by the sentry inherit this filter on top of their
@@ -32,6 +33,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <seccomp.h>
@@ -91,6 +93,50 @@ static const int allowed[] = {
 	SCMP_SYS(sysinfo), SCMP_SYS(getcwd),
 };
 
+/* --network=host only: guest AF_INET/AF_INET6 sockets are host sockets
+ * the sentry makes (net/hostinet.c). socket() is allowed for those two
+ * families, stream and datagram types only (no raw sockets); the calls
+ * that act on a socket fd the sentry holds come with it. Sends,
+ * receives, accept4, shutdown, getsockopt and ioctl are in the list
+ * above already. The default filter stays as it is. */
+static bool hostnet;
+
+static const int hostnet_allowed[] = {
+	SCMP_SYS(bind), SCMP_SYS(connect), SCMP_SYS(listen), SCMP_SYS(getsockname),
+	SCMP_SYS(getpeername), SCMP_SYS(setsockopt),
+};
+
+void host_filter_set_hostnet(bool on)
+{
+	hostnet = on;
+}
+
+static int build_hostnet(scmp_filter_ctx ctx)
+{
+	static const int fams[] = { AF_INET, AF_INET6 }, types[] = { SOCK_STREAM, SOCK_DGRAM };
+	int e = 0;
+
+	for (size_t i = 0; i < sizeof(hostnet_allowed) / sizeof(hostnet_allowed[0]) && !e; i++)
+		e = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, hostnet_allowed[i], 0);
+	for (size_t f = 0; f < 2 && !e; f++)
+		for (size_t t = 0; t < 2 && !e; t++)
+			e = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+					     SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fams[f]),
+					     SCMP_A1_32(SCMP_CMP_MASKED_EQ, 0xf, (uint32_t)types[t]));
+	return e;
+}
+
+static void print_hostnet(FILE *out)
+{
+	for (size_t i = 0; i < sizeof(hostnet_allowed) / sizeof(hostnet_allowed[0]); i++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, hostnet_allowed[i]);
+
+		fprintf(out, "%s with --network=host\n", name ? name : "?");
+		free(name);
+	}
+	fprintf(out, "socket(AF_INET or AF_INET6, SOCK_STREAM or SOCK_DGRAM, ...) with --network=host\n");
+}
+
 static int build(scmp_filter_ctx ctx)
 {
 	int e = 0;
@@ -113,6 +159,8 @@ static int build(scmp_filter_ctx ctx)
 			e = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvmmsg), 1,
 					     SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fds[i]));
 	}
+	if (!e && hostnet)
+		e = build_hostnet(ctx);
 	/* execveat(fd, "", argv, envp, AT_EMPTY_PATH) only: the stub memfd. */
 	if (!e)
 		e = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(execveat), 1,
@@ -182,5 +230,7 @@ void host_filter_print(FILE *out)
 		fprintf(out, "%s\n", names[i]);
 	fprintf(out, "openat(dirfd != AT_FDCWD, ...)\n");
 	fprintf(out, "execveat(fd, \"\", argv, envp, AT_EMPTY_PATH)\n");
+	if (hostnet)
+		print_hostnet(out);
 	fprintf(out, "recvmmsg(packet socket fd, ...) with --network=sandbox and interfaces\n");
 }

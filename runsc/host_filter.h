@@ -2,6 +2,7 @@
 #ifndef RUNSC_HOST_FILTER_H
 #define RUNSC_HOST_FILTER_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Drop every capability of this process (and its future children):
@@ -10,6 +11,9 @@ int host_caps_drop(void);
 /* Confine this process (all its threads) to the sentry's host syscalls.
  * Returns 0 or a negative errno. */
 int host_filter_install(void);
+/* --network=host (net/hostinet.c): the filter also allows the socket
+ * calls host sockets need; set before host_filter_install/print. */
+void host_filter_set_hostnet(bool on);
 /* The allowed host syscalls, one per line (`runsc syscalls --host-filter`). */
 void host_filter_print(FILE *out);
 

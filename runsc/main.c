@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "runsc/runsc.h"
 #include "runsc/gofer.h"
+#include "runsc/host_filter.h"
+#include "net/hostinet.h"
 #include "runsc/netconf.h"
 
 #include <stdio.h>
@@ -42,7 +44,7 @@ static void usage(FILE *out)
 		     "  --debug-log DIR    directory for sentry logs\n"
 		     "  --log FILE         runtime log file\n"
 		     "  --log-format FMT   text or json\n"
-		     "  --network MODE     sandbox or none (loopback only for now)\n"
+		     "  --network MODE     sandbox, none, or host (host sockets: weaker isolation)\n"
 		     "  --overlay=MODE     memory (default: in-memory overlay over the root) or none\n"
 		     "  --platform NAME    auto (default: the fastest here), systrap, ptrace or kvm\n"
 		     "  --root DIR         state directory (default /run/runsc)\n"
@@ -115,12 +117,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "runsc: --overlay: memory or none, not %s\n", g.overlay);
 		return 2;
 	}
-	if (g.network && strcmp(g.network, "sandbox") && strcmp(g.network, "none")) {
-		/* host mode (forwarding to host sockets) is not built. */
-		fprintf(stderr, "runsc: --network: sandbox or none (host is not supported yet), not %s\n",
-			g.network);
+	if (g.network && strcmp(g.network, "sandbox") && strcmp(g.network, "none") &&
+	    strcmp(g.network, "host")) {
+		fprintf(stderr, "runsc: --network: sandbox, none or host, not %s\n", g.network);
 		return 2;
 	}
+	/* Host sockets for the guest, and the filter rules they need
+	 * (docs/network-host.md). */
+	hostinet_enabled = g.network && !strcmp(g.network, "host");
+	host_filter_set_hostnet(hostinet_enabled);
 	if (strcmp(g.log_format, "text") && strcmp(g.log_format, "json")) {
 		fprintf(stderr, "runsc: --log-format: text or json, not %s\n", g.log_format);
 		return 2;

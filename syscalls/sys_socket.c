@@ -7,6 +7,7 @@
 #include "fs/file.h"
 #include "net/socket.h"
 #include "net/inet.h"
+#include "net/hostinet.h"
 #include "net/netlink.h"
 #include "net/unix.h"
 
@@ -106,6 +107,8 @@ long sys_socket(struct task *t, const struct syscall_args *a)
 		return r;
 	if (family == AF_NETLINK)
 		r = netlink_create(t, base, (int)a->a[2], &s);
+	else if ((family == AF_INET || family == AF_INET6) && hostinet_enabled)
+		r = hostinet_create(t, family, base, (int)a->a[2], &s);
 	else if (family == AF_INET || family == AF_INET6)
 		r = inet_create(t, family, base, (int)a->a[2], &s);
 	else
