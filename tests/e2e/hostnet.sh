@@ -114,6 +114,29 @@ expect host-client-to-guest-server "hello from the host" "$got"
 expect guest-server-output "listening
 served" "$(cat "$out/server.out")"
 
+# The same through the OCI runtime: `runsc --network=host run` of a
+# bundle whose config has no network namespace (as podman --network=host).
+bundle=$out/bundle
+rm -rf "$bundle" "$out/state"
+mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/proc" "$bundle/rootfs/dev" "$bundle/rootfs/tmp"
+cp "$guest" "$bundle/rootfs/bin/"
+if (cd "$bundle" && "$runsc" spec); then
+	python3 - "$bundle/config.json" "$p4" <<'EOF2'
+import json, sys
+p, port = sys.argv[1:3]
+c = json.load(open(p))
+c["process"]["args"] = ["/bin/hostnet_guest", "client", "127.0.0.1", port]
+c["process"]["terminal"] = False
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "network"]
+json.dump(c, open(p, "w"))
+EOF2
+	got=$(D --root "$out/state" --network=host run --bundle "$bundle" hn-oci 2>&1 | head -1)
+	D --root "$out/state" delete --force hn-oci >/dev/null 2>&1
+	expect oci-run-network-host "echo: hello from the guest" "$got"
+else
+	fail oci-run-network-host "runsc spec failed"
+fi
+
 kill "$srv" 2>/dev/null
 wait "$srv" 2>/dev/null
 
