@@ -150,11 +150,6 @@ static void exec_boot(struct global_opts *g, const char *bundle, const char *id,
 		snprintf(ov, sizeof(ov), "--overlay=%s", g->overlay);
 		args[n++] = ov;
 	}
-	/* The sentry's network mode (--network=host makes host sockets). */
-	if (g->network) {
-		args[n++] = "--network";
-		args[n++] = g->network;
-	}
 	if (g->debug_log) {
 		args[n++] = "--debug-log";
 		args[n++] = g->debug_log;
