@@ -1,8 +1,9 @@
 /* AF_INET and AF_INET6 socket creation: which protocol serves a type, as
  * Linux's inet_create walks its inetsw table. UDP and ping (ICMP echo)
- * exist; TCP and raw sockets do not yet and say EPROTONOSUPPORT. */
+ * and TCP exist; raw sockets do not yet and say EPROTONOSUPPORT. */
 #define _GNU_SOURCE
 #include "net/inet.h"
+#include "net/tcp.h"
 #include "net/udp.h"
 
 #include <errno.h>
@@ -21,6 +22,9 @@ int inet_create(struct task *t, int family, int type, int protocol, struct socke
 			return -EPROTONOSUPPORT;
 		return udp_create(t, family, IPPROTO_UDP, out);
 	case SOCK_STREAM:
+		if (protocol != 0 && protocol != IPPROTO_TCP)
+			return -EPROTONOSUPPORT;
+		return tcp_create(t, family, out);
 	case SOCK_RAW:
 		return -EPROTONOSUPPORT;
 	default:

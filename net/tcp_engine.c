@@ -488,11 +488,19 @@ static uint32_t send_range(struct tcp_cb *tp, uint32_t seq, uint32_t max, bool r
 	uint8_t flags = TH_ACK;
 
 	if (off < tp->sndq.len) {
+		size_t seg = tp->mss;
+
+		/* SACK blocks take payload room (the MSS counts timestamps) */
+		if (tp->sack_ok && tp->ooo.n) {
+			int n = tp->ooo.n < (tp->ts_ok ? 3 : 4) ? tp->ooo.n : (tp->ts_ok ? 3 : 4);
+
+			seg -= seg > 4 + 8u * n + 64 ? 4 + 8u * n : 0;
+		}
 		dlen = tp->sndq.len - off;
 		if (dlen > max)
 			dlen = max;
-		if (dlen > tp->mss)
-			dlen = tp->mss;
+		if (dlen > seg)
+			dlen = seg;
 	}
 	if (tp->fin_queued && off + dlen == tp->sndq.len &&
 	    (rexmit ? tp->fin_sent : true))
