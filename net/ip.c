@@ -5,6 +5,7 @@
  * reassembly (net/frag.c), extension headers and the transports. */
 #define _GNU_SOURCE
 #include "net/ip.h"
+#include "net/tcp.h"
 #include "net/frag.h"
 #include "net/link.h"
 #include "net/route.h"
@@ -231,6 +232,8 @@ static int ip_deliver(int proto, const uint8_t *src, const uint8_t *dst, const u
 	switch (proto) {
 	case IPPROTO_UDP:
 		return udp_input(src, dst, data, len);
+	case IPPROTO_TCP:
+		return tcp_input_ip(src, dst, data, len);
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		return icmp_input(src, dst, data, len);
@@ -413,7 +416,7 @@ static void ip6_input(struct net_if *ifp, const uint8_t *p, size_t len)
 			if (!off && !(f[3] & 1))
 				/* An atomic fragment (RFC 6946): the payload as is. */
 				whole = NULL;
-			else if (frag_input(&k, off, f[3] & 1, f + 8, flen, 65535 - 40 - at - 8,
+			else if (frag_input(&k, off, f[3] & 1, f + 8, flen, 65535 - at,
 					    time_host_mono(), &whole, &flen) != 1)
 				goto out;
 			nh = k.proto;

@@ -15,6 +15,7 @@ include tests/e2e/hostile.mk
 include tests/e2e/podman.mk
 include tests/e2e/apps.mk
 include tests/e2e/hostsock.mk
+include tests/e2e/veth.mk
 include tests/e2e/hostnet.mk
 include tests/fuzz/fuzz.mk
 
