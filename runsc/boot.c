@@ -115,6 +115,36 @@ static int boot_lookup(struct mnt_ns *ns, const char *path, struct path *out)
 	return 0;
 }
 
+/* A missing mount point inside a filesystem of the sandbox's own (as
+ * /dev/mqueue in the /dev tmpfs): made as runc makes it, mode 0755, by
+ * root; the gofer's made the ones in the rootfs already. */
+static int boot_mkdir(struct mnt_ns *ns, const char *where)
+{
+	const struct vfs_owner root = { 0, 0 };
+	char parent[4096];
+	const char *slash = strrchr(where, '/');
+	struct inode *dir, *made = NULL;
+	struct path pp;
+	int r;
+
+	if (!slash || !slash[1] || strlen(where) >= sizeof(parent))
+		return -EINVAL;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - where), where);
+	r = boot_lookup(ns, parent[0] ? parent : "/", &pp);
+	if (r < 0)
+		return r;
+	dir = pp.dentry->inode;
+	/* Only in-memory filesystems: the gofer's tree is the host's. */
+	if (!S_ISDIR(dir->mode) || !tmpfs_is_tmpfs(dir) || !dir->iops->mkdir)
+		r = -ENOENT;
+	else
+		r = dir->iops->mkdir(dir, slash + 1, 0755, &root, &made);
+	if (made)
+		inode_put(made);
+	path_put(&pp);
+	return r;
+}
+
 /* Mount a registered filesystem type at a directory of the tree; a type
  * that is not built in, or a missing mount point, leaves the path as the
  * root filesystem has it. The mounted root takes the mount point's owner,
@@ -129,7 +159,7 @@ static void boot_mount(struct mnt_ns *ns, const char *type_name, const char *whe
 
 	if (!type)
 		return;
-	if (boot_lookup(ns, where, &mp) < 0)
+	if (boot_lookup(ns, where, &mp) < 0 && (boot_mkdir(ns, where) < 0 || boot_lookup(ns, where, &mp) < 0))
 		return;
 	if (!S_ISDIR(mp.dentry->inode->mode)) {
 		path_put(&mp);
@@ -254,10 +284,14 @@ static int build_mount_ns(const char *cwd, bool want_overlay, const struct boot_
 				 * is a tmpfs that has them. */
 				boot_mount(ns, "dev", "/dev", m->flags, m->data, true);
 			else if (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs") ||
-				 !strcmp(m->type, "tmpfs") || !strcmp(m->type, "devpts"))
+				 !strcmp(m->type, "tmpfs") || !strcmp(m->type, "devpts") ||
+				 !strcmp(m->type, "mqueue"))
 				boot_mount(ns, m->type, m->dest, m->flags, m->data, false);
+			else if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))
+				/* The container's own cgroup at the root, cgroup2
+				 * whichever the config names (fs/cgroupfs.c). */
+				boot_mount(ns, "cgroup2", m->dest, m->flags | MS_RDONLY, "", false);
 			else
-				/* mqueue, cgroup: no such filesystem in the sentry yet. */
 				swarn("mount %s at %s: filesystem type not supported; left out",
 				      m->type, m->dest);
 		}

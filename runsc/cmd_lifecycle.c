@@ -5,12 +5,14 @@
 #define _GNU_SOURCE
 #include "runsc/cgroup.h"
 #include "runsc/hooks.h"
+#include "runsc/ns.h"
 #include "runsc/oci.h"
 #include "runsc/runsc.h"
 #include "runsc/sandbox.h"
 #include "runsc/state.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -117,7 +119,7 @@ fail:
 
 /* The sandbox process: re-exec of this binary as `runsc boot`. */
 static void exec_boot(struct global_opts *g, const char *bundle, const char *id, int syncfd,
-		      int console)
+		      int console, int exe_fd)
 {
 	const char *args[32];
 	char fdbuf[16];
@@ -154,6 +156,10 @@ static void exec_boot(struct global_opts *g, const char *bundle, const char *id,
 		args[n++] = "--debug-log";
 		args[n++] = g->debug_log;
 	}
+	if (g->network) {
+		args[n++] = "--network";
+		args[n++] = g->network;
+	}
 	args[n++] = "boot";
 	args[n++] = "--bundle";
 	args[n++] = bundle;
@@ -161,6 +167,9 @@ static void exec_boot(struct global_opts *g, const char *bundle, const char *id,
 	args[n++] = fdbuf;
 	args[n++] = id;
 	args[n] = NULL;
+	/* By fd: a mount namespace joined by path may have another /proc. */
+	if (exe_fd >= 0)
+		syscall(SYS_execveat, exe_fd, "", (char **)args, environ, AT_EMPTY_PATH);
 	execv("/proc/self/exe", (char **)args);
 	fprintf(stderr, "runsc: exec /proc/self/exe: %s\n", strerror(errno));
 	_exit(125);
@@ -207,6 +216,8 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 	struct state_dir d;
 	struct state s = { .exit_status = -1 };
 	int syncp[2] = { -1, -1 }, console = -1, err, status, r;
+	int c2p[2] = { -1, -1 }, p2c[2] = { -1, -1 }, savepid = -1;
+	struct ns_plan plan = { .exe_fd = -1 };
 	pid_t pid = -1;
 	size_t n = 0;
 
@@ -237,8 +248,18 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 		oci_config_free(&cfg);
 		return -1;
 	}
+	{
+		char nerr[600];
+
+		if (ns_prepare(&cfg, g->network, &plan, nerr, sizeof(nerr)) < 0) {
+			runsc_error(g, "config.json: %s", nerr);
+			oci_config_free(&cfg);
+			return -1;
+		}
+	}
 	err = state_dir_create(state_root(g->root), id, &d);
 	if (err < 0) {
+		ns_release(&plan);
 		if (err == -EEXIST)
 			runsc_error(g, "container \"%s\" already exists", id);
 		else
@@ -273,21 +294,90 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 		runsc_error(g, "pipe: %s", strerror(errno));
 		goto fail;
 	}
-	/* The sandbox is init of a new pid namespace, so it and all its stubs
-	 * die together; without the privilege, it is not. clone() rather than
-	 * unshare(): this process's later children (hooks) stay in ours. The
-	 * child only execs, so skipping fork's atfork handlers is fine. */
+	/* A new user namespace: the sandbox makes it once it has joined the
+	 * namespaces given by path, and waits for its maps (c2p, p2c). */
+	if (plan.new_user && (pipe2(c2p, O_CLOEXEC) < 0 || pipe2(p2c, O_CLOEXEC) < 0)) {
+		runsc_error(g, "pipe: %s", strerror(errno));
+		goto fail;
+	}
+	/* The sandbox is init of a new pid namespace (unless the config names
+	 * one to join), so it and all its stubs die together; without the
+	 * privilege, it is not. clone() rather than unshare(): this process's
+	 * later children (hooks) stay in ours. The child only joins
+	 * namespaces and execs, so skipping fork's atfork handlers is fine. */
 	fflush(NULL);
-	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
-	if (pid < 0 && (errno == EPERM || errno == EINVAL))
+	if ((r = ns_pid_enter(&plan, &savepid)) < 0) {
+		runsc_error(g, "config.json: linux.namespaces: joining the pid namespace: %s",
+			    strerror(-r));
+		goto fail;
+	}
+	pid = (pid_t)syscall(SYS_clone, (ns_clone_flags(&plan) & ~(unsigned long)CLONE_NEWUSER) |
+				       SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0 && (errno == EPERM || errno == EINVAL) && plan.fds[OCI_NS_PID] < 0 &&
+	    !plan.new_user && !oci_ns_find(&cfg, OCI_NS_PID))
 		pid = fork();
+	ns_pid_leave(savepid);
 	if (pid < 0) {
-		runsc_error(g, "fork: %s", strerror(errno));
+		runsc_error(g, "clone: %s", strerror(errno));
 		goto fail;
 	}
 	if (pid == 0) {
+		enum oci_ns_type which = OCI_NS_COUNT;
+		char c = 0;
+
 		close(syncp[0]);
-		exec_boot(g, bundle, id, syncp[1], console);
+		if ((r = ns_join(&plan, &which)) < 0) {
+			fd_line(syncp[1], "config.json: linux.namespaces: joining the %s namespace: %s",
+				oci_ns_name(which), strerror(-r));
+			_exit(125);
+		}
+		if (plan.new_user) {
+			if (unshare(CLONE_NEWUSER) < 0) {
+				fd_line(syncp[1], "config.json: linux.namespaces: new user namespace: %s",
+					strerror(errno));
+				_exit(125);
+			}
+			if (write(c2p[1], "u", 1) != 1 || read(p2c[0], &c, 1) != 1 || c != 'm')
+				_exit(125);
+			/* Root of the new namespace, so exec keeps the caps. */
+			if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+				fd_line(syncp[1], "config.json: linux.uidMappings: becoming root of the "
+					"user namespace: %s", strerror(errno));
+				_exit(125);
+			}
+			setgroups(0, NULL);
+		}
+		exec_boot(g, bundle, id, syncp[1], console, plan.exe_fd);
+	}
+	if (plan.new_user) {
+		char c = 0, merr[600];
+
+		close(c2p[1]);
+		c2p[1] = -1;
+		close(p2c[0]);
+		p2c[0] = -1;
+		if (read(c2p[0], &c, 1) != 1) {
+			/* The child said why on the sync pipe. */
+		} else if (ns_write_idmaps(&cfg, pid, merr, sizeof(merr)) < 0) {
+			runsc_error(g, "config.json: %s", merr);
+			goto fail;
+		} else {
+			uid_t ru;
+			gid_t rg;
+
+			/* The sandbox runs as the container's root: it keeps its
+			 * state dir. */
+			ns_root_ids(&cfg, &ru, &rg);
+			if (fchown(d.dirfd, ru, rg) < 0 ||
+			    fchownat(d.dirfd, "lock", ru, rg, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    fchownat(d.dirfd, "state.json", ru, rg, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    fchownat(d.dirfd, "config.json", ru, rg, AT_SYMLINK_NOFOLLOW) < 0) {
+				/* The sandbox will say what it cannot open. */
+			}
+			if (write(p2c[1], "m", 1) != 1) {
+				/* It died: the sync pipe tells. */
+			}
+		}
 	}
 	close(syncp[1]);
 	syncp[1] = -1;
@@ -350,6 +440,16 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 		runsc_error(g, "state.json: %s", strerror(-err));
 		goto fail;
 	}
+	if (plan.new_user) {
+		uid_t ru;
+		gid_t rg;
+
+		/* The sandbox records its exit there as the container's root. */
+		ns_root_ids(&cfg, &ru, &rg);
+		if (fchownat(d.dirfd, "state.json", ru, rg, AT_SYMLINK_NOFOLLOW) < 0) {
+			/* Then `state` learns of the exit from the dead pid. */
+		}
+	}
 	if (o->pid_file && (err = write_pid_file(o->pid_file, pid)) < 0) {
 		runsc_error(g, "--pid-file %s: %s", o->pid_file, strerror(-err));
 		goto fail;
@@ -357,6 +457,13 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 	if (hooks_run(g, &cfg, OCI_HOOK_PRESTART, &s) < 0 ||
 	    hooks_run(g, &cfg, OCI_HOOK_CREATE_RUNTIME, &s) < 0)
 		goto fail;
+	for (int k = 0; k < 2; k++) {
+		if (c2p[k] >= 0)
+			close(c2p[k]);
+		if (p2c[k] >= 0)
+			close(p2c[k]);
+	}
+	ns_release(&plan);
 	oci_config_free(&cfg);
 	json_decref(s.annotations);
 	state_dir_close(&d);
@@ -364,6 +471,13 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 		*pidp = pid;
 	return 0;
 fail:
+	for (int k = 0; k < 2; k++) {
+		if (c2p[k] >= 0)
+			close(c2p[k]);
+		if (p2c[k] >= 0)
+			close(p2c[k]);
+	}
+	ns_release(&plan);
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -258,6 +258,14 @@ static const char *const ns_names[OCI_NS_COUNT] = {
 	[OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
 };
 
+const struct oci_namespace *oci_ns_find(const struct oci_config *cfg, enum oci_ns_type t)
+{
+	for (size_t i = 0; i < cfg->nnamespaces; i++)
+		if (cfg->namespaces[i].type == t)
+			return &cfg->namespaces[i];
+	return NULL;
+}
+
 const char *oci_ns_name(enum oci_ns_type t)
 {
 	return t < OCI_NS_COUNT ? ns_names[t] : "?";
@@ -500,31 +508,72 @@ static int parse_namespaces(json_t *linux_, struct oci_config *cfg, struct oci_e
 	return 0;
 }
 
-static int parse_idmaps(json_t *linux_, const char *key, struct oci_error *err)
+static int parse_idmaps(json_t *linux_, const char *key, struct oci_idmap **out, size_t *nout,
+			struct oci_error *err)
 {
 	json_t *a, *m;
 	size_t i;
 	int rc;
 
-	a = get_arr(linux_, key, "linux.", 340, err, &rc);
+	a = get_arr(linux_, key, "linux.", OCI_MAX_IDMAPS, err, &rc);
 	if (rc || !a)
 		return rc;
+	*out = calloc(json_array_size(a) + 1, sizeof(**out));
+	if (!*out)
+		return fail(err, "linux.%s: out of memory", key);
 	json_array_foreach(a, i, m) {
 		static const char *const f[] = { "containerID", "hostID", "size" };
+		long long v[3];
 		char path[64];
 
 		snprintf(path, sizeof(path), "linux.%s[%zu].", key, i);
 		if (!json_is_object(m))
 			return fail(err, "linux.%s[%zu]: must be an object", key, i);
 		for (int k = 0; k < 3; k++) {
-			long long v;
 			bool present;
 
-			if (get_int(m, f[k], path, 0, UINT32_MAX, &present, &v, err))
+			if (get_int(m, f[k], path, 0, UINT32_MAX, &present, &v[k], err))
 				return -1;
 			if (!present)
 				return fail(err, "%s%s: missing", path, f[k]);
 		}
+		if (v[2] == 0 || v[0] + v[2] > (long long)UINT32_MAX + 1 ||
+		    v[1] + v[2] > (long long)UINT32_MAX + 1)
+			return fail(err, "%ssize: must be at least 1 and keep both ranges below 2^32",
+				    path);
+		(*out)[i] = (struct oci_idmap){ (uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2] };
+		*nout = i + 1;
+	}
+	return 0;
+}
+
+/* linux.sysctl: string values only, as the spec says; which keys the
+ * sandbox accepts is checked at create (runsc/ns.c). */
+static int parse_sysctl(json_t *linux_, struct oci_config *cfg, struct oci_error *err)
+{
+	json_t *o = json_object_get(linux_, "sysctl"), *v;
+	const char *k;
+	size_t n = 0;
+
+	if (!o || json_is_null(o))
+		return 0;
+	if (!json_is_object(o))
+		return fail(err, "linux.sysctl: must be an object");
+	if (json_object_size(o) > OCI_MAX_SYSCTLS)
+		return fail(err, "linux.sysctl: more than %d entries", OCI_MAX_SYSCTLS);
+	cfg->sysctls = calloc(json_object_size(o) + 1, sizeof(*cfg->sysctls));
+	if (!cfg->sysctls)
+		return fail(err, "linux.sysctl: out of memory");
+	json_object_foreach(o, k, v) {
+		if (!json_is_string(v))
+			return fail(err, "linux.sysctl.%.128s: must be a string", k);
+		if (strlen(k) > 256 || json_string_length(v) > 4096)
+			return fail(err, "linux.sysctl.%.128s: too long", k);
+		cfg->sysctls[n].key = strdup(k);
+		cfg->sysctls[n].value = strdup(json_string_value(v));
+		cfg->nsysctls = ++n;
+		if (!cfg->sysctls[n - 1].key || !cfg->sysctls[n - 1].value)
+			return fail(err, "linux.sysctl: out of memory");
 	}
 	return 0;
 }
@@ -600,13 +649,13 @@ static int parse_linux(json_t *root, struct oci_config *cfg, struct oci_error *e
 		return -1;
 	if (cfg->cgroups_path && (strstr(cfg->cgroups_path, "..") || strlen(cfg->cgroups_path) > 1024))
 		return fail(err, "linux.cgroupsPath: must not contain \"..\" and be at most 1024 bytes");
-	if (parse_namespaces(linux_, cfg, err) || parse_idmaps(linux_, "uidMappings", err) ||
-	    parse_idmaps(linux_, "gidMappings", err) || parse_resources(linux_, cfg, err))
+	if (parse_namespaces(linux_, cfg, err) ||
+	    parse_idmaps(linux_, "uidMappings", &cfg->uid_maps, &cfg->nuid_maps, err) ||
+	    parse_idmaps(linux_, "gidMappings", &cfg->gid_maps, &cfg->ngid_maps, err) ||
+	    parse_resources(linux_, cfg, err) || parse_sysctl(linux_, cfg, err))
 		return -1;
 	if (json_object_get(linux_, "seccomp") && !json_is_object(json_object_get(linux_, "seccomp")))
 		return fail(err, "linux.seccomp: must be an object");
-	if (json_object_get(linux_, "sysctl") && !json_is_object(json_object_get(linux_, "sysctl")))
-		return fail(err, "linux.sysctl: must be an object");
 	if (get_arr(linux_, "maskedPaths", "linux.", OCI_MAX_STRV, err, &rc), rc)
 		return rc;
 	if (get_arr(linux_, "readonlyPaths", "linux.", OCI_MAX_STRV, err, &rc), rc)
@@ -845,6 +894,13 @@ void oci_config_free(struct oci_config *cfg)
 	free(cfg->mounts);
 	for (size_t i = 0; i < cfg->nnamespaces; i++)
 		free(cfg->namespaces[i].path);
+	free(cfg->uid_maps);
+	free(cfg->gid_maps);
+	for (size_t i = 0; i < cfg->nsysctls; i++) {
+		free(cfg->sysctls[i].key);
+		free(cfg->sysctls[i].value);
+	}
+	free(cfg->sysctls);
 	for (int k = 0; k < OCI_HOOK_KINDS; k++) {
 		for (size_t i = 0; i < cfg->nhooks[k]; i++) {
 			free(cfg->hooks[k][i].path);

@@ -67,6 +67,17 @@ struct oci_namespace {
 	char *path;               /* NULL: a new namespace */
 };
 
+/* linux.uidMappings / gidMappings: containerID hostID size. */
+#define OCI_MAX_IDMAPS 340   /* Linux's limit of lines in uid_map */
+struct oci_idmap {
+	uint32_t container, host, size;
+};
+
+struct oci_sysctl {
+	char *key, *value;
+};
+#define OCI_MAX_SYSCTLS 1024
+
 struct oci_hook {
 	char *path;
 	char **args;
@@ -104,6 +115,11 @@ struct oci_config {
 	size_t nhooks[OCI_HOOK_KINDS];
 	struct oci_annotation *annotations;
 	size_t nannotations;
+	struct oci_idmap *uid_maps, *gid_maps;
+	size_t nuid_maps, ngid_maps;
+	/* linux.sysctl, checked against what the sandbox can set. */
+	struct oci_sysctl *sysctls;
+	size_t nsysctls;
 };
 
 /* Parse a config.json held in memory. Returns 0, or -1 with err->msg
@@ -125,5 +141,7 @@ char *oci_default_spec(bool rootless);
 char *oci_features_json(void);
 
 const char *oci_ns_name(enum oci_ns_type t);
+/* The config's entry for a namespace type, or NULL. */
+const struct oci_namespace *oci_ns_find(const struct oci_config *cfg, enum oci_ns_type t);
 
 #endif

@@ -10,6 +10,9 @@
 #include "runsc/gofer.h"
 #include "runsc/sandbox.h"
 #include "runsc/exec_server.h"
+#include "runsc/netconf.h"
+#include "fs/cgroupfs.h"
+#include "fs/sysctl.h"
 #include "runsc/state.h"
 #include "sentry/log.h"
 #include "sentry/task.h"
@@ -625,6 +628,71 @@ static int wait_for_start(void)
 	}
 }
 
+static bool host_network(void)
+{
+	return sb.g->network && !strcmp(sb.g->network, "host");
+}
+
+/* linux.namespaces' network entry: a path was joined before exec, and
+ * with --network=sandbox its interfaces are recorded now, while /proc
+ * still shows them (netconf.h); without a path the sandbox gets a
+ * namespace of its own (loopback only, as the sentry's stack is all the
+ * guest sees). --network=host stays in runsc's own. */
+static int setup_netns(int syncfd)
+{
+	const struct oci_namespace *net = oci_ns_find(&sb.cfg, OCI_NS_NETWORK);
+	int r;
+
+	if (!net || host_network())
+		return 0;
+	if (!net->path) {
+		if (unshare(CLONE_NEWNET) < 0) {
+			fd_line(syncfd, "config.json: linux.namespaces: new network namespace: %s",
+				strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (sb.g->network && !strcmp(sb.g->network, "sandbox") && (r = netconf_record(true)) < 0)
+		swarn("network namespace %s: recording its interfaces: %s", net->path, strerror(-r));
+	return 0;
+}
+
+/* New cgroup and time namespaces (runc makes them as the config asks);
+ * late, so create has moved the sandbox into its cgroup first. */
+static int late_namespaces(int syncfd)
+{
+	static const struct { enum oci_ns_type t; int flag; } late[] = {
+		{ OCI_NS_CGROUP, CLONE_NEWCGROUP }, { OCI_NS_TIME, 0x80 /* CLONE_NEWTIME */ },
+	};
+
+	for (size_t i = 0; i < sizeof(late) / sizeof(late[0]); i++) {
+		const struct oci_namespace *n = oci_ns_find(&sb.cfg, late[i].t);
+
+		if (n && !n->path && unshare(late[i].flag) < 0) {
+			fd_line(syncfd, "config.json: linux.namespaces: new %s namespace: %s",
+				oci_ns_name(late[i].t), strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* linux.sysctl into the sentry's /proc/sys (create checked them). */
+static int apply_sysctls(int syncfd)
+{
+	for (size_t i = 0; i < sb.cfg.nsysctls; i++) {
+		int r = proc_sysctl_set(sb.cfg.sysctls[i].key, sb.cfg.sysctls[i].value, true);
+
+		if (r < 0) {
+			fd_line(syncfd, "config.json: linux.sysctl.%.128s: %s", sb.cfg.sysctls[i].key,
+				strerror(-r));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int cmd_boot(struct global_opts *g, int argc, char **argv)
 {
 	const char *bundle = NULL;
@@ -703,11 +771,20 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 	}
 	gethostname(hostname, sizeof(hostname) - 1);
 	/* A private mount namespace, and ipc/uts ones, when permitted; the
-	 * pid namespace was made by create. */
+	 * pid and user namespaces were made by create, and the ones the
+	 * config gives by path joined before exec (runsc/ns.c). */
 	have_mntns = unshare(CLONE_NEWNS) == 0;
-	unshare(CLONE_NEWIPC);
-	if (unshare(CLONE_NEWUTS) == 0 && sb.cfg.hostname)
-		sethostname(sb.cfg.hostname, strlen(sb.cfg.hostname));
+	{
+		const struct oci_namespace *ipc = oci_ns_find(&sb.cfg, OCI_NS_IPC);
+		const struct oci_namespace *uts = oci_ns_find(&sb.cfg, OCI_NS_UTS);
+
+		if (!ipc || !ipc->path)
+			unshare(CLONE_NEWIPC);
+		if ((!uts || !uts->path) && unshare(CLONE_NEWUTS) == 0 && sb.cfg.hostname)
+			sethostname(sb.cfg.hostname, strlen(sb.cfg.hostname));
+	}
+	if (setup_netns(syncfd) < 0)
+		return 125;
 	/* The container's OOM score is the sandbox's: it holds all its memory. */
 	if (sb.cfg.process.has_oom_score_adj) {
 		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
@@ -747,6 +824,8 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 		if (empty_root(syncfd) < 0)
 			return 125;
 	}
+	if (late_namespaces(syncfd) < 0 || apply_sysctls(syncfd) < 0)
+		return 125;
 	fd_line(syncfd, "ok");
 	close(syncfd);
 
@@ -821,6 +900,8 @@ int cmd_boot(struct global_opts *g, int argc, char **argv)
 	/* An in-memory overlay over the rootfs unless --overlay=none; a
 	 * read-only root (root.readonly) stays read-only. */
 	bc.root_overlay = !sb.cfg.root_readonly && !root_write_through();
+	cgroupfs_set_limits(sb.cfg.mem_limit, sb.cfg.cpu_quota, sb.cfg.cpu_period,
+			    sb.cfg.pids_limit);
 	bc.has_umask = sb.cfg.process.umask >= 0;
 	bc.umask = bc.has_umask ? (unsigned int)sb.cfg.process.umask : 022;
 	status = sentry_boot(&bc);
