@@ -315,7 +315,8 @@ static void ip4_input(struct net_if *ifp, const uint8_t *p, size_t len)
 	ip_map4(dst, p + 16);
 	if (martian4(src))
 		return;
-	group = ip_is_broadcast(dst) || is_limited_bcast(dst);
+	/* Ours, or a broadcast (the cheaper test first: most are ours). */
+	group = !ip_is_local(dst) && (is_limited_bcast(dst) || ip_is_broadcast(dst));
 	if (!group && !ip_is_local(dst))
 		return;                 /* not ours; we do not forward */
 	off = (size_t)((p[6] & 0x1f) << 8 | p[7]) * 8;
