@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/futex.h>
 #include <linux/seccomp.h>
@@ -92,6 +93,7 @@ struct context {
 	 * the stub thread runs on the next one, and the spins that go with
 	 * it; PIN_AUTO's measurement. */
 	unsigned int cpu_k;
+	int stub_cpu;              /* the stub thread's CPU when on one CPU, or -1 */
 	bool split;
 	unsigned int spin, stub_spin;
 	uint32_t ntraps, auto_phase, auto_hold, auto_hold_len;
@@ -532,6 +534,25 @@ static struct address_space *as_alloc(void)
 
 static int spawn_thread(struct address_space *as);
 
+/* In the zygote's child, before the exec: no capabilities at all, now or
+ * after the exec (root gets the bounding set, and the inheritable set, on
+ * exec, so both go). A stub needs none; and the sentry, which runs without
+ * any, may change a stub thread's CPU affinity only when the stub's
+ * permitted set is a subset of its own (the kernel's cap_safe_nice): with
+ * full sets every placement below failed with EPERM. Returns 0 or -1. */
+static int zygote_drop_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+
+	for (int cap = 0; cap <= 63; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			return -1;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return -1;
+	return syscall(SYS_capset, &hdr, data) < 0 ? -1 : 0;
+}
+
 static int systrap_init(struct platform *p, int memfd)
 {
 	size_t len = (size_t)(systrap_stub_image_end - systrap_stub_image_start);
@@ -602,6 +623,8 @@ static int systrap_init(struct platform *p, int memfd)
 		    dup2(afd, SYSTRAP_ACKFD) < 0 || dup3(xfd, 6, O_CLOEXEC) < 0)
 			_exit(127);
 		syscall(SYS_close_range, 7, ~0U, 0);
+		if (zygote_drop_caps() < 0)
+			_exit(127);
 		close(0);
 		close(1);
 		close(2);
@@ -998,15 +1021,45 @@ static int systrap_as_spawn_thread(struct context *ctx)
 	return spawn_thread(ctx->as);
 }
 
-/* Put the stub thread on the sentry thread's CPU or the next one; on one
- * CPU neither side spins (it would only delay the other). */
+/* Same placement: the stub thread follows the sentry thread, which the
+ * host scheduler may move (a wake-up that finds our CPU busy lands on an
+ * idle one): pinning both to one fixed CPU left the pair queued behind
+ * another process's job while the other CPU idled. Called before each
+ * resume; sched_getcpu() is a vDSO read, the affinity change is rare. */
+static void follow_sentry(struct context *ctx)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t one;
+
+	if (cpu < 0 || cpu == ctx->stub_cpu)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(ctx->tid, sizeof(one), &one) == 0)
+		ctx->stub_cpu = cpu;
+}
+
+/* Split: the sentry thread on CPU cpu_k, the stub thread on the next one,
+ * both spinning. Same: the stub on the sentry thread's CPU, which is not
+ * pinned (follow_sentry); neither side spins (it would only delay the
+ * other). */
 static void pin_stub(struct context *ctx, bool split)
 {
 	cpu_set_t one;
 
-	CPU_ZERO(&one);
-	CPU_SET(cpu_by_index((ctx->cpu_k + (split ? 1 : 0)) % (unsigned int)ncpus_allowed), &one);
-	sched_setaffinity(ctx->tid, sizeof(one), &one);
+	if (split) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu_by_index(ctx->cpu_k), &one);
+		sched_setaffinity(0, sizeof(one), &one);
+		CPU_ZERO(&one);
+		CPU_SET(cpu_by_index((ctx->cpu_k + 1) % (unsigned int)ncpus_allowed), &one);
+		sched_setaffinity(ctx->tid, sizeof(one), &one);
+		ctx->stub_cpu = -1;
+	} else {
+		sched_setaffinity(0, sizeof(allowed_cpus), &allowed_cpus);
+		ctx->stub_cpu = -1;
+		follow_sentry(ctx);
+	}
 	ctx->split = split;
 	ctx->spin = split ? sentry_spin : 0;
 	ctx->stub_spin = split ? stub_spin : 0;
@@ -1014,15 +1067,10 @@ static void pin_stub(struct context *ctx, bool split)
 
 static void pin(struct context *ctx)
 {
-	cpu_set_t one;
-
 	if (pin_mode == PIN_NONE || ncpus_allowed <= 1)
 		return;
 	ctx->cpu_k = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) %
 		     (unsigned int)ncpus_allowed;
-	CPU_ZERO(&one);
-	CPU_SET(cpu_by_index(ctx->cpu_k), &one);
-	sched_setaffinity(0, sizeof(one), &one);
 	pin_stub(ctx, pin_mode != PIN_SAME);
 	ctx->epoch_tsc = __builtin_ia32_rdtsc();
 }
@@ -1216,6 +1264,8 @@ static int systrap_switch_to(struct context *ctx, struct arch_regs *regs, struct
 	}
 	msg->flags = have_fsgsbase ? MSG_F_FSGSBASE : 0;
 	msg->spin = ctx->stub_spin;
+	if (!ctx->split && pin_mode != PIN_NONE && ncpus_allowed > 1)
+		follow_sentry(ctx);
 	ctx->stopped = false;
 	__atomic_store_n(&msg->state, ST_RUN, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&msg->stub_waiting, __ATOMIC_SEQ_CST))
