@@ -284,6 +284,102 @@ R create --bundle "$bad" m1 </dev/null >/dev/null 2>"$out/bad-big.err"
 [ $? -ne 0 ] && grep -q 'larger than' "$out/bad-big.err" && no_state m1
 check malformed-too-large $? "$(cat "$out/bad-big.err")"
 
+# ---- namespaces, sysctls, mqueue and cgroup mounts ----
+nsb=$out/nsbundle
+rm -rf "$nsb" && mkdir -p "$nsb" && ln -sfn "$bundle/rootfs" "$nsb/rootfs"
+(cd "$nsb" && R spec) || fail ns-spec "runsc spec failed"
+cp "$nsb/config.json" "$nsb/config.base"
+# nscfg PYTHON: config.json from the spec's default with the edit applied.
+nscfg() { cp "$nsb/config.base" "$nsb/config.json" && setcfg "$nsb" "$1"; }
+# runout NAME: `run` the bundle, its stdout in $out/NAME.out
+runout() { R run --bundle "$nsb" "$1" </dev/null >"$out/$1.out" 2>"$out/$1.err"; }
+netns_of() { readlink "/proc/$1/ns/net"; }
+# sandbox_pids PID: the sandbox and its direct children (gofer, stubs).
+sandbox_pids() { echo "$1"; cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep .; }
+
+if command -v ip >/dev/null && ip netns add runsc-oci-test 2>/dev/null; then
+	nscfg 'c["process"]["args"]=["sleep","30"]; c["linux"]["namespaces"]=[n for n in c["linux"]["namespaces"] if n["type"]!="network"]+[{"type":"network","path":"/run/netns/runsc-oci-test"}]'
+	want=$(ip netns exec runsc-oci-test readlink /proc/self/ns/net)
+	R create --bundle "$nsb" nsj </dev/null 2>"$out/nsj.err"
+	p=$(pid_of nsj)
+	ok=1 n=0
+	for q in $(sandbox_pids "$p"); do
+		n=$((n + 1))
+		[ "$(netns_of "$q")" = "$want" ] || ok=0
+	done
+	[ -n "$p" ] && [ "$ok" = 1 ] && [ "$n" -ge 2 ] && [ "$want" != "$(readlink /proc/self/ns/net)" ]
+	check netns-path-join $? "want $want; $(for q in $(sandbox_pids "$p"); do echo "$q: $(netns_of "$q")"; done) $(cat "$out/nsj.err")"
+	R delete --force nsj 2>/dev/null
+	ip netns del runsc-oci-test
+else
+	skip netns-path-join "ip netns add failed (needs iproute2 and root)"
+fi
+
+nscfg 'c["process"]["args"]=["sleep","30"]'
+R create --bundle "$nsb" nsn </dev/null 2>"$out/nsn.err"
+p=$(pid_of nsn)
+[ -n "$p" ] && [ "$(netns_of "$p")" != "$(readlink /proc/self/ns/net)" ]
+check netns-new $? "sandbox $p in $(netns_of "$p"); $(cat "$out/nsn.err")"
+R delete --force nsn 2>/dev/null
+
+nscfg 'c["linux"]["namespaces"]=[n for n in c["linux"]["namespaces"] if n["type"]!="network"]+[{"type":"network","path":"/nonexistent/netns"}]'
+R create --bundle "$nsb" nsb1 </dev/null >/dev/null 2>"$out/nsbad.err"
+[ $? -ne 0 ] && [ "$(wc -l <"$out/nsbad.err")" -eq 1 ] && grep -q 'linux.namespaces\[[0-9]*\].path' "$out/nsbad.err" && no_state nsb1
+check netns-bad-path $? "$(cat "$out/nsbad.err")"
+nscfg 'c["linux"]["namespaces"]=[n for n in c["linux"]["namespaces"] if n["type"]!="network"]+[{"type":"network","path":"/proc/self/ns/uts"}]'
+R create --bundle "$nsb" nsb1 </dev/null >/dev/null 2>"$out/nswrong.err"
+[ $? -ne 0 ] && grep -q 'not a network namespace' "$out/nswrong.err" && no_state nsb1
+check netns-wrong-type $? "$(cat "$out/nswrong.err")"
+
+for host in 0 100000; do
+	nscfg 'c["process"]["args"]=["sh","-c","sleep 1; cat /marker; id -u"]; c["linux"]["namespaces"].append({"type":"user"}); c["linux"]["uidMappings"]=[{"containerID":0,"hostID":'$host',"size":65536}]; c["linux"]["gidMappings"]=[{"containerID":0,"hostID":'$host',"size":65536}]'
+	R create --bundle "$nsb" nsu </dev/null >/dev/null 2>"$out/nsu.err"
+	p=$(pid_of nsu)
+	map=$(cat "/proc/$p/uid_map" 2>/dev/null | tr -s ' ' | sed 's/^ //')
+	uid=$(awk '/^Uid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+	R start nsu 2>>"$out/nsu.err"
+	R wait nsu >/dev/null 2>&1 || sleep 2
+	R delete --force nsu 2>/dev/null
+	[ "$map" = "0 $host 65536" ] && [ "$uid" = "$host" ]
+	check "userns-map-$host" $? "uid_map [$map] host uid [$uid] $(cat "$out/nsu.err")"
+done
+nscfg 'c["process"]["args"]=["sh","-c","cat /marker; id -u"]; c["linux"]["namespaces"].append({"type":"user"}); c["linux"]["uidMappings"]=[{"containerID":0,"hostID":100000,"size":65536}]; c["linux"]["gidMappings"]=[{"containerID":0,"hostID":100000,"size":65536}]'
+runout nsur
+[ "$(cat "$out/nsur.out")" = "inside the bundle
+0" ]
+check userns-run $? "out [$(cat "$out/nsur.out")] err [$(cat "$out/nsur.err")]"
+nscfg 'c["linux"]["namespaces"].append({"type":"user"})'
+R create --bundle "$nsb" nsb1 </dev/null >/dev/null 2>"$out/nsnomap.err"
+[ $? -ne 0 ] && grep -q 'linux.uidMappings' "$out/nsnomap.err" && no_state nsb1
+check userns-needs-mappings $? "$(cat "$out/nsnomap.err")"
+
+nscfg 'c["process"]["args"]=["sh","-c","cat /proc/sys/fs/mqueue/msg_max /proc/sys/fs/mqueue/queues_max /proc/sys/net/core/somaxconn /proc/sys/kernel/domainname"]; c["linux"]["sysctl"]={"fs.mqueue.msg_max":"42","fs/mqueue/queues_max":"7","net.core.somaxconn":"1000","kernel.domainname":"example.org"}'
+runout sysctl
+[ "$(cat "$out/sysctl.out")" = "42
+7
+1000
+example.org" ]
+check sysctl-applied $? "out [$(cat "$out/sysctl.out")] err [$(cat "$out/sysctl.err")]"
+# refused NAME SYSCTL-JSON EXPECTED: create fails with one line, no state.
+refused() {
+	nscfg 'c["linux"]["sysctl"]='"$2"
+	R create --bundle "$nsb" nsb1 </dev/null >/dev/null 2>"$out/sysctl-$1.err"
+	rc=$?
+	[ $rc -ne 0 ] && [ "$(wc -l <"$out/sysctl-$1.err")" -eq 1 ] && grep -q -- "$3" "$out/sysctl-$1.err" && no_state nsb1
+	check "sysctl-refused-$1" $? "rc=$rc $(cat "$out/sysctl-$1.err")"
+}
+refused unknown '{"vm.swappiness":"10"}' 'linux.sysctl.vm.swappiness: not supported'
+refused hostname '{"kernel.hostname":"x"}' 'linux.sysctl.kernel.hostname: not allowed'
+refused range '{"fs.mqueue.msg_max":"0"}' 'linux.sysctl.fs.mqueue.msg_max: invalid value'
+refused not-string '{"fs.mqueue.msg_max":5}' 'linux.sysctl.fs.mqueue.msg_max: must be a string'
+
+nscfg 'c["process"]["args"]=["sh","-c","grep -E \" (mqueue|cgroup2) \" /proc/self/mounts | cut -d\" \" -f1-3; touch /dev/mqueue/q; cat /dev/mqueue/q; ls /dev/mqueue; cat /sys/fs/cgroup/cgroup.procs /sys/fs/cgroup/memory.max /sys/fs/cgroup/cpu.max /sys/fs/cgroup/pids.max /sys/fs/cgroup/cgroup.type"]; c["linux"].setdefault("resources",{}); c["linux"]["resources"]["memory"]={"limit":268435456}; c["linux"]["resources"]["cpu"]={"quota":50000,"period":100000}; c["linux"]["resources"]["pids"]={"limit":99}'
+runout mounts
+printf '%s\n' "mqueue /dev/mqueue mqueue" "cgroup2 /sys/fs/cgroup cgroup2" \
+	"QSIZE:0          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     " q 1 268435456 "50000 100000" 99 domain >"$out/mounts.want"
+cmp -s "$out/mounts.out" "$out/mounts.want"
+check mqueue-cgroup-mounts $? "$(diff "$out/mounts.want" "$out/mounts.out") $(cat "$out/mounts.err")"
+
 # Nothing may be left running or stored.
 [ -z "$(ls "$root" 2>/dev/null)" ]
 check no-state-left $? "left in $root: $(ls "$root")"
