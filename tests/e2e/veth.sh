@@ -136,7 +136,7 @@ fi
 mib=$((64 << 20))
 # Sandbox as server: echo (one 1 MiB, then 100 short connections), sink.
 sandbox_bg "$py" "$v" tcp-serve 0.0.0.0 7010 101
-got=$("$py" "$v" tcp-ask "$s4" 7010 $((1 << 20)) 1)" $("$py" "$v" tcp-ask "$s4" 7010 100 100)
+got="$("$py" "$v" tcp-ask "$s4" 7010 $((1 << 20)) 1) $("$py" "$v" tcp-ask "$s4" 7010 100 100)"
 expect tcp-host-to-sandbox-echo "ok tcp 1 x 1048576 ok tcp 100 x 100" "$got"
 expect tcp-sandbox-served "ok served 101" "$(bg_wait)"
 sandbox_bg "$py" "$v" tcp-sink :: 7011
