@@ -100,8 +100,10 @@ static long do_write(struct task *t, struct file *f, uint64_t buf, uint64_t len,
 	if (!f->ops->write)
 		return -EINVAL;
 	/* A zero-length write to a socket sends an empty datagram or
-	 * record (sock_write_iter has no zero check; reads do). */
-	if (!len && socket_of(f))
+	 * record (sock_write_iter has no zero check; reads do); character
+	 * devices see it too (vfs_write has no zero shortcut: /dev/full
+	 * answers ENOSPC). */
+	if (!len && (socket_of(f) || (file_inode(f) && S_ISCHR(file_inode(f)->mode))))
 		return f->ops->write(t, f, stackbuf, 0, pos);
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
