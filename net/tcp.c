@@ -711,7 +711,11 @@ static ssize_t tcp_sendmsg_op(struct task *t, struct socket *s, struct sock_msg 
 
 		if (ts->cb.err) {
 			r = take_err(ts);
-			return done ? (ssize_t)done : -r;
+			if (done)
+				return (ssize_t)done;
+			if (r == EPIPE)
+				goto epipe;
+			return -r;
 		}
 		if ((ts->shut & SEND_SHUT) || ts->cb.fin_queued) {
 			if (done)
@@ -839,14 +843,16 @@ static int tcp_shutdown_op(struct socket *s, int how)
 		waitq_wake_all(&ts->wq);
 		return 0;
 	}
-	if (st == TCPS_CLOSED || st == TCPS_SYN_SENT) {
-		if (st == TCPS_SYN_SENT) {
-			ts->shut |= how + 1;
-			tcp_abort(&ts->cb, 0);
-			flush();
-			waitq_wake_all(&ts->wq);
-			return 0;
-		}
+	if (st == TCPS_SYN_SENT) {
+		tcp_abort(&ts->cb, 0);
+		flush();
+		waitq_wake_all(&ts->wq);
+		return 0;
+	}
+	if (st == TCPS_CLOSED) {
+		/* Linux marks the socket shut anyway (waking pollers) */
+		ts->shut |= how + 1;
+		waitq_wake_all(&ts->wq);
 		return -ENOTCONN;
 	}
 	ts->shut |= how + 1;
@@ -962,6 +968,10 @@ static void fill_info(struct tcp_sock *ts, struct tcp_info *ti)
 
 	memset(ti, 0, sizeof(*ti));
 	ti->tcpi_state = (uint8_t)(ts->listening ? TCPS_LISTEN : tp->state);
+	/* a socket someone holds shows CLOSE once in TIME_WAIT (Linux
+	 * hands the connection to a timewait sock and closes the socket) */
+	if (tp->state == TCPS_TIME_WAIT)
+		ti->tcpi_state = TCPS_CLOSED;
 	ti->tcpi_ca_state = tp->in_loss ? 4 : tp->in_recovery ? 3 : 0;
 	ti->tcpi_retransmits = (uint8_t)tp->backoff;
 	ti->tcpi_probes = (uint8_t)tp->probes;
@@ -1084,7 +1094,7 @@ static int tcp_getsockopt_op(struct task *t, struct socket *s, int level, int na
 		default: return -ENOPROTOOPT;
 		}
 	}
-	if (level == IPPROTO_IP && !is6(ts)) {
+	if (level == IPPROTO_IP) {
 		if (name == IP_TTL)
 			return put_int(ts->ttl, val, len);
 		if (name == IP_TOS)
@@ -1239,7 +1249,7 @@ static int tcp_setsockopt_op(struct task *t, struct socket *s, int level, int na
 		default: return -ENOPROTOOPT;
 		}
 	}
-	if (level == IPPROTO_IP && !is6(ts)) {
+	if (level == IPPROTO_IP) {
 		if (name == IP_TTL) {
 			if (v == -1)
 				v = 64;

@@ -320,7 +320,7 @@ long sys_getpeername(struct task *t, const struct syscall_args *a)
 
 long sys_getsockopt(struct task *t, const struct syscall_args *a)
 {
-	uint8_t val[64];
+	uint8_t val[256];   /* TCP_INFO is 232 bytes */
 	socklen_t len;
 	struct file *f;
 	int ulen;
