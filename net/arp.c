@@ -1,10 +1,10 @@
 /* The neighbour cache (IPv4 and IPv6 alike, as Linux's neighbour.c) and
  * ARP (RFC 826). An entry is INCOMPLETE while we ask (packets wait, the
  * question is repeated each second, three times), REACHABLE for 30 s after
- * a confirmation, then STALE: still used, but the next use sends a unicast
- * probe, and an entry whose probes go unanswered is forgotten (RFC 4861
- * section 7.3's states, without the DELAY pause). Entries idle for a
- * minute go when the table is full. */
+ * a confirmation, then STALE: still used; the next use starts a DELAY of
+ * 5 s, then unicast probes, and an entry whose probes go unanswered is
+ * forgotten (RFC 4861 section 7.3's states). Entries idle for a minute go
+ * when the table is full. */
 #define _GNU_SOURCE
 #include "net/link.h"
 #include "net/ip.h"
@@ -22,8 +22,9 @@
 #define NEIGH_RETRANS_NS (1000ULL * 1000000ULL)
 #define NEIGH_REACHABLE_NS (30ULL * NSEC_PER_SEC)
 #define NEIGH_IDLE_NS (60ULL * NSEC_PER_SEC)
+#define NEIGH_DELAY_NS (5ULL * NSEC_PER_SEC)      /* delay_first_probe_time */
 
-enum neigh_state { N_INCOMPLETE, N_REACHABLE, N_STALE, N_PROBE };
+enum neigh_state { N_INCOMPLETE, N_REACHABLE, N_STALE, N_DELAY, N_PROBE };
 
 struct neigh_pkt {
 	struct list_head node;
@@ -84,6 +85,14 @@ static void neigh_timer(struct ktimer *k)
 	struct neigh *n = container_of(k, struct neigh, timer);
 	struct net_if *ifp = route_if_by_index(n->ifindex);
 
+	if (ifp && n->state == N_DELAY) {
+		/* No confirmation came meanwhile: ask the neighbour itself. */
+		n->state = N_PROBE;
+		n->probes = 1;
+		solicit(ifp, n, true);
+		ktimer_arm(k, time_host_mono() + NEIGH_RETRANS_NS);
+		return;
+	}
 	if (!ifp || n->probes >= NEIGH_PROBES) {
 		/* No answer: the waiting packets are lost (Linux reports host
 		 * unreachable to their senders; ours just drop). */
@@ -165,11 +174,9 @@ int neigh_output(struct net_if *ifp, const uint8_t *ip, uint16_t type, uint8_t *
 		if (n->state == N_REACHABLE && now - n->confirmed > NEIGH_REACHABLE_NS)
 			n->state = N_STALE;
 		if (n->state == N_STALE) {
-			/* Still believed; check it in the background. */
-			n->state = N_PROBE;
-			n->probes = 1;
-			solicit(ifp, n, true);
-			ktimer_arm(&n->timer, now + NEIGH_RETRANS_NS);
+			/* Still believed; checked if nothing confirms it soon. */
+			n->state = N_DELAY;
+			ktimer_arm(&n->timer, now + NEIGH_DELAY_NS);
 		}
 		return eth_xmit(ifp, n->mac, type, pkt, len);
 	}
