@@ -1252,30 +1252,37 @@ static void apply_identity(struct task *t, struct thread_group *tg, const struct
 }
 
 /* A new thread group with no parent, leader of its own session, running
- * path. Called with the BKL held; init has is_init. */
+ * path. Called with the BKL held; init has is_init. On failure nothing
+ * is left registered and sa->files, sa->fs and sa->errfd stay the
+ * caller's. */
 static int spawn_tg(const struct spawn_args *sa, bool is_init, int *pid_out)
 {
 	struct init_args *a = calloc(1, sizeof(*a));
 	struct thread_group *tg = tg_alloc();
 	struct task *t = task_alloc();
 	pthread_t th;
-	int tid;
+	size_t nargv = 0, nenvp = 0;
+	int tid, err = -ENOMEM;
 
-	if (!a || !tg || !t || (sa->search && !(a->search = strdup(sa->search))) ||
-	    (sa->cwd && !(a->cwd = strdup(sa->cwd)))) {
-		if (a) {
-			free(a->search);
-			free(a->cwd);
-		}
-		free(a);
-		return -ENOMEM;
-	}
+	if (!a || !tg || !t)
+		goto out_free;
+	if ((sa->search && !(a->search = strdup(sa->search))) ||
+	    (sa->cwd && !(a->cwd = strdup(sa->cwd))) || !(a->path = strdup(sa->path)) ||
+	    !(a->argv = strv_dup(sa->argv)) || !(a->envp = strv_dup(sa->envp)))
+		goto out_free;
+	/* strv_dup stops short where a string could not be copied. */
+	while (sa->argv && sa->argv[nargv])
+		if (!a->argv[nargv++])
+			goto out_free;
+	while (sa->envp && sa->envp[nenvp])
+		if (!a->envp[nenvp++])
+			goto out_free;
+	if (!(t->sighand = sighand_new()) || !(t->cred = cred_root()))
+		goto out_free;
 	tid = tid_alloc(t);
 	if (tid < 0) {
-		free(a->search);
-		free(a->cwd);
-		free(a);
-		return tid;
+		err = tid;
+		goto out_free;
 	}
 	t->tid = tid;
 	tg->tgid = tid;
@@ -1283,11 +1290,12 @@ static int spawn_tg(const struct spawn_args *sa, bool is_init, int *pid_out)
 	tg->pgid = tid;
 	tg->sid = tid;
 	if (is_init) {
+		/* init inherits the limits runsc was started with, as a
+		 * program inherits its parent's (what `ulimit` shows under
+		 * `runsc do` matches the host shell); an OCI config's
+		 * rlimits replace them below (apply_identity). */
 		for (int i = 0; i < RLIM_NLIMITS; i++)
 			getrlimit(i, &tg->rlim[i]);
-		tg->rlim[RLIMIT_NOFILE].rlim_cur = FD_MAX_DEFAULT_LIMIT;
-		tg->rlim[RLIMIT_NOFILE].rlim_max = 1048576;
-		tg->rlim[RLIMIT_STACK].rlim_cur = 8 << 20;
 	} else {
 		/* An exec'd process starts from init's limits. */
 		memcpy(tg->rlim, kernel.init->rlim, sizeof(tg->rlim));
@@ -1298,29 +1306,51 @@ static int spawn_tg(const struct spawn_args *sa, bool is_init, int *pid_out)
 	tg->refs = 1;
 	tg->on_exit = sa->on_exit;
 	tg->on_exit_arg = sa->on_exit_arg;
+	t->files = sa->files;
+	t->fs = sa->fs;
+	apply_identity(t, tg, sa->identity);
+	t->strace = kernel.strace;
+	a->t = t;
+	a->errfd = sa->errfd;
 	tg_register(tg);
 	if (is_init)
 		kernel.init = tg;
 	kernel.ntasks++;
-	t->files = sa->files;
-	t->fs = sa->fs;
-	t->sighand = sighand_new();
-	t->cred = cred_root();
-	if (!t->cred)
-		return -ENOMEM;
-	apply_identity(t, tg, sa->identity);
-	t->strace = kernel.strace;
-	a->t = t;
-	a->path = strdup(sa->path);
-	a->argv = strv_dup(sa->argv);
-	a->envp = strv_dup(sa->envp);
-	a->errfd = sa->errfd;
+	if (pthread_create(&th, NULL, init_main, a)) {
+		/* Undo the registration: no thread ever saw this task. */
+		kernel.ntasks--;
+		if (is_init)
+			kernel.init = NULL;
+		tg_unregister(tg);
+		list_del(&t->tg_node);
+		tid_free(tid);
+		err = -EAGAIN;
+		goto out_free;
+	}
+	pthread_detach(th);
 	if (pid_out)
 		*pid_out = tid;
-	if (pthread_create(&th, NULL, init_main, a))
-		return -EAGAIN;
-	pthread_detach(th);
 	return 0;
+
+out_free:
+	if (t) {
+		sighand_put(t->sighand);
+		cred_put(t->cred);
+		task_free(t);
+	}
+	if (tg) {
+		sigpending_flush(&tg->shared_pending);
+		free(tg);
+	}
+	if (a) {
+		strv_free(a->argv);
+		strv_free(a->envp);
+		free(a->path);
+		free(a->search);
+		free(a->cwd);
+		free(a);
+	}
+	return err;
 }
 
 int kernel_start_init(const char *path, char *const argv[], char *const envp[],
