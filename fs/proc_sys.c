@@ -297,6 +297,8 @@ struct sysval {
 
 static long somaxconn = 4096;
 static long port_range[2] = { 32768, 60999 };
+static long ping_range[2] = { 1, 0 };   /* nobody may open ping sockets */
+static long unpriv_port_start = 1024;
 
 static const struct sysval v_msg_max = { &mq_limits.msg_max, 1, MQ_HARD_MSGMAX };
 static const struct sysval v_msgsize_max = { &mq_limits.msgsize_max, MQ_MIN_MSGSIZEMAX,
@@ -306,6 +308,7 @@ static const struct sysval v_msg_default = { &mq_limits.msg_default, 1, MQ_HARD_
 static const struct sysval v_msgsize_default = { &mq_limits.msgsize_default, MQ_MIN_MSGSIZEMAX,
 						 MQ_HARD_MSGSIZEMAX };
 static const struct sysval v_somaxconn = { &somaxconn, 0, INT_MAX };
+static const struct sysval v_unpriv_port = { &unpriv_port_start, 0, 65535 };
 
 /* Up to n numbers separated by blanks, as proc_dointvec reads them. */
 static int parse_longs(const char *buf, size_t len, long *out, int n)
@@ -360,6 +363,25 @@ static int set_port_range(const char *buf, size_t len, bool apply)
 	return 0;
 }
 
+/* Linux: two gids up to GID_T_MAX; a high below the low means nobody. */
+static int set_ping_range(const char *buf, size_t len, bool apply)
+{
+	long v[2];
+
+	if (parse_longs(buf, len, v, 2) != 2 || v[0] < 0 || v[1] < 0 || v[0] > 4294967294L ||
+	    v[1] > 4294967294L)
+		return -EINVAL;
+	if (v[1] < v[0]) {
+		v[0] = 1;
+		v[1] = 0;
+	}
+	if (apply) {
+		ping_range[0] = v[0];
+		ping_range[1] = v[1];
+	}
+	return 0;
+}
+
 static int store_checked(struct pctx *c, const struct sysval *sv, const char *buf, size_t n)
 {
 	if (!capable(c->caller, 21 /* CAP_SYS_ADMIN */))
@@ -383,6 +405,20 @@ VAL_FILE(queues_max, v_queues_max)
 VAL_FILE(msg_default, v_msg_default)
 VAL_FILE(msgsize_default, v_msgsize_default)
 VAL_FILE(somaxconn, v_somaxconn)
+VAL_FILE(unpriv_port, v_unpriv_port)
+
+static int show_ping_range(struct pctx *c, struct pbuf *b)
+{
+	pbuf_printf(b, "%ld\t%ld\n", ping_range[0], ping_range[1]);
+	return 0;
+}
+
+static int store_ping_range(struct pctx *c, const char *buf, size_t n)
+{
+	if (!capable(c->caller, 21 /* CAP_SYS_ADMIN */))
+		return -EPERM;
+	return set_ping_range(buf, n, true);
+}
 
 static int show_ip_local_port_range(struct pctx *c, struct pbuf *b)
 {
@@ -424,6 +460,8 @@ static const struct {
 	{ "kernel.domainname", NULL, set_domainname },
 	{ "net.core.somaxconn", &v_somaxconn, NULL },
 	{ "net.ipv4.ip_local_port_range", NULL, set_port_range },
+	{ "net.ipv4.ip_unprivileged_port_start", &v_unpriv_port, NULL },
+	{ "net.ipv4.ping_group_range", NULL, set_ping_range },
 };
 
 int proc_sysctl_set(const char *key, const char *value, bool apply)
@@ -539,6 +577,8 @@ static const struct pent core_ents[] = {
 static const struct pent ipv4_ents[] = {
 	RW_("ip_local_port_range", show_ip_local_port_range,
 	    store_ip_local_port_range),
+	RW_("ip_unprivileged_port_start", show_unpriv_port, store_unpriv_port),
+	RW_("ping_group_range", show_ping_range, store_ping_range),
 	{ 0 }
 };
 
