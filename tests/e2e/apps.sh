@@ -4,6 +4,7 @@
 # the outputs (stdout, stderr, exit status) must be identical:
 #   sh      pipes, redirections (<, >, >>, 2>&1, here-docs, fds), a fifo
 #   python  tempfile, subprocess, os.walk, shutil.copytree, sqlite3 in /tmp
+#   http    python3 -m http.server on 127.0.0.1 and urllib clients (TCP)
 #   gcc     hello.c compiled and run, objects linked, a static binary
 #   tar     /usr/include archived, extracted under /tmp, diff -r identical;
 #           an xz round trip
@@ -72,6 +73,7 @@ want() { [ -z "${APPS:-}" ] || case " $APPS " in *" $1 "*) ;; *) return 1 ;; esa
 
 want sh && run sh /bin/sh "$cases/sh.sh"
 want python && have python "$py" sort seq wc find && run python "$py" "$cases/python.py"
+want http && have http "$py" && run http "$py" "$cases/httpserver.py"
 want gcc && have gcc gcc && run gcc /bin/sh "$cases/gcc.sh"
 want tar && have tar tar xz diff && run tar /bin/sh "$cases/tar.sh"
 want git && have git git && run git /bin/sh "$cases/git.sh"
