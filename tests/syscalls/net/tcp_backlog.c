@@ -1,6 +1,6 @@
 /* A full accept queue drops SYNs (Linux accepts backlog + 1): of four
  * non-blocking connects to listen(fd, 1) two complete; accepting makes
- * room and a retried SYN gets in. */
+ * room and a retried SYN gets in (how many is timing: not printed). */
 #include "tcp_util.h"
 
 int main(void)
@@ -28,11 +28,15 @@ int main(void)
 	printf("listener poll: %s\n", poll_str(l, 0));
 	a = accept(l, NULL, NULL);
 	EXPECT(a >= 0);
-	/* the first SYN retransmission comes about a second later */
-	msleep(1500);
-	est = 0;
-	for (int i = 0; i < 4; i++)
-		est += !strcmp(tcp_state_name(c[i]), "ESTABLISHED");
-	printf("after accept: established %d\n", est);
+	/* a SYN retransmission (about a second later) finds room */
+	for (int t = 0; t < 40; t++) {
+		msleep(100);
+		est = 0;
+		for (int i = 0; i < 4; i++)
+			est += !strcmp(tcp_state_name(c[i]), "ESTABLISHED");
+		if (est >= 3)
+			break;
+	}
+	printf("after accept: at least 3 established: %s\n", est >= 3 ? "yes" : "no");
 	return 0;
 }
