@@ -75,7 +75,7 @@ struct txpkt {
 	struct txpkt *next;
 	uint8_t src[16], dst[16];
 	size_t len;
-	uint8_t data[];
+	uint8_t *data;              /* malloc'ed, owned */
 };
 
 static struct list_head tcp_socks = LIST_HEAD_INIT(tcp_socks);
@@ -102,18 +102,56 @@ static bool is6(const struct tcp_sock *ts)
 
 /* ---- the engine's world ---- */
 
-static void queue_pkt(const uint8_t *src, const uint8_t *dst, const uint8_t *seg, size_t len)
+/* The internet checksum of buf (RFC 1071) as ip_csum_add would fold it
+ * into a sum, eight bytes at a time: one's complement sums do not care
+ * about byte order if the result is swapped back (RFC 1071 2(B)). */
+static uint32_t csum_fast(const uint8_t *p, size_t len)
 {
-	struct txpkt *p = malloc(sizeof(*p) + len);
+	uint64_t s = 0, v;
+	uint16_t w;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&v, p, 8);
+		s += v;
+		s += s < v;
+	}
+	for (; len >= 2; p += 2, len -= 2) {
+		memcpy(&w, p, 2);
+		s += w;
+		s += s < w;
+	}
+	if (len) {
+		s += p[0]; /* the low byte of a little-endian word */
+		s += s < p[0];
+	}
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint32_t)__builtin_bswap16((uint16_t)s);
+}
+
+static uint16_t tcp_csum(const uint8_t *src, const uint8_t *dst, const uint8_t *seg, size_t len)
+{
+	return ip_csum_fold(ip_pseudo(src, dst, IPPROTO_TCP, len) + csum_fast(seg, len));
+}
+
+/* Queue seg (malloc'ed: taken over, or freed) for ip_output. */
+static void queue_pkt(const uint8_t *src, const uint8_t *dst, uint8_t *seg, size_t len)
+{
+	struct txpkt *p = malloc(sizeof(*p));
 	uint16_t c;
 
-	if (!p)
+	if (!p) {
+		free(seg);
 		return; /* a lost segment */
+	}
 	memcpy(p->src, src, 16);
 	memcpy(p->dst, dst, 16);
-	memcpy(p->data, seg, len);
+	p->data = seg;
 	p->data[16] = p->data[17] = 0;
-	c = ip_csum_fold(ip_csum_add(ip_pseudo(src, dst, IPPROTO_TCP, len), p->data, len));
+	c = tcp_csum(src, dst, seg, len);
 	p->data[16] = (uint8_t)(c >> 8);
 	p->data[17] = (uint8_t)c;
 	p->len = len;
@@ -122,7 +160,7 @@ static void queue_pkt(const uint8_t *src, const uint8_t *dst, const uint8_t *seg
 	txq_tail = &p->next;
 }
 
-static void env_output(struct tcp_cb *tp, const uint8_t *seg, size_t len)
+static void env_output(struct tcp_cb *tp, uint8_t *seg, size_t len)
 {
 	struct tcp_sock *ts = ts_cb(tp);
 
@@ -196,6 +234,7 @@ static void flush(void)
 		if (!txq_head)
 			txq_tail = &txq_head;
 		ip_output(p->src, p->dst, IPPROTO_TCP, p->data, p->len, 64);
+		free(p->data);
 		free(p);
 	}
 	flushing = false;
@@ -1431,12 +1470,17 @@ static void new_child(struct tcp_sock *l, const uint8_t *src, const uint8_t *dst
 
 static void send_rst_for(const uint8_t *src, const uint8_t *dst, const uint8_t *seg, size_t len)
 {
-	uint8_t out[20];
+	uint8_t *out;
 
 	if (!ip_is_local(dst) || ip_is_broadcast(dst))
 		return;
+	out = malloc(20);
+	if (!out)
+		return;
 	if (tcp_rst_reply(seg, len, out))
-		queue_pkt(dst, src, out, sizeof(out));
+		queue_pkt(dst, src, out, 20);
+	else
+		free(out);
 }
 
 int tcp_input_ip(const uint8_t *src, const uint8_t *dst, const uint8_t *data, size_t len)
@@ -1447,7 +1491,7 @@ int tcp_input_ip(const uint8_t *src, const uint8_t *dst, const uint8_t *data, si
 
 	if (len < 20 || (size_t)(data[12] >> 4) * 4 < 20 || (size_t)(data[12] >> 4) * 4 > len)
 		return -EINVAL;
-	if (ip_csum_fold(ip_csum_add(ip_pseudo(src, dst, IPPROTO_TCP, len), data, len)))
+	if (tcp_csum(src, dst, data, len))
 		return -EINVAL;
 	sport = (uint16_t)(data[0] << 8 | data[1]);
 	dport = (uint16_t)(data[2] << 8 | data[3]);

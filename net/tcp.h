@@ -76,8 +76,9 @@ struct tcp_cb;
 
 struct tcp_env {
 	/* A segment to send: a TCP header (ports from the cb, checksum
-	 * zero: the caller fills it) and payload. */
-	void (*output)(struct tcp_cb *tp, const uint8_t *seg, size_t len);
+	 * zero: the callee fills it) and payload, malloc'ed: the callee
+	 * owns it (saves a copy of every segment). */
+	void (*output)(struct tcp_cb *tp, uint8_t *seg, size_t len);
 	uint64_t (*now)(struct tcp_cb *tp);         /* ns, monotonic */
 	/* The connection's one timer: fire tcp_timer() at when (ns), or
 	 * not at all (when == 0). */

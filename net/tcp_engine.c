@@ -462,7 +462,6 @@ static void xmit(struct tcp_cb *tp, uint32_t seq, uint8_t flags, size_t off, siz
 		tp->last_data_sent = now(tp);
 	}
 	tp->env->output(tp, pkt, len);
-	free(pkt);
 }
 
 static void send_ack(struct tcp_cb *tp)

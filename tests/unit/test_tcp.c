@@ -137,11 +137,12 @@ static void link_send(int to, const uint8_t *seg, size_t len, bool lossless)
 	}
 }
 
-static void env_output(struct tcp_cb *tp, const uint8_t *seg, size_t len)
+static void env_output(struct tcp_cb *tp, uint8_t *seg, size_t len)
 {
 	struct ep *e = tp->ctx;
 
 	link_send(1 - e->id, seg, len, false);
+	free(seg);
 }
 
 static uint64_t env_now(struct tcp_cb *tp)
