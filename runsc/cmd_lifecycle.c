@@ -313,8 +313,10 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 	}
 	pid = (pid_t)syscall(SYS_clone, (ns_clone_flags(&plan) & ~(unsigned long)CLONE_NEWUSER) |
 				       SIGCHLD, NULL, NULL, NULL, 0);
+	/* Unprivileged: no new pid namespace (boot then says what it
+	 * cannot do without root). */
 	if (pid < 0 && (errno == EPERM || errno == EINVAL) && plan.fds[OCI_NS_PID] < 0 &&
-	    !plan.new_user && !oci_ns_find(&cfg, OCI_NS_PID))
+	    !plan.new_user)
 		pid = fork();
 	ns_pid_leave(savepid);
 	if (pid < 0) {
@@ -332,6 +334,9 @@ static int do_create(struct global_opts *g, const struct create_opts *o, const c
 			_exit(125);
 		}
 		if (plan.new_user) {
+			/* Our ends only: a parent that dies gives EOF. */
+			close(c2p[0]);
+			close(p2c[1]);
 			if (unshare(CLONE_NEWUSER) < 0) {
 				fd_line(syncp[1], "config.json: linux.namespaces: new user namespace: %s",
 					strerror(errno));
