@@ -5,6 +5,7 @@
 #include "sentry/task.h"
 #include "sentry/log.h"
 
+#include <cpuid.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -663,9 +664,16 @@ static int setup_frame(struct task *t, int sig, const siginfo_t *info, struct ks
 					   .extended_size = fp.size + 4,
 					   .xstate_size = fp.size };
 		uint32_t magic2 = FP_XSTATE_MAGIC2;
+		uint64_t bv;
 
-		memcpy(&sw.xfeatures, fp.xsave + 512, 8); /* XSTATE_BV */
-		sw.xfeatures |= xcr0();
+		/* Linux always marks x87 and SSE present in the frame's
+		 * XSTATE_BV (save_xstate_epilog), so a handler that edits the
+		 * legacy area sees its edits restored; the image holds their
+		 * init values when they were in the init state. */
+		memcpy(&bv, fp.xsave + 512, 8);
+		bv |= 3;
+		memcpy(fp.xsave + 512, &bv, 8);
+		sw.xfeatures = bv | xcr0();
 		memcpy(fp.fx + 464, &sw, sizeof(sw));
 		memcpy(fp.xsave + fp.size, &magic2, 4);
 	}
@@ -710,6 +718,83 @@ static int setup_frame(struct task *t, int sig, const siginfo_t *info, struct ks
 	return 0;
 }
 
+/* The largest XSAVE image a frame may hold: the standard-format size of
+ * the features XCR0 enables, without AMX tile data, which Linux leaves
+ * out of a task's default signal frame (fpu_user_cfg.default_size). */
+static uint32_t xstate_user_size(void)
+{
+	static uint32_t v;
+	unsigned int a, b, c, d;
+
+	if (!v) {
+		__cpuid_count(0xd, 0, a, b, c, d);
+		v = b;
+		if (xcr0() & (1ull << 18)) {
+			__cpuid_count(0xd, 18, a, b, c, d);
+			if (b >= 512 + 64 && b < v)
+				v = b;
+		}
+		if (v > sizeof(((struct arch_fpstate *)0)->xsave) - 4)
+			v = sizeof(((struct arch_fpstate *)0)->xsave) - 4;
+	}
+	return v;
+}
+
+/* The FP part of rt_sigreturn, as Linux's __fpu_restore_sig restores a
+ * 64-bit frame straight from user memory (arch/x86/kernel/fpu/signal.c):
+ * the software bytes choose between XRSTOR of xstate_size bytes and
+ * FXRSTOR of the legacy area (check_xstate_in_sigframe), and whatever
+ * XRSTOR or FXRSTOR would #GP on is a bad frame: an XSTATE_BV bit not
+ * enabled in XCR0, non-zero bytes 8..23 of the header (the standard
+ * form), reserved MXCSR bits when MXCSR is loaded. Features left out of
+ * the software xfeatures come back in their init state. */
+static int restore_fpstate(struct task *t, uint64_t addr, struct arch_fpstate *fp)
+{
+	enum { SSE = 2, YMM = 4, MXCSR_OFF = 24, HDR = 512 };
+	struct fpx_sw_bytes sw;
+	uint64_t xrestore = 3, bv, hdr[2];
+	uint32_t magic2, mxcsr;
+
+	if (copy_from_guest(t, fp->fx, addr, sizeof(fp->fx)) < 0)
+		return -EFAULT;
+	fp->size = 512;
+	memcpy(&sw, fp->fx + 464, sizeof(sw));
+	if (sw.magic1 == FP_XSTATE_MAGIC1 && sw.xstate_size >= HDR + 64 &&
+	    sw.xstate_size <= xstate_user_size() && sw.xstate_size <= sw.extended_size) {
+		if (copy_from_guest(t, &magic2, addr + sw.xstate_size, 4) < 0)
+			return -EFAULT;
+		if (magic2 == FP_XSTATE_MAGIC2) {
+			if (copy_from_guest(t, fp->xsave + HDR, addr + HDR,
+					    sw.xstate_size - HDR) < 0)
+				return -EFAULT;
+			fp->size = sw.xstate_size;
+			xrestore = sw.xfeatures & xcr0();
+		}
+	}
+	memcpy(&mxcsr, fp->fx + MXCSR_OFF, 4);
+	if (fp->size == 512) {
+		/* FXRSTOR: x87 and SSE from the legacy area. */
+		return (mxcsr & ~mxcsr_mask()) ? -EINVAL : 0;
+	}
+	memcpy(&bv, fp->xsave + HDR, 8);
+	memcpy(hdr, fp->xsave + HDR + 8, 16);
+	if ((bv & ~xcr0()) || hdr[0] || hdr[1])
+		return -EINVAL;
+	if (xrestore & (SSE | YMM)) {
+		if (mxcsr & ~mxcsr_mask())
+			return -EINVAL;
+	} else {
+		/* MXCSR comes from the init state with SSE. */
+		mxcsr = 0x1f80;
+		memcpy(fp->fx + MXCSR_OFF, &mxcsr, 4);
+	}
+	/* XRSTOR with RFBM = xrestore, then the init state for the rest:
+	 * the same as loading everything with XSTATE_BV & xrestore. */
+	bv &= xrestore;
+	memcpy(fp->xsave + HDR, &bv, 8);
+	return 0;
+}
+
 long sig_return(struct task *t)
 {
 	struct user_regs_struct *r = &t->regs.r;
@@ -718,7 +803,6 @@ long sig_return(struct task *t)
 	struct k_rt_sigframe f;
 	struct k_sigcontext *m = &f.uc.uc_mcontext;
 	struct arch_fpstate fp;
-	uint32_t mxcsr;
 	bool bad_seg;
 
 	if (copy_from_guest(t, &f, frame, sizeof(f)) < 0)
@@ -735,31 +819,9 @@ long sig_return(struct task *t)
 	bad_seg = (m->cs | 3) != USER_CS ||
 		  ((f.uc.uc_flags & UC_STRICT_RESTORE_SS) && (m->ss | 3) != USER_DS);
 	sig_set_blocked(t, f.uc.uc_sigmask);
-	if (m->fpstate) {
-		struct fpx_sw_bytes sw;
-		uint32_t magic2 = 0;
-
-		if (copy_from_guest(t, fp.fx, m->fpstate, sizeof(fp.fx)) < 0)
-			goto bad;
-		fp.size = 512;
-		memcpy(&sw, fp.fx + 464, sizeof(sw));
-		/* An extended frame only when both magics and the sizes agree
-		 * (a guest may have written anything there). */
-		if ((f.uc.uc_flags & 0x1) && sw.magic1 == FP_XSTATE_MAGIC1 &&
-		    sw.xstate_size > 512 + 64 && sw.xstate_size <= sizeof(fp.xsave) - 4 &&
-		    sw.extended_size == sw.xstate_size + 4 &&
-		    copy_from_guest(t, &magic2, m->fpstate + sw.xstate_size, 4) == 0 &&
-		    magic2 == FP_XSTATE_MAGIC2) {
-			if (copy_from_guest(t, fp.xsave + 512, m->fpstate + 512,
-					    sw.xstate_size - 512) < 0)
-				goto bad;
-			fp.size = sw.xstate_size;
-		}
-		/* fxrstor/xrstor fault on reserved MXCSR bits: a bad frame. */
-		memcpy(&mxcsr, fp.fx + 24, 4);
-		if ((mxcsr & ~mxcsr_mask()) || the_platform->ops->set_fpstate(t->ctx, &fp) < 0)
-			goto bad;
-	}
+	if (m->fpstate && (restore_fpstate(t, m->fpstate, &fp) < 0 ||
+			   the_platform->ops->set_fpstate(t->ctx, &fp) < 0))
+		goto bad;
 	/* restore_altstack(): failures are ignored. Whether we are on the
 	 * stack is judged where the frame is, as the host kernel does (a
 	 * handler running on a still-armed stack cannot change it). */
