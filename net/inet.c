@@ -1,8 +1,9 @@
 /* AF_INET and AF_INET6 socket creation: which protocol serves a type, as
  * Linux's inet_create walks its inetsw table. UDP and ping (ICMP echo)
- * and TCP exist; raw sockets do not yet and say EPROTONOSUPPORT. */
+ * TCP and raw sockets (net/raw.c) exist. */
 #define _GNU_SOURCE
 #include "net/inet.h"
+#include "net/raw.h"
 #include "net/tcp.h"
 #include "net/udp.h"
 
@@ -26,7 +27,7 @@ int inet_create(struct task *t, int family, int type, int protocol, struct socke
 			return -EPROTONOSUPPORT;
 		return tcp_create(t, family, out);
 	case SOCK_RAW:
-		return -EPROTONOSUPPORT;
+		return raw_create(t, family, protocol, out);
 	default:
 		return -ESOCKTNOSUPPORT;
 	}

@@ -8,6 +8,7 @@
 #include "net/tcp.h"
 #include "net/frag.h"
 #include "net/link.h"
+#include "net/raw.h"
 #include "net/route.h"
 #include "sentry/time.h"
 
@@ -242,6 +243,17 @@ static int ip_deliver(int proto, const uint8_t *src, const uint8_t *dst, const u
 	}
 }
 
+/* Raw sockets see every datagram of their protocol; a protocol only they
+ * take is not unreachable. */
+static int deliver_all(int proto, const uint8_t *src, const uint8_t *dst, const uint8_t *hdr,
+		       size_t hlen, const uint8_t *data, size_t len)
+{
+	bool raw = raw_input(proto, src, dst, hdr, hlen, data, len);
+	int r = ip_deliver(proto, src, dst, data, len);
+
+	return r == -EPROTONOSUPPORT && raw ? 0 : r;
+}
+
 static int ip4_input_lo(const uint8_t *p, size_t len)
 {
 	uint8_t src[16], dst[16];
@@ -258,7 +270,7 @@ static int ip4_input_lo(const uint8_t *p, size_t len)
 		return -EINVAL;
 	ip_map4(src, p + 12);
 	ip_map4(dst, p + 16);
-	return ip_deliver(p[9], src, dst, p + ihl, tot - ihl);
+	return deliver_all(p[9], src, dst, p, ihl, p + ihl, tot - ihl);
 }
 
 static int ip6_input_lo(const uint8_t *p, size_t len)
@@ -270,7 +282,7 @@ static int ip6_input_lo(const uint8_t *p, size_t len)
 	plen = (size_t)(p[4] << 8 | p[5]);
 	if (plen > len - 40)
 		return -EINVAL;
-	return ip_deliver(p[6], p + 8, p + 24, p + 40, plen);
+	return deliver_all(p[6], p + 8, p + 24, p, 40, p + 40, plen);
 }
 
 /* A source no host may use (RFC 1812 5.3.7 "martians"). */
@@ -331,7 +343,7 @@ static void ip4_input(struct net_if *ifp, const uint8_t *p, size_t len)
 			       time_host_mono(), &whole, &plen) != 1)
 			return;
 	}
-	r = ip_deliver(p[9], src, dst, whole ? whole : p + ihl, plen);
+	r = deliver_all(p[9], src, dst, p, ihl, whole ? whole : p + ihl, plen);
 	if (r < 0)
 		refused(r, p[9], group, p, ihl, whole ? whole : p + ihl, plen);
 	free(whole);
@@ -435,12 +447,13 @@ static void ip6_input(struct net_if *ifp, const uint8_t *p, size_t len)
 	if (nh == 59)                           /* no next header */
 		goto out;
 	if (nh == IPPROTO_ICMPV6 && plen - at >= 1 && data[at] >= 133 && data[at] <= 137) {
+		raw_input(nh, src, dst, p, 40, data + at, plen - at);
 		ndp_input(ifp, src, dst, p[7], data + at, plen - at);
 		goto out;
 	}
 	if (!memcmp(src, (uint8_t[16]){ 0 }, 16))
 		goto out;
-	r = ip_deliver(nh, src, dst, data + at, plen - at);
+	r = deliver_all(nh, src, dst, p, 40, data + at, plen - at);
 	if (r < 0)
 		refused(r, nh, group, p, 40, data + at, plen - at);
 out:
@@ -609,6 +622,25 @@ int ip_output(const uint8_t *src, const uint8_t *dst, int proto, const void *pay
 		ip6_header(h, src, dst, proto, ttl, len);
 	memcpy(h + hl, payload, len);
 	r = xmit(&res, h, hl + len);
+	free(buf);
+	return r;
+}
+
+int ip_output_packet(const uint8_t *dst, const uint8_t *pkt, size_t len)
+{
+	struct route_res res;
+	uint8_t *buf;
+	int r = ip_route(dst, &res);
+
+	if (r < 0)
+		return r;
+	if (res.type != RTN_LOCAL && len > pmtu_of(dst, res.ifp->mtu))
+		return -EMSGSIZE;
+	buf = malloc(LINK_HEADROOM + len);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf + LINK_HEADROOM, pkt, len);
+	r = xmit(&res, buf + LINK_HEADROOM, len);
 	free(buf);
 	return r;
 }

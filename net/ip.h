@@ -54,6 +54,10 @@ uint32_t ip_pseudo(const uint8_t *src, const uint8_t *dst, int proto, size_t len
 int ip_output(const uint8_t *src, const uint8_t *dst, int proto, const void *payload,
 	      size_t len, int ttl);
 
+/* Send a whole IP packet built by the caller (raw sockets' IP_HDRINCL),
+ * routed by dst; never fragmented (-EMSGSIZE past the path MTU). */
+int ip_output_packet(const uint8_t *dst, const uint8_t *pkt, size_t len);
+
 /* The receive side of a transport protocol: called with the addresses and
  * the transport bytes of a checked packet. Returns 0, or -ECONNREFUSED
  * when no socket wants it (the sender hears ICMP port unreachable). */

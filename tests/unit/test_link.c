@@ -18,6 +18,7 @@
 #include "net/frag.h"
 #include "net/ip.h"
 #include "net/link.h"
+#include "net/raw.h"
 #include "net/route.h"
 #include "sentry/task.h"
 #include "sentry/time.h"
@@ -105,6 +106,12 @@ void ping_input(const uint8_t *src, const uint8_t *dst, const uint8_t *msg, size
 
 void udp_unreachable(const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport)
 {
+}
+
+bool raw_input(int proto, const uint8_t *src, const uint8_t *dst, const uint8_t *hdr,
+	       size_t hlen, const uint8_t *data, size_t len)
+{
+	return false;
 }
 
 int tcp_input_ip(const uint8_t *src, const uint8_t *dst, const uint8_t *data, size_t len)
