@@ -1705,10 +1705,26 @@ static void ex_close(void *hp)
 	free(h);
 }
 
+/* For set-ID execs: the opened file's mode and owner, its mount's nosuid. */
+static int ex_id(void *hp, struct exec_file_id *id)
+{
+	struct exec_handle *h = hp;
+	struct inode *inode = file_inode(h->f);
+
+	if (!inode || !h->f->mnt)
+		return -EINVAL;
+	id->mode = inode->mode;
+	id->uid = inode->uid;
+	id->gid = inode->gid;
+	id->nosuid = h->f->mnt->flags & MS_NOSUID;
+	return 0;
+}
+
 const struct exec_file_ops vfs_exec_ops = {
 	.open = ex_open,
 	.pread = ex_pread,
 	.path = ex_path,
 	.memobj = ex_memobj,
 	.close = ex_close,
+	.id = ex_id,
 };

@@ -14,6 +14,8 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #define MAX_SCRIPT_DEPTH 4
 #define BINPRM_BUF 256
@@ -205,7 +207,7 @@ static uint64_t hwcap(void)
 /* Lay out strings, AT_RANDOM bytes, auxv, envp, argv, argc. */
 static int setup_stack(struct mm *mm, struct elf_info *main, struct elf_info *interp,
 		       char *const argv[], char *const envp[], const char *execfn,
-		       struct task *t, uint64_t *sp_out)
+		       const struct exec_image *img, uint64_t *sp_out)
 {
 	size_t argc = strv_len(argv), envc = strv_len(envp), total = 0;
 	uint64_t sp = mm->stack_top, *ptrs, random_addr, execfn_addr, platform_addr;
@@ -280,11 +282,11 @@ static int setup_stack(struct mm *mm, struct elf_info *main, struct elf_info *in
 	AUX(AT_BASE, interp ? interp->bias : 0);
 	AUX(AT_FLAGS, 0);
 	AUX(AT_ENTRY, main->entry);
-	AUX(AT_UID, t->cred->uid);
-	AUX(AT_EUID, t->cred->euid);
-	AUX(AT_GID, t->cred->gid);
-	AUX(AT_EGID, t->cred->egid);
-	AUX(AT_SECURE, 0);
+	AUX(AT_UID, img->cred->uid);
+	AUX(AT_EUID, img->cred->euid);
+	AUX(AT_GID, img->cred->gid);
+	AUX(AT_EGID, img->cred->egid);
+	AUX(AT_SECURE, img->secure);
 	AUX(AT_RANDOM, random_addr);
 	AUX(AT_HWCAP2, 0);
 	AUX(AT_EXECFN, execfn_addr);
@@ -364,6 +366,64 @@ static int parse_shebang(const char *buf, size_t n, char *interp, size_t isz, ch
 		strcpy(arg, e);
 	}
 	return 1;
+}
+
+/* The credentials after exec, as Linux's bprm_fill_uid and
+ * cap_bprm_creds_from_file compute them (fs/exec.c,
+ * security/commoncap.c). A set-user-ID file gives its owner as the
+ * effective and saved uid, a set-group-ID one with group execute its
+ * group, unless the mount is nosuid or no_new_privs is set. Root (real
+ * or effective uid 0, without SECBIT_NOROOT) gets the bounding and
+ * inheritable sets as permitted, and them as effective when its
+ * effective uid is 0; others keep only their ambient set. File
+ * capabilities (security.capability) are not read: every file is one
+ * without them. The exec is "secure" (AT_SECURE) when it changes ids or
+ * raises a non-root caller's capabilities. Guest ptrace does not exist,
+ * so no tracer can hold back a set-ID exec. */
+static int exec_creds(struct task *t, const struct exec_file_ops *ops, void *h,
+		      struct exec_image *img)
+{
+	enum { SECURE_NOROOT = 1 << 0, SECURE_KEEP_CAPS = 1 << 4 };
+	const struct cred *old = t->cred;
+	struct exec_file_id id;
+	struct cred *c;
+	bool effective = false, is_setid;
+
+	c = cred_copy(old);
+	if (!c)
+		return -ENOMEM;
+	if (ops->id && ops->id(h, &id) == 0 && (id.mode & (S_ISUID | S_ISGID)) && !id.nosuid &&
+	    !t->no_new_privs) {
+		if (id.mode & S_ISUID)
+			c->euid = id.uid;
+		if ((id.mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+			c->egid = id.gid;
+	}
+	c->cap_permitted = 0;
+	if (!(old->securebits & SECURE_NOROOT)) {
+		if (c->euid == 0 || c->uid == 0)
+			c->cap_permitted = old->cap_bounding | old->cap_inheritable;
+		effective = c->euid == 0;
+	}
+	/* Linux compares the new effective ids with the old real ones. */
+	is_setid = c->euid != old->uid || c->egid != old->gid;
+	if ((is_setid || (c->cap_permitted & ~old->cap_permitted)) && t->no_new_privs) {
+		c->euid = c->uid;
+		c->egid = c->gid;
+		c->cap_permitted &= old->cap_permitted;
+	}
+	c->suid = c->fsuid = c->euid;
+	c->sgid = c->fsgid = c->egid;
+	if (is_setid)
+		c->cap_ambient = 0;
+	c->cap_permitted |= c->cap_ambient;
+	c->cap_effective = effective ? c->cap_permitted : c->cap_ambient;
+	c->securebits &= ~SECURE_KEEP_CAPS;
+	c->keep_caps = false;
+	cred_put(img->cred);
+	img->cred = c;
+	img->secure = is_setid || (c->uid != 0 && (effective || (c->cap_permitted & ~c->cap_ambient)));
+	return 0;
 }
 
 static int load(struct task *t, const struct exec_file_ops *ops, const char *path,
@@ -459,7 +519,9 @@ static int load(struct task *t, const struct exec_file_ops *ops, const char *pat
 		}
 		mm->vdso_base = (uint64_t)va;
 	}
-	if ((err = setup_stack(mm, e, ie, argv, envp, execfn, t, &sp)))
+	if ((err = exec_creds(t, ops, h, img)) < 0)
+		goto out;
+	if ((err = setup_stack(mm, e, ie, argv, envp, execfn, img, &sp)))
 		goto out;
 	mm->as = the_platform->ops->as_new(the_platform, t->ctx);
 	if (!mm->as) {
@@ -498,8 +560,36 @@ out:
 int loader_load(struct task *t, const struct exec_file_ops *ops, const char *path,
 		char *const argv[], char *const envp[], struct exec_image *img)
 {
+	int err;
+
 	memset(img, 0, sizeof(*img));
-	return load(t, ops, path, argv, envp, path, 0, img);
+	err = load(t, ops, path, argv, envp, path, 0, img);
+	if (err < 0) {
+		cred_put(img->cred);
+		img->cred = NULL;
+	}
+	return err;
+}
+
+/* begin_new_exec and commit_creds: the new credentials; the process
+ * stays dumpable only when its effective ids are its real ones
+ * (fs.suid_dumpable is 0); a privilege change clears the parent-death
+ * signal and a secure exec caps the stack limit at 8 MiB. */
+static void exec_commit_creds(struct task *t, struct exec_image *img)
+{
+	struct cred *old = t->cred, *c = img->cred;
+
+	if (!c)
+		return;
+	t->dumpable = c->euid == c->uid && c->egid == c->gid;
+	if (c->euid != old->euid || c->egid != old->egid || c->fsuid != old->fsuid ||
+	    c->fsgid != old->fsgid || (c->cap_permitted & ~old->cap_permitted) || img->secure)
+		t->parent_death_signal = 0;
+	if (img->secure && t->tg->rlim[RLIMIT_STACK].rlim_cur > (8u << 20))
+		t->tg->rlim[RLIMIT_STACK].rlim_cur = 8u << 20;
+	t->cred = c;
+	img->cred = NULL;
+	cred_put(old);
 }
 
 void task_exec_commit(struct task *t, struct exec_image *img)
@@ -531,6 +621,7 @@ void task_exec_commit(struct task *t, struct exec_image *img)
 	mm_populate(t->mm, t->ctx, true);
 	t->regs = img->regs;
 	memcpy(t->comm, img->comm, sizeof(t->comm));
+	exec_commit_creds(t, img);
 	task_hooks.files_close_on_exec(t->files);
 	if (t->sighand->refs > 1) {
 		struct sighand *sh = sighand_copy(t->sighand);

@@ -10,6 +10,13 @@
 
 #include "sentry/task.h"
 
+/* What exec needs of the file it runs for set-user-ID and set-group-ID:
+ * its mode and owner, and whether its mount is nosuid. */
+struct exec_file_id {
+	uint32_t mode, uid, gid;
+	bool nosuid;
+};
+
 struct exec_file_ops {
 	/* Open path for execution (checks it is a regular executable file).
 	 * Returns 0 and *h, or -errno. */
@@ -20,6 +27,9 @@ struct exec_file_ops {
 	/* The file's page cache object, with a new reference. */
 	struct memobj *(*memobj)(void *h);
 	void (*close)(void *h);
+	/* Optional: the file's mode, owner and mount's nosuid (no id: the
+	 * set-ID bits are not honoured). */
+	int (*id)(void *h, struct exec_file_id *id);
 };
 
 struct exec_image {
@@ -27,6 +37,8 @@ struct exec_image {
 	struct arch_regs regs;  /* initial registers */
 	char comm[16];
 	char *exe_path;
+	struct cred *cred;      /* the credentials after exec (owned) */
+	bool secure;            /* AT_SECURE: a privilege-changing exec */
 };
 
 /* Build the image of path with argv/envp into *img. Nothing of t changes;

@@ -242,6 +242,7 @@ static int do_exec(struct task *t, const char *path, char *const argv[], char *c
 		return err;
 	if (t->mm && (err = task_zap_others(t)) < 0) {
 		mm_put(img.mm);
+		cred_put(img.cred);
 		return err;
 	}
 	task_exec_commit(t, &img);
