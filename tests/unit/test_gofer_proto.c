@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -734,7 +735,27 @@ START_TEST(server_sockets_tmpfile)
 	ck_assert_int_eq(d.f.rfid.st.mode, S_IFSOCK | 0600);
 	ck_assert_int_ge(lfd, 0);
 	ck_assert_int_eq(listen(lfd, 1), 0);
+	/* Sockets on the root filesystem are out of reach: only bind
+	 * mounts connect to the host. */
 	ck_assert_int_eq(walk(root, "sock", &sk), 0);
+	memset(&q, 0, sizeof(q));
+	q.type = GOFER_TCONNECT;
+	q.f.connect = (struct gofer_tconnect){ sk, SOCK_STREAM };
+	ck_assert_int_eq(rpc(&q, &cfd), -ECONNREFUSED);
+	close(lfd);
+	/* A host socket on a bind mount (a read-only one: connecting does
+	 * not write) is connected through the gofer. */
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/hsock", rodir);
+		lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+		ck_assert_int_ge(lfd, 0);
+		ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+		ck_assert_int_eq(listen(lfd, 1), 0);
+	}
+	ck_assert_int_eq(attach(1, &ro), 0);
+	ck_assert_int_eq(walk(ro, "hsock", &sk), 0);
 	memset(&q, 0, sizeof(q));
 	q.type = GOFER_TCONNECT;
 	q.f.connect = (struct gofer_tconnect){ sk, SOCK_STREAM };
@@ -753,7 +774,6 @@ START_TEST(server_sockets_tmpfile)
 	q.type = GOFER_TCONNECT;
 	q.f.connect = (struct gofer_tconnect){ t, SOCK_STREAM };
 	ck_assert_int_eq(rpc(&q, &cfd), -ECONNREFUSED);
-	ck_assert_int_eq(attach(1, &ro), 0);
 	memset(&q, 0, sizeof(q));
 	q.type = GOFER_TBIND;
 	q.f.bind = (struct gofer_tbind){ ro, SOCK_STREAM, 0600, 0, 0, 0 };
