@@ -163,23 +163,35 @@ static void flush_queue(struct net_if *ifp, struct neigh *n)
 	n->nqueued = 0;
 }
 
-int neigh_output(struct net_if *ifp, const uint8_t *ip, uint16_t type, uint8_t *pkt, size_t len)
+int neigh_resolved(struct net_if *ifp, const uint8_t *ip, uint8_t *mac)
 {
 	uint64_t now = time_host_mono();
 	struct neigh *n = neigh_find(ifp->index, ip);
-	struct neigh_pkt *p;
 
-	if (n && n->state != N_INCOMPLETE) {
-		n->used = now;
-		if (n->state == N_REACHABLE && now - n->confirmed > NEIGH_REACHABLE_NS)
-			n->state = N_STALE;
-		if (n->state == N_STALE) {
-			/* Still believed; checked if nothing confirms it soon. */
-			n->state = N_DELAY;
-			ktimer_arm(&n->timer, now + NEIGH_DELAY_NS);
-		}
-		return eth_xmit(ifp, n->mac, type, pkt, len);
+	if (!n || n->state == N_INCOMPLETE)
+		return -EAGAIN;
+	n->used = now;
+	if (n->state == N_REACHABLE && now - n->confirmed > NEIGH_REACHABLE_NS)
+		n->state = N_STALE;
+	if (n->state == N_STALE) {
+		/* Still believed; checked if nothing confirms it soon. */
+		n->state = N_DELAY;
+		ktimer_arm(&n->timer, now + NEIGH_DELAY_NS);
 	}
+	memcpy(mac, n->mac, ETH_ALEN_);
+	return 0;
+}
+
+int neigh_output(struct net_if *ifp, const uint8_t *ip, uint16_t type, uint8_t *pkt, size_t len)
+{
+	uint64_t now = time_host_mono();
+	struct neigh *n;
+	struct neigh_pkt *p;
+	uint8_t mac[ETH_ALEN_];
+
+	if (neigh_resolved(ifp, ip, mac) == 0)
+		return eth_xmit(ifp, mac, type, pkt, len);
+	n = neigh_find(ifp->index, ip);
 	if (!n) {
 		n = neigh_new(ifp->index, ip, now);
 		if (!n)

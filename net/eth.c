@@ -57,6 +57,22 @@ int eth_xmit(struct net_if *ifp, const uint8_t *dmac, uint16_t type, uint8_t *pk
 	return ifp->ops->xmit(ifp, h, len + ETH_HDR_LEN);
 }
 
+int eth_xmit_gso(struct net_if *ifp, const uint8_t *dmac, uint16_t type, uint8_t *pkt,
+		 size_t len, const struct link_gso *gso)
+{
+	uint8_t *h = pkt - ETH_HDR_LEN;
+
+	if (!(ifp->flags & IFF_UP))
+		return -ENETDOWN;
+	if (!ifp->ops || !ifp->ops->xmit_gso)
+		return -EOPNOTSUPP;
+	memcpy(h, dmac, ETH_ALEN_);
+	memcpy(h + 6, ifp->hwaddr, ETH_ALEN_);
+	h[12] = (uint8_t)(type >> 8);
+	h[13] = (uint8_t)type;
+	return ifp->ops->xmit_gso(ifp, h, len + ETH_HDR_LEN, gso);
+}
+
 int eth_output_ip(struct net_if *ifp, const uint8_t *nexthop, bool bcast, uint8_t *pkt,
 		  size_t len)
 {

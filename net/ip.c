@@ -587,6 +587,116 @@ static int frag6_out(const struct route_res *res, const uint8_t *src, const uint
 	return r;
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+#define TH_FIN_ 0x01
+#define TH_PSH_ 0x08
+#define TH_CWR_ 0x80
+
+/* A TCP segment larger than the path MTU (a transport sending in TSO
+ * sizes, see ip_tso_max): one GSO frame when the link cuts segments itself
+ * and the neighbour is known; else cut here, as the kernel's software GSO
+ * does (sequence numbers advance, FIN and PSH only on the last piece, CWR
+ * only on the first, each with its own checksum). */
+static int tcp_big_out(const struct route_res *res, const uint8_t *src, const uint8_t *dst,
+		       const uint8_t *seg, size_t len, int ttl, unsigned int mtu, unsigned int want)
+{
+	bool v4 = ip_is_v4mapped(dst);
+	size_t hl = v4 ? 20 : 40, doff, mss, plen, off;
+	uint8_t mac[ETH_ALEN_], *buf, *h;
+	uint32_t seq;
+	int r = 0;
+
+	if (len < 20)
+		return -EINVAL;
+	doff = (size_t)(seg[12] >> 4) * 4;
+	if (doff < 20 || doff > len || hl + doff + 8 > mtu)
+		return -EINVAL;
+	mss = mtu - hl - doff;
+	/* The connection's MSS (the peer's may be the smaller). */
+	if (want && want < mss)
+		mss = want;
+	plen = len - doff;
+	if (res->type == RTN_UNICAST && res->ifp->ops && res->ifp->ops->xmit_gso &&
+	    neigh_resolved(res->ifp, res->nexthop, mac) == 0) {
+		struct link_gso g = { .v6 = !v4, .size = (uint16_t)mss,
+				      .hdr_len = (uint16_t)(ETH_HDR_LEN + hl + doff),
+				      .csum_start = (uint16_t)(ETH_HDR_LEN + hl), .csum_offset = 16 };
+		uint16_t c;
+
+		buf = malloc(LINK_HEADROOM + hl + len);
+		if (!buf)
+			return -ENOBUFS;
+		h = buf + LINK_HEADROOM;
+		if (v4) {
+			/* The segments take consecutive identifications. */
+			ip4_header(h, src, dst, IPPROTO_TCP, ttl, hl + len, (uint16_t)(ident4 + 1),
+				   0x4000);
+			ident4 = (uint16_t)(ident4 + (plen + mss - 1) / mss);
+		} else {
+			ip6_header(h, src, dst, IPPROTO_TCP, ttl, len);
+		}
+		memcpy(h + hl, seg, len);
+		/* CHECKSUM_PARTIAL: the pseudo-header sum, not complemented. */
+		c = (uint16_t)~ip_csum_fold(ip_pseudo(src, dst, IPPROTO_TCP, len));
+		h[hl + 16] = (uint8_t)(c >> 8);
+		h[hl + 17] = (uint8_t)c;
+		r = eth_xmit_gso(res->ifp, mac, v4 ? ETHTYPE_IP : ETHTYPE_IPV6, h, hl + len, &g);
+		free(buf);
+		return r;
+	}
+	buf = malloc(LINK_HEADROOM + hl + doff + mss);
+	if (!buf)
+		return -ENOBUFS;
+	h = buf + LINK_HEADROOM;
+	seq = (uint32_t)seg[4] << 24 | (uint32_t)seg[5] << 16 | (uint32_t)seg[6] << 8 | seg[7];
+	for (off = 0; off < plen && r >= 0; off += mss) {
+		size_t n = plen - off < mss ? plen - off : mss;
+		uint8_t *t = h + hl, fl = seg[13];
+		uint16_t c;
+
+		memcpy(t, seg, doff);
+		put32(t + 4, seq + (uint32_t)off);
+		if (off + n < plen)
+			fl &= (uint8_t)~(TH_FIN_ | TH_PSH_);
+		if (off)
+			fl &= (uint8_t)~TH_CWR_;
+		t[13] = fl;
+		t[16] = t[17] = 0;
+		memcpy(t + doff, seg + doff + off, n);
+		c = ip_csum_fold(ip_csum_add(ip_pseudo(src, dst, IPPROTO_TCP, doff + n), t, doff + n));
+		t[16] = (uint8_t)(c >> 8);
+		t[17] = (uint8_t)c;
+		if (v4)
+			ip4_header(h, src, dst, IPPROTO_TCP, ttl, hl + doff + n, ++ident4, 0x4000);
+		else
+			ip6_header(h, src, dst, IPPROTO_TCP, ttl, doff + n);
+		r = xmit(res, h, hl + doff + n);
+	}
+	free(buf);
+	return r;
+}
+
+unsigned int ip_tso_max(const uint8_t *dst)
+{
+	struct route_res res;
+	bool v4 = ip_is_v4mapped(dst);
+
+	if (ip_route(dst, &res) < 0 || !res.ifp)
+		return 0;
+	if (res.type == RTN_LOCAL || !res.ifp->ops)
+		return (v4 ? 65535u - 20 : 65535u);
+	if (res.type == RTN_UNICAST && res.ifp->ops->xmit_gso)
+		return (v4 ? 65535u - 20 : 65535u);
+	return pmtu_of(dst, res.ifp->mtu) - (v4 ? 20 : 40);
+}
+
 int ip_output(const uint8_t *src, const uint8_t *dst, int proto, const void *payload,
 	      size_t len, int ttl)
 {
@@ -609,6 +719,8 @@ int ip_output(const uint8_t *src, const uint8_t *dst, int proto, const void *pay
 		res.ifp = route_if_by_index(1);
 	}
 	mtu = res.type == RTN_LOCAL ? 65536 : pmtu_of(dst, res.ifp->mtu);
+	if (hl + len > mtu && proto == IPPROTO_TCP && res.type == RTN_UNICAST)
+		return tcp_big_out(&res, src, dst, payload, len, ttl, mtu, 0);
 	if (hl + len > mtu)
 		return v4 ? frag4_out(&res, src, dst, proto, payload, len, ttl, mtu) :
 			    frag6_out(&res, src, dst, proto, payload, len, ttl, mtu);
@@ -643,4 +755,25 @@ int ip_output_packet(const uint8_t *dst, const uint8_t *pkt, size_t len)
 	r = xmit(&res, buf + LINK_HEADROOM, len);
 	free(buf);
 	return r;
+}
+
+int ip_output_tso(const uint8_t *src, const uint8_t *dst, const void *seg, size_t len, int ttl,
+		  unsigned int mss)
+{
+	bool v4 = ip_is_v4mapped(dst);
+	struct route_res res;
+	unsigned int mtu;
+	size_t doff;
+	int r;
+
+	if (len < 20 || len + (v4 ? 20 : 0) > 65535)
+		return len < 20 ? -EINVAL : -EMSGSIZE;
+	doff = (size_t)(((const uint8_t *)seg)[12] >> 4) * 4;
+	r = ip_route(dst, &res);
+	if (r < 0)
+		return r;
+	mtu = res.type == RTN_LOCAL ? 65536 : pmtu_of(dst, res.ifp->mtu);
+	if (res.type != RTN_UNICAST || !mss || doff < 20 || len - doff <= mss)
+		return ip_output(src, dst, IPPROTO_TCP, seg, len, ttl);
+	return tcp_big_out(&res, src, dst, seg, len, ttl, mtu, mss);
 }

@@ -35,6 +35,18 @@ int ip_route_src(const uint8_t *dst, uint8_t *src);
 /* The MTU towards dst: the link's, or less once ICMP said so (path MTU
  * discovery); 0 when dst has no route. A transport sizes segments by it. */
 unsigned int ip_mtu(const uint8_t *dst);
+/* The largest TCP segment (TCP header and data) worth handing to
+ * ip_output at once towards dst: up to 64 KiB where the link cuts segments
+ * itself (GSO) or for lo, else the path MTU's. ip_output takes larger TCP
+ * segments anyway and cuts them to the MTU; 0: no route. */
+unsigned int ip_tso_max(const uint8_t *dst);
+/* A TCP segment (header, checksum filled or not) of up to ip_tso_max
+ * bytes, sent as segments of at most mss payload bytes each (the
+ * connection's send MSS): one GSO frame on a link that cuts them, else cut
+ * here with their own checksums. Segments no larger than mss go as
+ * ip_output sends them. */
+int ip_output_tso(const uint8_t *src, const uint8_t *dst, const void *seg, size_t len, int ttl,
+		  unsigned int mss);
 /* An ICMP "fragmentation needed" / ICMPv6 "packet too big" said so. */
 void ip_pmtu_update(const uint8_t *dst, unsigned int mtu);
 

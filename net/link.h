@@ -25,6 +25,9 @@
 void eth_input(struct net_if *ifp, const uint8_t *frame, size_t len);
 /* Frame pkt (with ETH_HDR_LEN writable bytes before it) to dmac and send. */
 int eth_xmit(struct net_if *ifp, const uint8_t *dmac, uint16_t type, uint8_t *pkt, size_t len);
+/* A large TCP segment's frame for the link to cut (ops->xmit_gso). */
+int eth_xmit_gso(struct net_if *ifp, const uint8_t *dmac, uint16_t type, uint8_t *pkt,
+		 size_t len, const struct link_gso *gso);
 /* An IP packet (same headroom) to its next hop on ifp: broadcast and
  * multicast map to their group addresses, unicast goes through the
  * neighbour cache. */
@@ -35,6 +38,9 @@ int eth_output_ip(struct net_if *ifp, const uint8_t *nexthop, bool bcast, uint8_
 /* Send pkt to the neighbour ip on ifp, resolving it first if need be (the
  * packet waits, a few per neighbour, while ARP or NDP asks). */
 int neigh_output(struct net_if *ifp, const uint8_t *ip, uint16_t type, uint8_t *pkt, size_t len);
+/* The MAC of a neighbour that may be sent to now (as neigh_output would
+ * send: a stale entry starts its delay); -EAGAIN when it must be asked. */
+int neigh_resolved(struct net_if *ifp, const uint8_t *ip, uint8_t *mac);
 /* What a neighbour said about itself: confirmed (a reply to our
  * question) makes the entry reachable; otherwise it is learnt stale, and
  * only overrides an existing mapping when override is set. Creates the

@@ -55,7 +55,31 @@ static int packet_xmit(struct net_if *ifp, const void *frame, size_t len)
 	return 0;
 }
 
-static const struct link_ops packet_ops = { .xmit = packet_xmit };
+/* One large TCP segment for the host kernel to cut (virtio GSO). */
+static int packet_xmit_gso(struct net_if *ifp, const void *frame, size_t len,
+			   const struct link_gso *g)
+{
+	struct packet_link *l = ifp->priv;
+	struct virtio_net_hdr vh = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		.gso_type = g->v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4,
+		.hdr_len = g->hdr_len, .gso_size = g->size,
+		.csum_start = g->csum_start, .csum_offset = g->csum_offset,
+	};
+	struct iovec iov[2] = { { &vh, sizeof(vh) }, { (void *)frame, len } };
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+
+	if (!l->vnet)
+		return -EOPNOTSUPP;
+	if (sendmsg(l->fd, &m, MSG_DONTWAIT) < 0) {
+		l->tx_drops++;
+		return errno == EAGAIN || errno == ENOBUFS ? -ENOBUFS : -errno;
+	}
+	l->tx_frames++;
+	return 0;
+}
+
+static const struct link_ops packet_ops = { .xmit = packet_xmit, .xmit_gso = packet_xmit_gso };
 
 /* Finish a partial checksum (skb_checksum_help): the field holds the
  * pseudo-header sum; the sum from csum_start to the end, folded, is it. */

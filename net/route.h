@@ -12,10 +12,22 @@
 #include "sentry/list.h"
 
 struct net_if;
+/* A TCP segment larger than the MTU for the link to cut (GSO, as a
+ * virtio_net_hdr says it): the transport checksum holds the pseudo-header
+ * sum, to be finished from csum_start (frame offsets). */
+struct link_gso {
+	bool v6;
+	uint16_t size;              /* payload bytes per segment (the MSS) */
+	uint16_t hdr_len;           /* link, IP and TCP headers */
+	uint16_t csum_start, csum_offset;
+};
 /* A link endpoint's transmit side: one whole frame (an Ethernet frame for
- * ARPHRD_ETHER). Called with the BKL held; must not block. */
+ * ARPHRD_ETHER). Called with the BKL held; must not block. xmit_gso, when
+ * the link has it, takes a frame of one large TCP segment. */
 struct link_ops {
 	int (*xmit)(struct net_if *ifp, const void *frame, size_t len);
+	int (*xmit_gso)(struct net_if *ifp, const void *frame, size_t len,
+			const struct link_gso *gso);
 };
 
 /* An interface. The table owns it; lo has no ops (delivery is direct). */

@@ -136,6 +136,21 @@ static int fake_xmit(struct net_if *ifp, const void *frame, size_t len)
 }
 
 static const struct link_ops fake_ops = { .xmit = fake_xmit };
+static struct link_gso last_gso;
+
+static int fake_xmit_gso(struct net_if *ifp, const void *frame, size_t len,
+			 const struct link_gso *g)
+{
+	ck_assert_uint_le(len, 70000);
+	last_gso = *g;
+	/* Kept whole in frames[0..]: big frames only in this test. */
+	ck_assert_int_lt(nframes, MAXF);
+	memcpy(frames[nframes], frame, len < sizeof(frames[0]) ? len : sizeof(frames[0]));
+	flen[nframes++] = len;
+	return 0;
+}
+
+static const struct link_ops fake_gso_ops = { .xmit = fake_xmit, .xmit_gso = fake_xmit_gso };
 static struct net_if *eth;
 static const uint8_t our_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
@@ -422,6 +437,89 @@ START_TEST(ipv4_fragments_and_reassembles)
 }
 END_TEST
 
+/* A TCP segment: header with a timestamp option (32 bytes), seq 1000,
+ * flags ACK|PSH|FIN, then len bytes. */
+static size_t tcp_seg(uint8_t *p, size_t len)
+{
+	memset(p, 0, 32);
+	p[0] = 0x30, p[1] = 0x39, p[2] = 0x00, p[3] = 0x50;
+	p[6] = 0x03, p[7] = 0xe8;
+	p[12] = 8 << 4;
+	p[13] = 0x10 | 0x08 | 0x01;
+	p[32 - 12] = 1, p[32 - 11] = 1, p[32 - 10] = 8, p[32 - 9] = 10;
+	for (size_t i = 0; i < len; i++)
+		p[32 + i] = (uint8_t)(i * 7 + 3);
+	return 32 + len;
+}
+
+START_TEST(tso_segments_are_cut_here)
+{
+	static uint8_t seg[32 + 5000];
+	uint8_t src[16], dst[16];
+	size_t n = tcp_seg(seg, 5000), at = 0;
+
+	a4(src, "10.0.0.2");
+	a4(dst, "10.0.0.7");
+	feed_arp(1, peer_mac, "10.0.0.7", "10.0.0.2");
+	nframes = 0;
+	ck_assert_uint_eq(ip_tso_max(dst), 1480);
+	ck_assert_int_eq(ip_output_tso(src, dst, seg, n, 64, 1000), 0);
+	ck_assert_int_eq(nframes, 5);
+	for (int i = 0; i < 5; i++) {
+		uint8_t *ip = frames[i] + 14, *t = ip + 20;
+		uint32_t seq = (uint32_t)t[4] << 24 | t[5] << 16 | t[6] << 8 | t[7];
+		size_t dl = flen[i] - 14 - 20 - 32;
+
+		ck_assert_uint_eq(dl, 1000);
+		ck_assert_uint_eq(seq, 1000 + at);
+		ck_assert_int_eq(t[13], i == 4 ? 0x19 : 0x10);
+		ck_assert_int_eq(memcmp(t + 20, seg + 20, 12), 0);      /* options kept */
+		ck_assert_int_eq(memcmp(t + 32, seg + 32 + at, dl), 0);
+		ck_assert_int_eq(ip_csum_fold(ip_csum_add(ip_pseudo(src, dst, IPPROTO_TCP, 32 + dl),
+							   t, 32 + dl)), 0);
+		ck_assert_int_eq(ip_csum_fold(ip_csum_add(0, ip, 20)), 0);
+		at += dl;
+	}
+	/* A peer MSS above the MTU's: the MTU decides. */
+	nframes = 0;
+	ck_assert_int_eq(ip_output_tso(src, dst, seg, n, 64, 9000), 0);
+	ck_assert_int_eq(nframes, 4);
+	ck_assert_uint_eq(flen[0], 14 + 1500);
+}
+END_TEST
+
+START_TEST(tso_segments_go_whole_to_a_gso_link)
+{
+	static uint8_t seg[32 + 20000];
+	uint8_t src[16], dst[16], *ip, *t;
+	size_t n = tcp_seg(seg, 20000);
+	uint16_t partial;
+
+	a4(src, "10.0.0.2");
+	a4(dst, "10.0.0.7");
+	eth->ops = &fake_gso_ops;
+	feed_arp(1, peer_mac, "10.0.0.7", "10.0.0.2");
+	nframes = 0;
+	ck_assert_uint_eq(ip_tso_max(dst), 65515);
+	ck_assert_int_eq(ip_output_tso(src, dst, seg, n, 64, 1448), 0);
+	eth->ops = &fake_ops;
+	ck_assert_int_eq(nframes, 1);
+	ck_assert_uint_eq(flen[0], 14 + 20 + n);
+	ck_assert_int_eq(last_gso.v6, 0);
+	ck_assert_int_eq(last_gso.size, 1448);
+	ck_assert_int_eq(last_gso.hdr_len, 14 + 20 + 32);
+	ck_assert_int_eq(last_gso.csum_start, 34);
+	ck_assert_int_eq(last_gso.csum_offset, 16);
+	ip = frames[0] + 14;
+	t = ip + 20;
+	ck_assert_int_eq(ip[2] << 8 | ip[3], (int)(20 + n));
+	ck_assert_int_eq(ip_csum_fold(ip_csum_add(0, ip, 20)), 0);
+	/* The checksum field holds the pseudo-header sum, uncomplemented. */
+	partial = (uint16_t)(t[16] << 8 | t[17]);
+	ck_assert_int_eq(partial, (uint16_t)~ip_csum_fold(ip_pseudo(src, dst, IPPROTO_TCP, n)));
+}
+END_TEST
+
 START_TEST(ipv6_solicitation_is_answered)
 {
 	uint8_t f[14 + 40 + 32] = { 0 }, *ip = f + 14, *ns = ip + 40, src[16], dst[16];
@@ -593,6 +691,8 @@ static Suite *link_suite(void)
 	tcase_add_test(tc, stale_neighbour_is_probed_then_forgotten);
 	tcase_add_test(tc, default_route_goes_to_the_gateway);
 	tcase_add_test(tc, ipv4_fragments_and_reassembles);
+	tcase_add_test(tc, tso_segments_are_cut_here);
+	tcase_add_test(tc, tso_segments_go_whole_to_a_gso_link);
 	tcase_add_test(tc, ipv6_solicitation_is_answered);
 	tcase_add_test(tc, ipv6_fragments_and_reassembles);
 	tcase_add_test(tc, closed_port_gets_icmp_unreachable);
