@@ -56,7 +56,7 @@ struct tcp_sock {
 	enum sstate sstate;
 	uint8_t laddr[16], raddr[16];
 	uint16_t lport, rport;
-	bool v6only, reuseaddr, reuseport, oobinline, linger_on;
+	bool v6only, reuseaddr, reuseport, linger_on;
 	int linger_secs;
 	int shut;
 	int backlog, nacc;
@@ -541,6 +541,7 @@ static void reset_cb(struct tcp_sock *ts)
 	ts->cb.sport = ts->lport;
 	ts->cb.nodelay = old.nodelay;
 	ts->cb.cork = old.cork;
+	ts->cb.oobinline = old.oobinline;
 	ts->cb.keepalive = old.keepalive;
 	ts->cb.keepidle = old.keepidle;
 	ts->cb.keepintvl = old.keepintvl;
@@ -741,8 +742,6 @@ static ssize_t tcp_sendmsg_op(struct task *t, struct socket *s, struct sock_msg 
 	size_t done = 0;
 	int r;
 
-	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
 	if (m->nfds)
 		return -EINVAL;
 	for (;;) {
@@ -776,7 +775,9 @@ static ssize_t tcp_sendmsg_op(struct task *t, struct socket *s, struct sock_msg 
 				return (ssize_t)done;
 			goto epipe;
 		}
-		n = tcp_send(&ts->cb, (uint8_t *)m->buf + done, m->len - done, flags & MSG_MORE);
+		n = tcp_send(&ts->cb, (uint8_t *)m->buf + done, m->len - done,
+			     ((flags & MSG_MORE) ? TCP_SEND_MORE : 0) |
+			     ((flags & MSG_OOB) ? TCP_SEND_OOB : 0));
 		flush();
 		if (n < 0) {
 			if (n == -EPIPE)
@@ -803,6 +804,33 @@ epipe:
 	return -EPIPE;
 }
 
+/* recv(MSG_OOB): the urgent byte, once (Linux's tcp_recv_urg); never
+ * blocks. */
+static ssize_t recv_urg(struct tcp_sock *ts, struct sock_msg *m, int flags)
+{
+	struct tcp_cb *tp = &ts->cb;
+
+	if (tp->oobinline || tp->urg_state == TCP_URG_NONE || tp->urg_state == TCP_URG_READ)
+		return -EINVAL;
+	if (tp->state == TCPS_CLOSED && !tp->fin_rcvd)
+		return -ENOTCONN;
+	if (tp->urg_state == TCP_URG_VALID) {
+		if (!(flags & MSG_PEEK))
+			tp->urg_state = TCP_URG_READ;
+		m->msg_flags |= MSG_OOB;
+		if (m->len) {
+			if (!(flags & MSG_TRUNC))
+				((uint8_t *)m->buf)[0] = tp->urg_byte;
+			return 1;
+		}
+		m->msg_flags |= MSG_TRUNC;
+		return 0;
+	}
+	if (tp->state == TCPS_CLOSED || tp->fin_rcvd || (ts->shut & RCV_SHUT))
+		return 0;
+	return -EAGAIN;
+}
+
 static ssize_t tcp_recvmsg_op(struct task *t, struct socket *s, struct sock_msg *m, int flags)
 {
 	struct tcp_sock *ts = ts_of(s);
@@ -813,16 +841,16 @@ static ssize_t tcp_recvmsg_op(struct task *t, struct socket *s, struct sock_msg 
 	size_t done = 0;
 	int r;
 
-	if (flags & MSG_OOB)
-		return -EINVAL;
 	if (flags & MSG_ERRQUEUE)
 		return -EAGAIN;
 	if (ts->listening)
 		return -ENOTCONN;
+	if (flags & MSG_OOB)
+		return recv_urg(ts, m, flags);
 	if (flags & MSG_TRUNC)
 		memset(m->buf, 0, m->len);
 	for (;;) {
-		size_t avail = tcp_readable(&ts->cb);
+		size_t avail = tcp_has_data(&ts->cb) ? tcp_readable(&ts->cb) : 0;
 
 		if (peek) {
 			size_t want = waitall ? m->len : 1;
@@ -841,7 +869,7 @@ static ssize_t tcp_recvmsg_op(struct task *t, struct socket *s, struct sock_msg 
 
 			done += n;
 			flush();
-			if (done == m->len || !waitall)
+			if (done == m->len || (!waitall && n))
 				return (ssize_t)done;
 			continue;
 		}
@@ -937,8 +965,10 @@ static unsigned int tcp_poll_op(struct socket *s, struct waitq **wq)
 	if (shut & RCV_SHUT)
 		mask |= POLLIN | POLLRDNORM | POLLRDHUP;
 	if (tp->state != TCPS_SYN_SENT && tp->state != TCPS_SYN_RECV) {
-		if (tcp_readable(tp))
+		if (tcp_has_data(tp))
 			mask |= POLLIN | POLLRDNORM;
+		if (tp->urg_state == TCP_URG_VALID)
+			mask |= POLLPRI;
 		if (!(shut & SEND_SHUT)) {
 			size_t space = tcp_send_space(tp);
 
@@ -966,7 +996,7 @@ static long tcp_ioctl_op(struct task *t, struct socket *s, unsigned int cmd, uin
 	case SIOCINQ:
 		if (ts->listening)
 			return -EINVAL;
-		return put_int_to(t, arg, (int)tcp_readable(&ts->cb));
+		return put_int_to(t, arg, (int)tcp_inq(&ts->cb));
 	case SIOCOUTQ:
 		if (ts->listening)
 			return -EINVAL;
@@ -976,7 +1006,7 @@ static long tcp_ioctl_op(struct task *t, struct socket *s, unsigned int cmd, uin
 			return -EINVAL;
 		return put_int_to(t, arg, (int)tcp_unsent(&ts->cb));
 	case SIOCATMARK:
-		return put_int_to(t, arg, 0);
+		return put_int_to(t, arg, tcp_at_mark(&ts->cb));
 	default:
 		return route_ioctl(t, cmd, arg, true);
 	}
@@ -1075,7 +1105,7 @@ static int tcp_getsockopt_op(struct task *t, struct socket *s, int level, int na
 		case SO_REUSEADDR: return put_int(ts->reuseaddr, val, len);
 		case SO_REUSEPORT: return put_int(ts->reuseport, val, len);
 		case SO_KEEPALIVE: return put_int(tp->keepalive, val, len);
-		case SO_OOBINLINE: return put_int(ts->oobinline, val, len);
+		case SO_OOBINLINE: return put_int(tp->oobinline, val, len);
 		case SO_ACCEPTCONN: return put_int(ts->listening, val, len);
 		case SO_PRIORITY: return put_int(ts->priority, val, len);
 		case SO_RCVLOWAT: return put_int(1, val, len);
@@ -1207,7 +1237,7 @@ static int tcp_setsockopt_op(struct task *t, struct socket *s, int level, int na
 			tcp_set_keepalive(tp, v != 0);
 			flush();
 			return 0;
-		case SO_OOBINLINE: ts->oobinline = v != 0; return 0;
+		case SO_OOBINLINE: tp->oobinline = v != 0; return 0;
 		case SO_BROADCAST: case SO_DONTROUTE: case SO_RCVLOWAT: return 0;
 		case SO_PRIORITY:
 			if ((v < 0 || v > 6) && !capable(t, 12 /* CAP_NET_ADMIN */))
@@ -1439,7 +1469,7 @@ static void new_child(struct tcp_sock *l, const uint8_t *src, const uint8_t *dst
 	c->reuseaddr = l->reuseaddr;
 	c->reuseport = l->reuseport;
 	c->v6only = l->v6only;
-	c->oobinline = l->oobinline;
+	c->cb.oobinline = l->cb.oobinline;
 	c->linger_on = l->linger_on;
 	c->linger_secs = l->linger_secs;
 	c->user_sndbuf = l->user_sndbuf;

@@ -55,6 +55,11 @@ enum tcp_state {
 #define TCP_EV_WRITABLE 0x02        /* send space opened */
 #define TCP_EV_STATE 0x04           /* state changed */
 
+#define TCP_URG_NONE 0
+#define TCP_URG_NOTYET 1            /* pointer seen, byte not yet */
+#define TCP_URG_VALID 2             /* byte held for recv(MSG_OOB) */
+#define TCP_URG_READ 3              /* taken by recv(MSG_OOB) */
+
 #define TCP_CC_RENO 0
 #define TCP_CC_CUBIC 1
 
@@ -127,6 +132,12 @@ struct tcp_cb {
 	int ooo_last;                /* index of the last out-of-order range touched */
 	uint32_t ooo_last_start;
 	bool fin_rcvd;               /* FIN seen in order: read returns 0 at end */
+	/* urgent data (RFC 9293 3.8.5, Linux's BSD-style single byte) */
+	bool urg_mode, oobinline;
+	uint32_t snd_up;             /* one past the urgent byte sent */
+	int urg_state;               /* TCP_URG_* */
+	uint32_t urg_seq;            /* the urgent byte received */
+	uint8_t urg_byte;
 	bool peer_fin_ooo;           /* FIN seen beyond a hole, at peer_fin_seq */
 	uint32_t peer_fin_seq;
 
@@ -190,12 +201,20 @@ void tcp_input(struct tcp_cb *tp, const uint8_t *seg, size_t len);
 void tcp_timer(struct tcp_cb *tp);
 
 /* Queue up to len bytes for sending; returns the count taken (0 when the
- * buffer is full), or -EPIPE / -ENOTCONN / -err. more: MSG_MORE. */
-long tcp_send(struct tcp_cb *tp, const void *buf, size_t len, bool more);
+ * buffer is full), or -EPIPE / -ENOTCONN / -err. */
+#define TCP_SEND_MORE 1             /* MSG_MORE: hold a partial segment */
+#define TCP_SEND_OOB 2              /* MSG_OOB: the last byte is urgent */
+long tcp_send(struct tcp_cb *tp, const void *buf, size_t len, int flags);
 /* Take (or peek at, from offset off) up to len in-order bytes. */
 size_t tcp_recv(struct tcp_cb *tp, void *buf, size_t len, bool peek, size_t off);
-/* Bytes readable in order, and whether the peer's FIN follows them. */
+/* Bytes readable in order (FIONREAD counts an out-of-band byte too). */
 size_t tcp_readable(const struct tcp_cb *tp);
+/* SIOCINQ: up to the urgent mark while one is pending (tcp_inq). */
+size_t tcp_inq(const struct tcp_cb *tp);
+/* Is there something for read() (not just an out-of-band byte)? */
+bool tcp_has_data(const struct tcp_cb *tp);
+/* Is the read position at the urgent mark (SIOCATMARK)? */
+bool tcp_at_mark(const struct tcp_cb *tp);
 size_t tcp_send_space(const struct tcp_cb *tp);
 size_t tcp_unsent(const struct tcp_cb *tp);    /* SIOCOUTQ: queued, unacked */
 /* The application consumed data or closed: maybe send a window update. */

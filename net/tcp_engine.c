@@ -30,6 +30,7 @@
 /* A parsed segment. */
 struct seg {
 	uint32_t seq, ack, wnd;
+	uint16_t urp;
 	uint8_t flags;
 	const uint8_t *data;
 	size_t dlen;
@@ -75,6 +76,7 @@ static int parse(const uint8_t *p, size_t len, struct seg *s)
 	s->ack = rd32(p + 8);
 	s->flags = p[13] & 0x3f;
 	s->wnd = (uint32_t)(p[14] << 8 | p[15]);
+	s->urp = (uint16_t)(p[18] << 8 | p[19]);
 	s->data = p + off;
 	s->dlen = len - off;
 	for (i = HDR; i < off;) {
@@ -445,6 +447,12 @@ static void xmit(struct tcp_cb *tp, uint32_t seq, uint8_t flags, size_t off, siz
 		tp->t_delack = 0;
 		tp->delack_segs = 0;
 		tp->ack_now = false;
+	}
+	if (tp->urg_mode && SEQ_LT(seq, tp->snd_up) && !(flags & (TH_SYN | TH_RST))) {
+		uint32_t up = tp->snd_up - seq;
+
+		flags |= TH_URG;
+		wr16(hdr + 18, up < 0x10000 ? up : 0xffff);
 	}
 	hdr[12] = (uint8_t)(((HDR + ol) / 4) << 4);
 	hdr[13] = flags;
@@ -931,6 +939,8 @@ static bool process_ack(struct tcp_cb *tp, const struct seg *s)
 		tcp_ring_drop(&tp->sndq, data);
 		tp->bytes_acked += data;
 		tp->snd_una = ack;
+		if (tp->urg_mode && SEQ_GEQ(ack, tp->snd_up))
+			tp->urg_mode = false;
 		if (SEQ_LT(tp->snd_nxt, ack))
 			tp->snd_nxt = ack;
 		if (SEQ_LT(tp->high_rxt, ack))
@@ -1076,6 +1086,40 @@ static void process_data(struct tcp_cb *tp, const struct seg *s, uint32_t seq,
 		event(tp, TCP_EV_READABLE);
 	}
 	(void)s;
+}
+
+static uint32_t copied_seq(const struct tcp_cb *tp)
+{
+	return tp->rcv_nxt - (uint32_t)tp->rcvq.len - (tp->fin_rcvd ? 1 : 0);
+}
+
+/* The urgent pointer of a segment (Linux's tcp_check_urg and tcp_urg:
+ * the pointer names the byte after the urgent one, as BSD). */
+static void urgent(struct tcp_cb *tp, const struct seg *s)
+{
+	if ((s->flags & TH_URG) && s->urp) {
+		uint32_t ptr = s->seq + s->urp - 1;
+
+		if (!SEQ_GT(copied_seq(tp), ptr) && !SEQ_LT(ptr, tp->rcv_nxt) &&
+		    !(tp->urg_state != TCP_URG_NONE && !SEQ_GT(ptr, tp->urg_seq))) {
+			/* the old urgent byte is next to read: it must not
+			 * come back as data once the mark moves on */
+			if (tp->urg_state != TCP_URG_NONE && tp->urg_seq == copied_seq(tp) &&
+			    !tp->oobinline && tp->rcvq.len)
+				tcp_ring_drop(&tp->rcvq, 1);
+			tp->urg_state = TCP_URG_NOTYET;
+			tp->urg_seq = ptr;
+		}
+	}
+	if (tp->urg_state == TCP_URG_NOTYET) {
+		uint32_t off = tp->urg_seq - s->seq;
+
+		if (off < s->dlen) {
+			tp->urg_byte = s->data[off];
+			tp->urg_state = TCP_URG_VALID;
+			event(tp, TCP_EV_READABLE);
+		}
+	}
 }
 
 static void input_syn_sent(struct tcp_cb *tp, const struct seg *s)
@@ -1244,6 +1288,9 @@ void tcp_input(struct tcp_cb *tp, const uint8_t *raw, size_t len)
 	default:
 		break;
 	}
+	if (tp->state == TCPS_ESTABLISHED || tp->state == TCPS_FIN_WAIT1 ||
+	    tp->state == TCPS_FIN_WAIT2)
+		urgent(tp, &s);
 	/* data and FIN */
 	data = s.data;
 	dlen = s.dlen;
@@ -1374,8 +1421,9 @@ out:
 	arm(tp);
 }
 
-long tcp_send(struct tcp_cb *tp, const void *buf, size_t len, bool more)
+long tcp_send(struct tcp_cb *tp, const void *buf, size_t len, int flags)
 {
+	bool nd = tp->nodelay;
 	size_t room;
 
 	if (tp->err)
@@ -1393,8 +1441,17 @@ long tcp_send(struct tcp_cb *tp, const void *buf, size_t len, bool more)
 		tcp_ring_write_at(&tp->sndq, tp->sndq.len, buf, len);
 		tp->sndq.len += len;
 	}
-	tp->more = more;
+	tp->more = flags & TCP_SEND_MORE;
+	if ((flags & TCP_SEND_OOB) && len) {
+		/* the urgent pointer goes one past the last byte (BSD) and
+		 * urgent data is pushed at once */
+		tp->snd_up = tp->snd_una + (uint32_t)tp->sndq.len;
+		tp->urg_mode = true;
+		tp->nodelay = true;
+		tp->more = false;
+	}
 	output(tp, false);
+	tp->nodelay = nd;
 	arm(tp);
 	return (long)len;
 }
@@ -1418,21 +1475,69 @@ size_t tcp_readable(const struct tcp_cb *tp)
 	return tp->rcvq.len;
 }
 
+size_t tcp_inq(const struct tcp_cb *tp)
+{
+	uint32_t cs = copied_seq(tp);
+
+	if (tp->oobinline || tp->urg_state == TCP_URG_NONE || SEQ_LT(tp->urg_seq, cs) ||
+	    !SEQ_LT(tp->urg_seq, tp->rcv_nxt))
+		return tp->rcvq.len;
+	return tp->urg_seq - cs;
+}
+
+bool tcp_at_mark(const struct tcp_cb *tp)
+{
+	return tp->urg_state != TCP_URG_NONE && tp->urg_seq == copied_seq(tp);
+}
+
+bool tcp_has_data(const struct tcp_cb *tp)
+{
+	size_t need = 1;
+
+	if (tcp_at_mark(tp) && !tp->oobinline)
+		need++;
+	return tp->rcvq.len >= need;
+}
+
+/* Reads stop at the urgent mark; at it, the urgent byte is skipped
+ * unless SO_OOBINLINE (Linux's tcp_recvmsg). */
 size_t tcp_recv(struct tcp_cb *tp, void *buf, size_t len, bool peek, size_t off)
 {
-	size_t n;
+	uint32_t seq = copied_seq(tp) + (uint32_t)off;
+	size_t done = 0, skipped = 0, pos = off;
 
-	if (off >= tp->rcvq.len)
-		return 0;
-	n = tp->rcvq.len - off < len ? tp->rcvq.len - off : len;
-	if (buf)
-		tcp_ring_read_at(&tp->rcvq, off, buf, n);
+	while (done < len && pos < tp->rcvq.len) {
+		size_t n = tp->rcvq.len - pos;
+
+		if (tp->urg_state != TCP_URG_NONE && tp->urg_seq == seq) {
+			if (done)
+				break;
+			if (!tp->oobinline) {
+				seq++;
+				pos++;
+				skipped++;
+				continue;
+			}
+		}
+		if (n > len - done)
+			n = len - done;
+		if (tp->urg_state != TCP_URG_NONE && SEQ_LT(seq, tp->urg_seq) && tp->urg_seq - seq < n)
+			n = tp->urg_seq - seq;
+		if (buf)
+			tcp_ring_read_at(&tp->rcvq, pos, (uint8_t *)buf + done, n);
+		done += n;
+		pos += n;
+		seq += (uint32_t)n;
+	}
 	if (!peek) {
-		tcp_ring_drop(&tp->rcvq, n);
+		tcp_ring_drop(&tp->rcvq, pos - off);
+		if (tp->urg_state != TCP_URG_NONE && SEQ_GT(copied_seq(tp), tp->urg_seq))
+			tp->urg_state = TCP_URG_NONE;
 		tcp_rcv_window_update(tp);
 	}
-	return n;
+	return done;
 }
+
 
 void tcp_rcv_window_update(struct tcp_cb *tp)
 {

@@ -303,7 +303,7 @@ static void transfer(uint64_t total, double loss, const char *cc, uint64_t seed)
 
 			for (size_t i = 0; i < n; i++)
 				buf[i] = pattern(sent + i);
-			w = tcp_send(&S.ep[0].cb, buf, n, false);
+			w = tcp_send(&S.ep[0].cb, buf, n, 0);
 			ck_assert_int_ge(w, 0);
 			if (!w)
 				break;
@@ -396,7 +396,7 @@ START_TEST(bulk_8m_no_sack_loss_5)
 
 			for (size_t i = 0; i < n; i++)
 				buf[i] = pattern(sent + i);
-			w = tcp_send(&S.ep[0].cb, buf, n, false);
+			w = tcp_send(&S.ep[0].cb, buf, n, 0);
 			if (w <= 0)
 				break;
 			sent += (uint64_t)w;
@@ -423,7 +423,7 @@ START_TEST(simultaneous_open)
 	run_for(100 * MS);
 	ck_assert_int_eq(S.ep[0].cb.state, TCPS_ESTABLISHED);
 	ck_assert_int_eq(S.ep[1].cb.state, TCPS_ESTABLISHED);
-	ck_assert_int_eq(tcp_send(&S.ep[0].cb, "ping", 4, false), 4);
+	ck_assert_int_eq(tcp_send(&S.ep[0].cb, "ping", 4, 0), 4);
 	run_for(100 * MS);
 	ck_assert_uint_eq(tcp_readable(&S.ep[1].cb), 4);
 	sim_free();
@@ -461,8 +461,8 @@ START_TEST(time_wait_and_half_close)
 	ck_assert_int_eq(S.ep[1].cb.state, TCPS_CLOSE_WAIT);
 	ck_assert(S.ep[1].cb.fin_rcvd);
 	/* the half-closed side still receives */
-	ck_assert_int_eq(tcp_send(&S.ep[1].cb, "late", 4, false), 4);
-	ck_assert_int_eq(tcp_send(&S.ep[0].cb, "x", 1, false), -EPIPE);
+	ck_assert_int_eq(tcp_send(&S.ep[1].cb, "late", 4, 0), 4);
+	ck_assert_int_eq(tcp_send(&S.ep[0].cb, "x", 1, 0), -EPIPE);
 	run_for(100 * MS);
 	ck_assert_uint_eq(tcp_readable(&S.ep[0].cb), 4);
 	ck_assert_uint_eq(tcp_recv(&S.ep[0].cb, NULL, 4, false, 0), 4);
@@ -510,7 +510,7 @@ START_TEST(reset_on_close_with_unread_data)
 {
 	sim_init(11, 0, 0, 0, 10 * MS);
 	handshake();
-	tcp_send(&S.ep[0].cb, "unread", 6, false);
+	tcp_send(&S.ep[0].cb, "unread", 6, 0);
 	run_for(100 * MS);
 	ck_assert_uint_eq(tcp_readable(&S.ep[1].cb), 6);
 	tcp_close(&S.ep[1].cb);
@@ -534,7 +534,7 @@ START_TEST(abort_resets_peer)
 	S.ep[0].no_socket = true;
 	S.ep[1].cb.state = TCPS_ESTABLISHED;
 	S.ep[1].cb.err = 0;
-	tcp_send(&S.ep[1].cb, "x", 1, false);
+	tcp_send(&S.ep[1].cb, "x", 1, 0);
 	run_for(100 * MS);
 	ck_assert_int_eq(S.ep[1].cb.state, TCPS_CLOSED);
 	ck_assert_int_eq(S.ep[1].cb.err, ECONNRESET);
@@ -552,7 +552,7 @@ START_TEST(zero_window_probe)
 	handshake();
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = pattern(i);
-	ck_assert_int_eq(tcp_send(&S.ep[0].cb, buf, sizeof(buf), false), sizeof(buf));
+	ck_assert_int_eq(tcp_send(&S.ep[0].cb, buf, sizeof(buf), 0), sizeof(buf));
 	run_for(1 * SEC);
 	/* the receiver keeps the last sliver of its window shut (SWS) */
 	ck_assert_uint_le(tcp_readable(&S.ep[1].cb), 8192);
@@ -586,21 +586,21 @@ START_TEST(nagle_and_nodelay)
 	/* Nagle: the second small write waits for the first's ACK */
 	uint64_t before = S.sent;
 
-	tcp_send(&S.ep[0].cb, "a", 1, false);
-	tcp_send(&S.ep[0].cb, "b", 1, false);
+	tcp_send(&S.ep[0].cb, "a", 1, 0);
+	tcp_send(&S.ep[0].cb, "b", 1, 0);
 	ck_assert_uint_eq(S.sent - before, 1);
 	run_for(200 * MS);
 	ck_assert_uint_eq(tcp_readable(&S.ep[1].cb), 2);
 	S.ep[0].cb.nodelay = true;
 	before = S.sent;
-	tcp_send(&S.ep[0].cb, "c", 1, false);
-	tcp_send(&S.ep[0].cb, "d", 1, false);
+	tcp_send(&S.ep[0].cb, "c", 1, 0);
+	tcp_send(&S.ep[0].cb, "d", 1, 0);
 	ck_assert_uint_eq(S.sent - before, 2);
 	/* cork holds partial segments until uncorked */
 	run_for(200 * MS);
 	S.ep[0].cb.cork = true;
 	before = S.sent;
-	tcp_send(&S.ep[0].cb, "e", 1, false);
+	tcp_send(&S.ep[0].cb, "e", 1, 0);
 	ck_assert_uint_eq(S.sent - before, 0);
 	S.ep[0].cb.cork = false;
 	tcp_push(&S.ep[0].cb);
