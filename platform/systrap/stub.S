@@ -19,6 +19,7 @@
 #define SYS_prctl        157
 #define SYS_arch_prctl   158
 #define SYS_futex        202
+#define SYS_sched_yield  24
 #define SYS_munmap       11
 #define SYS_seccomp      317
 #define PR_SET_PDEATHSIG 1
@@ -95,6 +96,20 @@ h_wait:
 	pause
 	sub $1, %ecx
 	jnc 2b
+	/* Same-CPU placement: give the CPU to the sentry thread and look
+	 * again, a bounded number of times (no wake-up needed either way:
+	 * cheaper than a futex sleep while the answer is quick). */
+	mov MSG_YIELDS(%rbx), %r13d
+	and $0xffff, %r13d
+h_yield:
+	sub $1, %r13d
+	jc h_sleep
+	mov $SYS_sched_yield, %eax
+	lea 6f(%rip), %rbp
+	jmp g_sys
+6:	cmpl $ST_TRAP, MSG_STATE(%rbx)
+	jne h_go
+	jmp h_yield
 h_sleep:
 	movl $1, MSG_STUB_WAITING(%rbx)
 	mfence

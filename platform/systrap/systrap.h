@@ -61,6 +61,7 @@
 #define MSG_SET_FS         56 /* u32 */
 #define MSG_FLAGS          60 /* u32: MSG_F_* */
 #define MSG_SPIN           64 /* u32: spin iterations before sleeping */
+#define MSG_YIELDS         68 /* u32: then sched_yield calls before sleeping */
 #define MSG_F_FSGSBASE     1
 
 #define ST_GUEST 0 /* running guest code */
@@ -74,7 +75,7 @@
 struct systrap_msg {
 	uint32_t state, stub_waiting, sentry_waiting, tid;
 	uint64_t signo, info, uc, fs_base, new_fs_base;
-	uint32_t set_fs, flags, spin, pad;
+	uint32_t set_fs, flags, spin, yields;
 };
 
 struct systrap_ctl_op {
@@ -82,6 +83,7 @@ struct systrap_ctl_op {
 };
 
 _Static_assert(__builtin_offsetof(struct systrap_msg, spin) == MSG_SPIN, "msg layout");
+_Static_assert(__builtin_offsetof(struct systrap_msg, yields) == MSG_YIELDS, "msg layout");
 _Static_assert(__builtin_offsetof(struct systrap_msg, new_fs_base) == MSG_NEW_FSBASE, "msg layout");
 _Static_assert(sizeof(struct systrap_ctl_op) == 64, "op layout");
 _Static_assert(CTL_OPS + CTL_MAX_OPS * 64 <= CTL_ALTSTACK, "ops overlap");
