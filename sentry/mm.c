@@ -355,6 +355,8 @@ static bool range_mapped(struct mm *mm, uint64_t start, uint64_t end)
 	return at >= end;
 }
 
+static bool mprotect_remap(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t end);
+
 int mm_mprotect(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len, int prot)
 {
 	uint64_t end = addr + PAGE_ALIGN(len);
@@ -380,9 +382,12 @@ int mm_mprotect(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len,
 			return -EACCES; /* shared mapping of a read-only file */
 		v->prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 	}
-	/* Host mappings are dropped and refault with the new protection, so a
-	 * copy-on-write page can never become writable by accident. */
-	as_drop_range(mm, ctx, addr, end);
+	/* Host mappings take the new protection page by page (a page still
+	 * shared copy-on-write never becomes writable): in one request when
+	 * the range holds few runs of present pages (a loader's RELRO), or
+	 * they are dropped and refault. */
+	if (!mprotect_remap(mm, ctx, addr, end))
+		as_drop_range(mm, ctx, addr, end);
 	for (i = vma_index(mm, addr); i < mm->nvma && mm->vmas[i].start < end; i++)
 		vma_merge_around(mm, i);
 	return 0;
@@ -667,8 +672,19 @@ static uint64_t page_present(struct mm *mm, struct context *ctx, struct vma *v,
 		}
 		memcpy(pfn_ptr((uint64_t)pfn), pfn_ptr(PTE_PFN(pte)), PAGE_SIZE);
 		page_put(PTE_PFN(pte));
-		if ((pte & PTE_MAPPED) && ctx)
+		if ((pte & PTE_MAPPED) && ctx) {
+			/* The sentry writes (a copy-out): map the copy over the
+			 * shared page at once, writable, rather than unmap it
+			 * and take the guest's fault on it later. */
+			uint64_t npte = pte_make((uint64_t)pfn, 0);
+
+			if (pops()->as_map(ctx, vpn << PAGE_SHIFT, PAGE_SIZE,
+					   (uint64_t)pfn << PAGE_SHIFT, v->prot) == 0) {
+				*slot = npte | PTE_MAPPED | ((uint64_t)v->prot << PTE_PROT_SHIFT);
+				return *slot;
+			}
 			pops()->as_unmap(ctx, vpn << PAGE_SHIFT, PAGE_SIZE);
+		}
 		pte = pte_make((uint64_t)pfn, 0);
 		*slot = pte;
 	}
@@ -777,6 +793,56 @@ static int apply_map_ops(struct mm *mm, struct context *ctx, struct opvec *o)
 	return 0;
 }
 
+static void mapped_slot(uint64_t idx, uint64_t *slot, void *arg)
+{
+	if (*slot & PTE_MAPPED)
+		*(bool *)arg = true;
+}
+
+/* mprotect of [addr, end), VMAs already updated: map every present page
+ * of the range again with its new protection, in one batch (MAP_FIXED
+ * replaces the old mappings), when the range's VMAs all allow some
+ * access and it comes to at most MPROTECT_REMAP_RUNS runs; otherwise
+ * drop the range's host mappings (they refault). Returns false only
+ * without a context (the caller drops the marks). */
+#define MPROTECT_REMAP_RUNS 16
+static bool mprotect_remap(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t end)
+{
+	struct opvec o = { .ops = NULL };
+	bool any = false, done = false;
+	int err = 0;
+
+	if (!ctx)
+		return false;
+	pt_walk(mm->pt, addr >> PAGE_SHIFT, end >> PAGE_SHIFT, mapped_slot, &any);
+	if (!any)
+		return true;
+	for (int i = vma_index(mm, addr); !err && i < mm->nvma && mm->vmas[i].start < end; i++) {
+		struct vma *v = &mm->vmas[i];
+		uint64_t s = v->start > addr ? v->start : addr, e = v->end < end ? v->end : end;
+
+		if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
+			err = -EINVAL;
+			break;
+		}
+		/* Runs are collected from unmapped ptes: look at all of them
+		 * as unmapped (they are all mapped over below, or, if this
+		 * gives up, dropped by the caller). */
+		pt_walk(mm->pt, s >> PAGE_SHIFT, e >> PAGE_SHIFT, unmark_slot, &any);
+		err = collect_runs(mm, v, s >> PAGE_SHIFT, (e >> PAGE_SHIFT) - 1, ~0UL, &o);
+		if (o.n > MPROTECT_REMAP_RUNS)
+			err = -E2BIG;
+	}
+	if (!err && apply_map_ops(mm, ctx, &o) == 0)
+		done = true;
+	free(o.ops);
+	if (!done) {
+		pt_walk(mm->pt, addr >> PAGE_SHIFT, end >> PAGE_SHIFT, unmark_slot, &any);
+		pops()->as_unmap(ctx, addr, end - addr);
+	}
+	return true;
+}
+
 /* Map [first, last] pages of v (all present) in runs, one host round trip. */
 static int map_window(struct mm *mm, struct context *ctx, struct vma *v, uint64_t first,
 		      uint64_t last, uint64_t fault_vpn, int flags)
@@ -831,11 +897,73 @@ static int map_cow_window(struct mm *mm, struct context *ctx, struct vma *v, uin
 	return err;
 }
 
+/* Pages of a writable private mapping that are mapped without write
+ * permission though nobody shares them any more: AS_PROTECT runs. */
+struct unshared_arg {
+	struct vma *v;
+	uint64_t skip_vpn;
+	struct opvec *o;
+	int err;
+};
+
+static void unshared_slot(uint64_t vpn, uint64_t *slot, void *arg)
+{
+	struct unshared_arg *u = arg;
+	struct opvec *o = u->o;
+	struct as_op *prev = o->n ? &o->ops[o->n - 1] : NULL;
+
+	if (u->err || vpn == u->skip_vpn || !(*slot & PTE_MAPPED) || (*slot & PTE_SHARED) ||
+	    (pte_prot(*slot) & PROT_WRITE) || page_refs(PTE_PFN(*slot)) != 1)
+		return;
+	if (prev && prev->kind == AS_PROTECT && prev->addr + prev->len == vpn << PAGE_SHIFT) {
+		prev->len += PAGE_SIZE;
+	} else {
+		struct as_op op = { .kind = AS_PROTECT, .prot = u->v->prot,
+				    .addr = vpn << PAGE_SHIFT, .len = PAGE_SIZE };
+
+		if (opvec_push(o, &op) < 0)
+			u->err = -ENOMEM;
+	}
+}
+
+/* A write fault on a page mapped read-only for copy-on-write that nobody
+ * shares any more: the other side of a fork exec'd or exited. Then the
+ * same is true of most of this mm's write-protected pages: make the
+ * faulting page and every such page writable in one round trip (after a
+ * fork+exec+wait the parent took 4-5 faults, each a trap and a host
+ * request, on stack, data, bss and heap). Walks only present ptes. */
+static int unprotect_unshared(struct mm *mm, struct context *ctx, struct vma *fv, uint64_t vpn)
+{
+	struct opvec o = { .ops = NULL };
+	int err;
+
+	err = collect_runs(mm, fv, vpn, vpn, vpn, &o);
+	for (int i = 0; !err && i < mm->nvma; i++) {
+		struct vma *v = &mm->vmas[i];
+		struct unshared_arg u = { .v = v, .skip_vpn = vpn, .o = &o };
+
+		if (!(v->prot & PROT_WRITE) || (v->flags & VMA_SHARED))
+			continue;
+		pt_walk(mm->pt, v->start >> PAGE_SHIFT, v->end >> PAGE_SHIFT, unshared_slot, &u);
+		err = u.err;
+	}
+	if (!err)
+		err = apply_map_ops(mm, ctx, &o);
+	free(o.ops);
+	return err;
+}
+
 /* Make the cached pages of private file mappings present (no copy: they
- * stay shared with the page cache until written). */
+ * stay shared with the page cache until written). A small writable one
+ * (a program's or library's .data, .got: written at start-up, by the
+ * loader's relocations or libc's initialisation) gets private copies at
+ * once and is mapped writable: a 4 KiB copy costs far less than the
+ * write fault, the trap and the host request that each page took. */
+#define EAGER_COPY_PAGES 16
 static void adopt_cached_pages(struct mm *mm, struct vma *v, uint64_t limit)
 {
 	uint64_t n = (v->end - v->start) >> PAGE_SHIFT;
+	bool copy = (v->prot & PROT_WRITE) && n <= EAGER_COPY_PAGES;
 
 	if (!v->obj || (v->flags & VMA_SHARED) || !v->obj->ops || n > limit)
 		return;
@@ -848,6 +976,16 @@ static void adopt_cached_pages(struct mm *mm, struct vma *v, uint64_t limit)
 		slot = pt_slot(mm->pt, (v->start >> PAGE_SHIFT) + i, 1);
 		if (!slot || *slot)
 			continue;
+		if (copy) {
+			int64_t pfn = memfile_alloc();
+
+			if (pfn >= 0) {
+				memcpy(pfn_ptr((uint64_t)pfn), pfn_ptr(*c), PAGE_SIZE);
+				*slot = pte_make((uint64_t)pfn, 0);
+				mm->rss_pages++;
+				continue;
+			}
+		}
 		page_get(*c);
 		*slot = pte_make(*c, 0);
 		mm->rss_pages++;
@@ -916,6 +1054,8 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 	}
 	(void)code;
 	mm->stale_ctx = NULL;
+	if (write && ctx && !(pte & PTE_SHARED) && page_refs(PTE_PFN(pte)) == 1)
+		return unprotect_unshared(mm, ctx, v, vpn) < 0 ? SIGSEGV : 0;
 	pte = page_present(mm, ctx, v, vpn, write, &err);
 	if (!pte) {
 		*si_code = err == -EIO ? BUS_ADRERR : BUS_ADRERR;
@@ -994,11 +1134,14 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 
 /* ---- fork ---- */
 
+#define FORK_HOT_MAX 4
 struct fork_arg {
 	struct mm *child;
 	struct opvec prot_ops;   /* parent ranges to write-protect */
 	int vprot;
 	int err;
+	uint64_t hot[FORK_HOT_MAX]; /* page numbers the child gets a copy of now */
+	int nhot;
 };
 
 static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
@@ -1008,6 +1151,23 @@ static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
 
 	if (!dst) {
 		f->err = -ENOMEM;
+		return;
+	}
+	/* A page both sides write at once (the stack under the stack
+	 * pointer, the thread block): the child's private copy now, and the
+	 * parent keeps its page as it is, instead of a write fault and a
+	 * host request on each side right after the fork. */
+	for (int i = 0; i < f->nhot && !(*slot & PTE_SHARED) && (f->vprot & PROT_WRITE); i++) {
+		int64_t pfn;
+
+		if (f->hot[i] != idx)
+			continue;
+		pfn = memfile_alloc();
+		if (pfn < 0)
+			break;
+		memcpy(pfn_ptr((uint64_t)pfn), pfn_ptr(PTE_PFN(*slot)), PAGE_SIZE);
+		*dst = pte_make((uint64_t)pfn, 0);
+		f->child->rss_pages++;
 		return;
 	}
 	page_get(PTE_PFN(*slot));
@@ -1032,11 +1192,26 @@ static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
 
 struct mm *mm_fork(struct mm *parent, struct context *ctx)
 {
+	return mm_fork_hot(parent, ctx, NULL, 0);
+}
+
+/* mm_fork, and the pages at the addresses hot[] (up to FORK_HOT_MAX) are
+ * copied for the child at once (see fork_slot). */
+struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *hot, int nhot)
+{
 	struct mm *child = mm_new(parent->max_addr);
 	struct fork_arg f = { .child = child };
 
 	if (!child)
 		return NULL;
+	for (int i = 0; i < nhot && f.nhot < FORK_HOT_MAX; i++) {
+		bool dup = false;
+
+		for (int j = 0; j < f.nhot; j++)
+			dup |= f.hot[j] == hot[i] >> PAGE_SHIFT;
+		if (!dup && hot[i])
+			f.hot[f.nhot++] = hot[i] >> PAGE_SHIFT;
+	}
 	child->vmas = malloc((size_t)(parent->cap ? parent->cap : 1) * sizeof(struct vma));
 	if (!child->vmas) {
 		mm_put(child);
@@ -1063,6 +1238,7 @@ struct mm *mm_fork(struct mm *parent, struct context *ctx)
 	for (int i = 0; i < parent->nvma; i++) {
 		struct vma *v = &parent->vmas[i];
 
+		f.vprot = v->prot;
 		pt_walk(parent->pt, v->start >> PAGE_SHIFT, v->end >> PAGE_SHIFT, fork_slot, &f);
 	}
 	/* The parent's writable private pages are copy-on-write now. */

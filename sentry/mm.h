@@ -67,6 +67,7 @@ void mm_put(struct mm *mm);
 /* Copy-on-write duplicate for fork; ctx is the parent's context, used to
  * write-protect the parent's private pages. */
 struct mm *mm_fork(struct mm *parent, struct context *ctx);
+struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *hot, int nhot);
 
 /* Returns the address or -errno. obj may be NULL (anonymous). */
 long mm_mmap(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len,

@@ -465,7 +465,12 @@ long task_clone(struct task *p, uint64_t flags, uint64_t stack, uint64_t ptid, u
 		c->mm = p->mm;
 		mm_get(c->mm);
 	} else {
-		c->mm = mm_fork(p->mm, p->ctx);
+		/* Pages the child writes first: its stack (and the red zone
+		 * below the pointer), its thread block, the child tid word. */
+		uint64_t hot[4] = { p->regs.r.rsp, p->regs.r.rsp - 256, p->regs.r.fs_base,
+				    (flags & CLONE_CHILD_SETTID) ? ctid : 0 };
+
+		c->mm = mm_fork_hot(p->mm, p->ctx, hot, 4);
 		if (!c->mm)
 			goto fail_cred;
 		c->mm->as = the_platform->ops->as_new(the_platform, p->ctx);
