@@ -59,7 +59,7 @@ struct tcp_sock {
 	bool v6only, reuseaddr, reuseport, linger_on;
 	int linger_secs;
 	int shut;
-	int backlog, nacc;
+	int backlog, nacc, nsyn;
 	struct list_head synq, acceptq;
 	int user_sndbuf, user_rcvbuf; /* 0: not set */
 	int priority, ttl, tos;
@@ -249,6 +249,7 @@ static void maybe_free(struct tcp_sock *ts)
 		return;
 	if (ts->listener) {
 		list_del(&ts->qnode);
+		ts->listener->nsyn--;
 		ts->listener = NULL;
 	}
 	if (ts->bound)
@@ -696,6 +697,7 @@ static void child_established(struct tcp_sock *c)
 
 	list_del(&c->qnode);
 	list_add_tail(&c->qnode, &l->acceptq);
+	l->nsyn--;
 	c->in_acceptq = true;
 	c->sstate = SS_CONNECTED;
 	l->nacc++;
@@ -1377,6 +1379,7 @@ static void drop_children(struct tcp_sock *l)
 		maybe_free(c);
 	}
 	l->nacc = 0;
+	l->nsyn = 0;
 }
 
 static void tcp_release_op(struct socket *s)
@@ -1492,6 +1495,7 @@ static void new_child(struct tcp_sock *l, const uint8_t *src, const uint8_t *dst
 	c->cb.dport = sport;
 	list_add_tail(&c->node, &tcp_socks);
 	list_add_tail(&c->qnode, &l->synq);
+	l->nsyn++;
 	if (tcp_accept_syn(&c->cb, seg, len, mss_for(src)) < 0) {
 		c->cb.state = TCPS_CLOSED;
 		maybe_free(c);
@@ -1549,6 +1553,10 @@ int tcp_input_ip(const uint8_t *src, const uint8_t *dst, const uint8_t *data, si
 			goto out;
 		if (l->nacc > l->backlog)
 			goto out; /* SYN dropped: the client retries */
+		/* half-open connections are bounded (a SYN flood from a
+		 * real link); Linux would answer with SYN cookies instead */
+		if (l->nsyn >= (l->backlog > 256 ? l->backlog : 256))
+			goto out;
 		new_child(l, src, dst, data, len, sport, dport);
 		goto out;
 	}

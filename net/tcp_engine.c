@@ -754,10 +754,10 @@ static void syn_options(struct tcp_cb *tp, const struct seg *s, bool v6)
 	m = tp->peer_mss < tp->adv_mss ? tp->peer_mss : tp->adv_mss;
 	if (tp->user_mss && tp->user_mss < m)
 		m = tp->user_mss;
+	if (m < 88)
+		m = 88; /* TCP_MIN_MSS: a hostile peer's MSS 1 stays sane */
 	if (tp->ts_ok)
 		m -= 12;
-	if (m < 64)
-		m = 64;
 	tp->mss = (uint16_t)m;
 	if (!tp->ws_ok && tp->rcvbuf > 65535)
 		tp->rcvbuf = 65535;
