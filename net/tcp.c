@@ -48,8 +48,10 @@ enum sstate { SS_UNCONN, SS_CONNECTING, SS_CONNECTED };
 struct tcp_sock {
 	struct socket sock;
 	struct tcp_cb cb;
-	struct list_head node;      /* on tcp_socks while it has a port */
+	struct list_head node;      /* on its port_hash bucket while it has a port */
 	struct list_head qnode;     /* on its listener's synq or acceptq */
+	struct list_head hnode;     /* on conn_hash while it has a peer */
+	bool hashed;
 	struct tcp_sock *listener;
 	bool in_acceptq, has_file, listening, bound;
 	int busy;                   /* a call of ours is using it: no freeing */
@@ -67,7 +69,8 @@ struct tcp_sock {
 	int defer_accept, linger2;
 	bool quickack;
 	struct timeval sndtimeo, rcvtimeo;
-	struct ktimer timer;
+	uint64_t when;              /* its engine timer, 0: none */
+	size_t heap_idx;            /* in timer_heap while when != 0 */
 	struct waitq wq;
 };
 
@@ -78,7 +81,20 @@ struct txpkt {
 	uint8_t *data;              /* malloc'ed, owned */
 };
 
-static struct list_head tcp_socks = LIST_HEAD_INIT(tcp_socks);
+/* Sockets with a local port, by port: binding checks and listeners. */
+#define PORT_HASH 4096
+static struct list_head port_hash[PORT_HASH];
+
+static struct list_head *port_bucket(uint16_t port)
+{
+	if (!port_hash[0].next)
+		for (int i = 0; i < PORT_HASH; i++)
+			list_init(&port_hash[i]);
+	return &port_hash[port % PORT_HASH];
+}
+/* Connections by 4-tuple, for the receive path. */
+#define CONN_HASH 1024
+static struct list_head conn_hash[CONN_HASH];
 static struct txpkt *txq_head, **txq_tail = &txq_head;
 static bool flushing;
 static uint16_t port_rover = EPHEMERAL_LO;
@@ -172,14 +188,113 @@ static uint64_t env_now(struct tcp_cb *tp)
 	return time_host_mono();
 }
 
+/* Connection timers live in a min-heap behind one sentry timer: the
+ * sentry's timer list inserts in O(n), and thousands of TIME_WAIT
+ * connections made every arm walk them all. */
+static struct tcp_sock **timer_heap;
+static size_t heap_n, heap_cap;
+static struct ktimer heap_timer;
+static bool heap_timer_ready;
+
+static void heap_set(size_t i, struct tcp_sock *ts)
+{
+	timer_heap[i] = ts;
+	ts->heap_idx = i;
+}
+
+static void heap_up(size_t i)
+{
+	struct tcp_sock *ts = timer_heap[i];
+
+	while (i && timer_heap[(i - 1) / 2]->when > ts->when) {
+		heap_set(i, timer_heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(i, ts);
+}
+
+static void heap_down(size_t i)
+{
+	struct tcp_sock *ts = timer_heap[i];
+
+	for (;;) {
+		size_t l = 2 * i + 1, m = l;
+
+		if (l >= heap_n)
+			break;
+		if (l + 1 < heap_n && timer_heap[l + 1]->when < timer_heap[l]->when)
+			m = l + 1;
+		if (timer_heap[m]->when >= ts->when)
+			break;
+		heap_set(i, timer_heap[m]);
+		i = m;
+	}
+	heap_set(i, ts);
+}
+
+static void heap_remove(struct tcp_sock *ts)
+{
+	size_t i = ts->heap_idx;
+	struct tcp_sock *last;
+
+	ts->when = 0;
+	last = timer_heap[--heap_n];
+	if (last == ts)
+		return;
+	heap_set(i, last);
+	heap_up(i);
+	heap_down(last->heap_idx);
+}
+
+static void heap_fire(struct ktimer *k);
+
+/* Point the sentry timer at the earliest connection timer. */
+static void heap_rearm(void)
+{
+	if (!heap_timer_ready) {
+		ktimer_init(&heap_timer, heap_fire);
+		heap_timer_ready = true;
+	}
+	if (!heap_n) {
+		if (heap_timer.armed)
+			ktimer_cancel(&heap_timer);
+		return;
+	}
+	if (!heap_timer.armed || heap_timer.when != timer_heap[0]->when)
+		ktimer_arm(&heap_timer, timer_heap[0]->when);
+}
+
 static void env_timer(struct tcp_cb *tp, uint64_t when)
 {
 	struct tcp_sock *ts = ts_cb(tp);
 
-	if (when)
-		ktimer_arm(&ts->timer, when);
-	else
-		ktimer_cancel(&ts->timer);
+	if (when == ts->when)
+		return;
+	if (!when) {
+		heap_remove(ts);
+	} else if (!ts->when) {
+		if (heap_n == heap_cap) {
+			size_t nc = heap_cap ? heap_cap * 2 : 64;
+			struct tcp_sock **nh = realloc(timer_heap, nc * sizeof(*nh));
+
+			if (!nh)
+				return; /* no timer: the connection stalls rather than crash */
+			timer_heap = nh;
+			heap_cap = nc;
+		}
+		ts->when = when;
+		heap_set(heap_n++, ts);
+		heap_up(ts->heap_idx);
+	} else {
+		uint64_t old = ts->when;
+
+		ts->when = when;
+		if (when < old)
+			heap_up(ts->heap_idx);
+		else
+			heap_down(ts->heap_idx);
+	}
+	heap_rearm();
 }
 
 static uint32_t env_random(struct tcp_cb *tp)
@@ -240,6 +355,36 @@ static void flush(void)
 	flushing = false;
 }
 
+static unsigned int tuple_hash(const uint8_t *raddr, uint16_t rport, uint16_t lport)
+{
+	uint32_t h = (uint32_t)lport * 2654435761u ^ (uint32_t)rport * 40503u;
+
+	for (int i = 12; i < 16; i++)
+		h = h * 31 + raddr[i];
+	return (h ^ h >> 16) % CONN_HASH;
+}
+
+static void unhash(struct tcp_sock *ts)
+{
+	if (ts->hashed) {
+		list_del(&ts->hnode);
+		ts->hashed = false;
+	}
+}
+
+static void hash_conn(struct tcp_sock *ts)
+{
+	struct list_head *b;
+
+	unhash(ts);
+	if (!conn_hash[0].next)
+		for (int i = 0; i < CONN_HASH; i++)
+			list_init(&conn_hash[i]);
+	b = &conn_hash[tuple_hash(ts->raddr, ts->rport, ts->lport)];
+	list_add(&ts->hnode, b);
+	ts->hashed = true;
+}
+
 /* Free a socket nobody holds once its connection is over. */
 static void maybe_free(struct tcp_sock *ts)
 {
@@ -254,20 +399,26 @@ static void maybe_free(struct tcp_sock *ts)
 	}
 	if (ts->bound)
 		list_del(&ts->node);
-	ktimer_cancel(&ts->timer);
-	tcp_cb_free(&ts->cb);
+	unhash(ts);
+	tcp_cb_free(&ts->cb);   /* cancels its timer */
 	free(ts);
 }
 
-static void timer_fn(struct ktimer *k)
+static void heap_fire(struct ktimer *k)
 {
-	struct tcp_sock *ts = container_of(k, struct tcp_sock, timer);
+	uint64_t now = time_host_mono();
 
-	ts->busy++;
-	tcp_timer(&ts->cb);
-	flush();
-	ts->busy--;
-	maybe_free(ts);
+	while (heap_n && timer_heap[0]->when <= now) {
+		struct tcp_sock *ts = timer_heap[0];
+
+		heap_remove(ts);
+		ts->busy++;
+		tcp_timer(&ts->cb);
+		flush();
+		ts->busy--;
+		maybe_free(ts);
+	}
+	heap_rearm();
 }
 
 static struct tcp_sock *ts_alloc(int family)
@@ -283,10 +434,10 @@ static struct tcp_sock *ts_alloc(int family)
 	ts->sock.ino = socket_next_ino();
 	list_init(&ts->node);
 	list_init(&ts->qnode);
+	list_init(&ts->hnode);
 	list_init(&ts->synq);
 	list_init(&ts->acceptq);
 	tcp_cb_init(&ts->cb, &tcp_env, ts);
-	ktimer_init(&ts->timer, timer_fn);
 	waitq_init(&ts->wq);
 	ts->ttl = 64;
 	if (family == AF_INET) {
@@ -392,7 +543,7 @@ static bool port_free(const struct tcp_sock *ts, const uint8_t *laddr, uint16_t 
 {
 	struct tcp_sock *o;
 
-	list_for_each_entry(o, &tcp_socks, node) {
+	list_for_each_entry(o, port_bucket(port), node) {
 		if (o == ts || o->lport != port)
 			continue;
 		if (eph)
@@ -431,7 +582,7 @@ static int do_bind(struct tcp_sock *ts, const uint8_t *laddr, uint16_t port)
 	ts->lport = port;
 	ts->cb.sport = port;
 	ts->bound = true;
-	list_add_tail(&ts->node, &tcp_socks);
+	list_add_tail(&ts->node, port_bucket(port));
 	return 0;
 }
 
@@ -622,6 +773,7 @@ static int tcp_connect_op(struct task *t, struct socket *s, const void *addr, so
 		memcpy(ts->laddr, src, 16);
 	memcpy(ts->raddr, a, 16);
 	ts->rport = port;
+	hash_conn(ts);
 	if (ts->cb.state != TCPS_CLOSED || ts->cb.err || ts->cb.sndq.len || ts->cb.rcvq.len)
 		reset_cb(ts);
 	ts->cb.err = 0;
@@ -677,7 +829,7 @@ static int tcp_listen_op(struct task *t, struct socket *s, int backlog)
 	{
 		struct tcp_sock *o;
 
-		list_for_each_entry(o, &tcp_socks, node) {
+		list_for_each_entry(o, port_bucket(ts->lport), node) {
 			if (o == ts || o->lport != ts->lport || !o->listening)
 				continue;
 			if (!overlap(o, ts->laddr, is6(ts), ts->v6only))
@@ -1409,7 +1561,9 @@ static struct tcp_sock *lookup_conn(const uint8_t *src, uint16_t sport, const ui
 {
 	struct tcp_sock *ts;
 
-	list_for_each_entry(ts, &tcp_socks, node) {
+	if (!conn_hash[0].next)
+		return NULL;
+	list_for_each_entry(ts, &conn_hash[tuple_hash(src, sport, dport)], hnode) {
 		if (ts->lport != dport || ts->rport != sport || ts->listening)
 			continue;
 		if (ts->cb.state == TCPS_CLOSED)
@@ -1427,7 +1581,7 @@ static struct tcp_sock *lookup_listener(const uint8_t *dst, uint16_t dport)
 	int best_score = -1;
 	bool v4 = ip_is_v4mapped(dst);
 
-	list_for_each_entry(ts, &tcp_socks, node) {
+	list_for_each_entry(ts, port_bucket(dport), node) {
 		int score = 0;
 
 		if (!ts->listening || ts->lport != dport || (ts->shut & RCV_SHUT))
@@ -1493,7 +1647,8 @@ static void new_child(struct tcp_sock *l, const uint8_t *src, const uint8_t *dst
 		c->cb.rcvbuf = (size_t)c->user_rcvbuf;
 	c->cb.sport = dport;
 	c->cb.dport = sport;
-	list_add_tail(&c->node, &tcp_socks);
+	list_add_tail(&c->node, port_bucket(dport));
+	hash_conn(c);
 	list_add_tail(&c->qnode, &l->synq);
 	l->nsyn++;
 	if (tcp_accept_syn(&c->cb, seg, len, mss_for(src)) < 0) {
