@@ -1,7 +1,8 @@
 # Suite "podman": the real podman drives runsc as its OCI runtime over a
 # local busybox image (tests/e2e/podman.sh): run, exit status, env, workdir,
 # user, read-only root, volumes, stdin, -t, exec, stop/kill, logs, -d/wait,
-# 50 containers in a row without leaks. Skipped when podman cannot run.
+# 50 containers in a row without leaks; -p port forwarding and the bridge
+# both ways. Skipped when podman cannot run.
 CHECK_SUITES += check-podman
 check-podman: $(RUNSC)
 	@tests/e2e/podman.sh $(RUNSC) $(PLATFORM) $(RESULTS)
