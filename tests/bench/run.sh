@@ -25,7 +25,8 @@ mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 # A private copy, so a rebuild of the tree during the run changes nothing.
 cp "$RUNSC" "$OUT/runsc-under-test.$$" || exit 1
 RUNSC=$OUT/runsc-under-test.$$
-trap 'rm -f "$RUNSC"' EXIT
+VETH=$SRC/tcp_veth.sh VETH_UP= VETH_ID=$(($$ % 200 + 20))
+trap 'rm -f "$RUNSC"; [ -n "$VETH_UP" ] && "$VETH" down $VETH_ID' EXIT
 
 # name program unit-to-ns-per-iteration initial-iterations [arg]
 # The multiplier turns the printed value into ns per ITERS unit, so one
@@ -41,7 +42,16 @@ signal-self signal 1 1000
 open-read-close openread 1 1000 $OUT/data/file4k
 stat stat 1 1000 $OUT/data/file4k
 pipe-pingpong-4k pipe 1 1000
+tcp-lat tcp_lat 1 1000
+tcp-bw tcp_bw bw 64
+tcp-lat-veth tcp_lat 1 1000 @7101
+tcp-bw-veth tcp_bw bw 64 @7102
 "
+# The tcp rows: 1-byte round trips and bulk MiB/s (mult "bw": the value is
+# a rate, ITERS are MiB) over 127.0.0.1 in one sandbox; the -veth rows with
+# an @PORT argument run only the client, in a namespace made by
+# tests/bench/tcp_veth.sh (natively, or in our sandbox with
+# --network=sandbox), against the host kernel's TCP on the veth's other end.
 
 build() {
 	local f
@@ -69,8 +79,18 @@ prefix() {
 
 # run RUNTIME PROG ITERS [ARG] -> prints the value, or "fail: why" (rc 1).
 run_one() {
-	local rt=$1 prog=$2 n=$3 arg=${4:-} out line
-	out=$(cd /tmp && timeout -k 5 120 $(prefix "$rt") "$OUT/$prog" "$n" $arg 2>&1)
+	local rt=$1 prog=$2 n=$3 arg=${4:-} out line pre
+	pre=$(prefix "$rt")
+	case $arg in @*)
+		[ -n "$VETH_UP" ] || { echo "fail: no veth: $VETH_WHY"; return 1; }
+		case $rt in
+		native) pre="$VETH exec $VETH_ID $pre" ;;
+		gvisor) echo "fail: not run across the veth"; return 1 ;;
+		*) pre="$VETH exec $VETH_ID ${pre%do}--network=sandbox do" ;;
+		esac
+		arg=10.201.$VETH_ID.1:${arg#@} ;;
+	esac
+	out=$(cd /tmp && timeout -k 5 120 $pre "$OUT/$prog" "$n" $arg 2>&1)
 	case $out in *"timing by rdtsc"*) : > "$tmp/$prog.$rt.rdtsc" ;; esac
 	line=$(printf '%s\n' "$out" | grep -E '^[a-z_0-9-]+ [0-9.]+ [a-z/]+$' | tail -1)
 	if [ -z "$line" ]; then
@@ -137,6 +157,7 @@ pass() {
 			fi
 			[ "$rt" = native ] && k=$NATIVE_MS || k=$TARGET_MS
 			awk -v v="$v" -v m="$mult" -v t="$k" -v n0="$n0" 'BEGIN {
+				if (m == "bw") { v = 1e9 / (v + 1e-9); m = 1 }
 				n = t * 1e6 / (v * m + 1e-9);
 				if (n < n0) n = n0; if (n > 1e8) n = 1e8;
 				printf "%d\n", n }' > "$tmp/$name.$rt.n"
@@ -183,10 +204,10 @@ pass() {
 		while read -r name prog mult n0 arg; do
 			[ -n "$name" ] || continue
 			[ -f "$tmp/$name.native.n" ] || [ -f "$tmp/$name.native.fail" ] || continue
-			case $mult in 1000) unit=us/op ;; 16384) unit=ns/page ;; *) unit=ns/op ;; esac
+			case $mult in 1000) unit=us/op ;; 16384) unit=ns/page ;; bw) unit="MiB/s (ratio: higher is better)" ;; *) unit=ns/op ;; esac
 			declare -A med=()
 			for rt in native $ours $gv; do
-				med[$rt]=$(median < "$tmp/$name.$rt.v" 2>/dev/null)
+				med[$rt]=$(median 2>/dev/null < "$tmp/$name.$rt.v")
 			done
 			line="| $name | $unit | $(fmt "${med[native]}") |"
 			for rt in $ours $gv; do line="$line $(fmt "${med[$rt]}") |"; done
@@ -220,6 +241,7 @@ pass() {
 }
 
 build
+if VETH_WHY=$("$VETH" up $VETH_ID "$OUT" 2>&1); then VETH_UP=1; fi
 # The benchmarks fall back on rdtsc at this rate where the sandbox has no
 # clock_gettime (see bench.h); runs that did say so in results.md.
 BENCH_TSC_GHZ=$("$OUT/tscrate") && export BENCH_TSC_GHZ
