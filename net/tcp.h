@@ -143,6 +143,10 @@ struct tcp_cb {
 
 	/* options */
 	uint16_t mss;                /* send MSS (payload bytes), after options */
+	/* The largest payload worth handing to output in one segment that
+	 * the layer below cuts into mss pieces (TSO/GSO); 0 or below 2 mss:
+	 * every segment is at most mss. */
+	uint32_t tso_max;
 	uint16_t peer_mss, adv_mss;
 	uint8_t snd_wscale, rcv_wscale;
 	bool ws_ok, ts_ok, sack_ok;
@@ -184,6 +188,7 @@ struct tcp_cb {
 	uint64_t bytes_acked, bytes_received, bytes_sent, bytes_retrans;
 	uint32_t segs_out, segs_in, data_segs_out, data_segs_in;
 	uint64_t last_data_sent, last_data_recv, last_ack_recv;
+	uint64_t last_oow_ack;       /* rate limit of out-of-window ACKs */
 };
 
 /* Defaults for a new cb; the caller then sets ports, buffers, options. */

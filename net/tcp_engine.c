@@ -23,6 +23,7 @@
 #define FIN_TIMEOUT_NS (60 * NS_S) /* orphaned FIN_WAIT2, tcp_fin_timeout */
 #define PERSIST_MAX (60 * NS_S)
 #define SYNACK_RETRIES 5
+#define OOW_NS (500 * NS_MS)       /* tcp_invalid_ratelimit */
 #define MAX_WSCALE 14
 #define OUR_WSCALE 7               /* fits TCP_RCVBUF_MAX in 16 bits */
 #define HDR 20
@@ -477,6 +478,24 @@ static void send_ack(struct tcp_cb *tp)
 	xmit(tp, tp->snd_nxt, TH_ACK, 0, 0);
 }
 
+/* An ACK answering a segment outside the window, an ACK of unsent data,
+ * or a challenge: at most one per OOW_NS unless the segment carried data
+ * (Linux's tcp_oow_rate_limited), so two ends that disagree cannot
+ * ping-pong ACKs forever (an ACK storm). */
+static void oow_ack(struct tcp_cb *tp, const struct seg *s)
+{
+	uint64_t t = now(tp);
+
+	if (s->dlen && !(s->flags & TH_SYN)) {
+		send_ack(tp);
+		return;
+	}
+	if (tp->last_oow_ack && t - tp->last_oow_ack < OOW_NS)
+		return;
+	tp->last_oow_ack = t;
+	send_ack(tp);
+}
+
 static void send_syn(struct tcp_cb *tp)
 {
 	xmit(tp, tp->iss, tp->state == TCPS_SYN_SENT ? TH_SYN : TH_SYN | TH_ACK, 0, 0);
@@ -487,6 +506,16 @@ static void send_rst(struct tcp_cb *tp, uint32_t seq)
 	xmit(tp, seq, TH_RST | TH_ACK, 0, 0);
 }
 
+/* The payload of one new-data segment: tso_max in whole mss pieces when
+ * the layer below cuts segments (TSO), else the mss. Not with SACK blocks
+ * to send, which shrink every piece's payload. */
+static uint32_t send_goal(const struct tcp_cb *tp)
+{
+	if (tp->tso_max < 2u * tp->mss || (tp->sack_ok && tp->ooo.n))
+		return tp->mss;
+	return tp->tso_max / tp->mss * tp->mss;
+}
+
 /* Send the sequence range at seq, up to max bytes (data and the FIN if
  * it lies there); returns the sequence space sent. */
 static uint32_t send_range(struct tcp_cb *tp, uint32_t seq, uint32_t max, bool rexmit)
@@ -495,7 +524,7 @@ static uint32_t send_range(struct tcp_cb *tp, uint32_t seq, uint32_t max, bool r
 	uint8_t flags = TH_ACK;
 
 	if (off < tp->sndq.len) {
-		size_t seg = tp->mss;
+		size_t seg = rexmit ? tp->mss : send_goal(tp);
 
 		/* SACK blocks take payload room (the MSS counts timestamps) */
 		if (tp->sack_ok && tp->ooo.n) {
@@ -619,7 +648,17 @@ static void output(struct tcp_cb *tp, bool force)
 		unsent = (uint32_t)(tp->sndq.len - (sent_off < tp->sndq.len ? sent_off : tp->sndq.len));
 		if (!unsent && !tp->fin_queued)
 			break;
-		len = unsent < tp->mss ? unsent : tp->mss;
+		len = send_goal(tp);
+		len = unsent < len ? unsent : len;
+		if (len > tp->mss) {
+			/* a TSO segment: whole mss pieces of what the window and
+			 * cwnd allow (one mss: the checks below, as without TSO) */
+			uint32_t w = SEQ_GT(wend, tp->snd_nxt) ? wend - tp->snd_nxt : 0;
+			uint32_t lim = w < room ? w : room;
+
+			if (len > lim)
+				len = lim > tp->mss ? lim / tp->mss * tp->mss : tp->mss;
+		}
 		if (SEQ_LT(tp->snd_nxt + len, wend) || tp->snd_nxt + len == wend) {
 			/* fits the peer's window */
 		} else {
@@ -921,7 +960,7 @@ static bool process_ack(struct tcp_cb *tp, const struct seg *s)
 	uint64_t t = now(tp);
 
 	if (SEQ_GT(ack, tp->snd_max)) {
-		send_ack(tp);
+		oow_ack(tp, s);
 		return false;
 	}
 	tp->last_ack_recv = t;
@@ -1192,7 +1231,7 @@ void tcp_input(struct tcp_cb *tp, const uint8_t *raw, size_t len)
 	}
 	/* PAWS (RFC 7323 5) */
 	if (tp->ts_ok && s.has_ts && !(s.flags & TH_RST) && (int32_t)(s.tsval - tp->ts_recent) < 0) {
-		send_ack(tp);
+		oow_ack(tp, &s);
 		goto out;
 	}
 	/* acceptability (RFC 9293 3.10.7.4) */
@@ -1213,7 +1252,7 @@ void tcp_input(struct tcp_cb *tp, const uint8_t *raw, size_t len)
 			if (!(s.flags & TH_RST)) {
 				if (tp->state == TCPS_TIME_WAIT && (s.flags & TH_FIN))
 					tp->t_timewait = now(tp) + TIMEWAIT_NS;
-				send_ack(tp);
+				oow_ack(tp, &s);
 			}
 			goto out;
 		}
@@ -1225,7 +1264,7 @@ void tcp_input(struct tcp_cb *tp, const uint8_t *raw, size_t len)
 		if (seq == tp->rcv_nxt)
 			got_reset(tp);
 		else
-			send_ack(tp);
+			oow_ack(tp, &s);
 		goto out;
 	}
 	if (s.flags & TH_SYN) {
@@ -1233,7 +1272,7 @@ void tcp_input(struct tcp_cb *tp, const uint8_t *raw, size_t len)
 			send_syn(tp);
 			goto out;
 		}
-		send_ack(tp); /* RFC 5961 4.2 challenge ACK */
+		oow_ack(tp, &s); /* RFC 5961 4.2 challenge ACK */
 		goto out;
 	}
 	if (!(s.flags & TH_ACK))
