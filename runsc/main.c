@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	runsc_log_init(&g);
-	netconf_network = g.network;
+	netconf_init(g.network);
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
 		if (strcmp(argv[i], commands[c].name))
 			continue;

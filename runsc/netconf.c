@@ -24,7 +24,9 @@
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/sockios.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
@@ -334,23 +336,51 @@ static bool kernel_at_least(int maj, int min)
 	return a > maj || (a == maj && b >= min);
 }
 
-static bool host_initial_netns(void)
+/* The initial namespace's inode, found by netconf_init while /proc is
+ * there; 0: unknown. */
+static unsigned long init_netns_ino;
+
+void netconf_init(const char *network)
 {
-	struct stat self, init;
+	struct stat init;
+
+	netconf_network = network;
+	if (stat("/proc/1/ns/net", &init) == 0)
+		init_netns_ino = init.st_ino;
+	else if (kernel_at_least(6, 18))
+		/* pid 1 out of reach (another user namespace, not dumpable):
+		 * the fixed number tells, where the kernel has it. */
+		init_netns_ino = NET_INIT_INO;
+}
+
+/* This thread's network namespace inode through a socket (SIOCGSKNS),
+ * which needs no /proc: OCI start-up has emptied the root by now. */
+static unsigned long current_netns_ino(int sock)
+{
+	struct stat st;
+	int ns = ioctl(sock, SIOCGSKNS);
+	unsigned long ino = 0;
+
+	if (ns < 0)
+		return 0;
+	if (fstat(ns, &st) == 0)
+		ino = st.st_ino;
+	close(ns);
+	return ino;
+}
+
+static bool host_initial_netns(int sock)
+{
+	unsigned long cur = current_netns_ino(sock);
 
 	/* Unknown counts as the host's: taking the host's addresses away by
 	 * mistake would cut the machine off. */
-	if (stat("/proc/self/ns/net", &self) < 0)
+	if (!cur || !init_netns_ino) {
+		swarn("netconf: cannot tell whether this is the host's network namespace: "
+		      "loopback only");
 		return true;
-	if (stat("/proc/1/ns/net", &init) == 0)
-		return self.st_ino == init.st_ino && self.st_dev == init.st_dev;
-	/* pid 1 may be out of reach (another user namespace, not dumpable):
-	 * the fixed number then tells, where the kernel has it. */
-	if (kernel_at_least(6, 18))
-		return self.st_ino == NET_INIT_INO;
-	swarn("netconf: cannot tell whether this is the host's network namespace "
-	      "(/proc/1/ns/net: %s): loopback only", strerror(errno));
-	return true;
+	}
+	return cur == init_netns_ino;
 }
 
 int netconf_record(bool force)
@@ -362,11 +392,13 @@ int netconf_record(bool force)
 	recorded = true;
 	if (netconf_network && strcmp(netconf_network, "sandbox"))
 		return 0;
-	if (!force && host_initial_netns())
-		return 0;
 	fd = nl_open();
 	if (fd < 0)
 		return fd;
+	if (!force && host_initial_netns(fd)) {
+		close(fd);
+		return 0;
+	}
 	e = nl_dump(fd, RTM_GETLINK, AF_UNSPEC, on_link);
 	if (!e)
 		e = nl_dump(fd, RTM_GETADDR, AF_UNSPEC, on_addr);

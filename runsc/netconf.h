@@ -6,18 +6,25 @@
 
 #include <stdbool.h>
 
-/* The --network flag ("sandbox", "none"); main.c sets it. */
+/* The --network flag ("sandbox", "none", "host"). */
 extern const char *netconf_network;
+
+/* From main(), while the host's /proc is still visible: the --network
+ * mode, and the host's initial network namespace (/proc/1/ns/net, or its
+ * fixed inode number on Linux 6.18 and later) for netconf_record to tell
+ * whether it runs in another. */
+void netconf_init(const char *network);
 
 /* Record this network namespace's Ethernet interfaces (not lo), open and
  * bind a packet socket on each, and take their addresses away from the
  * host interface (the host kernel must not answer for them too). Done
  * once; later calls return 0. Without force, only when this is not the
- * host's initial namespace (/proc/self/ns/net against /proc/1/ns/net):
- * `runsc do` in the host namespace stays loopback only. OCI start-up,
- * having entered the namespace its config names, calls it with force set
- * while /proc is still visible (before the empty root). Returns the
- * number of interfaces recorded, or -errno. */
+ * host's initial namespace (as netconf_init found it; unknown counts as
+ * the host's): `runsc do` in the host namespace stays loopback only, as
+ * does an OCI container without a network namespace of its own. Needs no
+ * /proc (the namespace's inode comes through SIOCGSKNS); without /proc the
+ * host interface's IPv6 is not switched off, its IPv6 addresses are only
+ * removed. Returns the number of interfaces recorded, or -errno. */
 int netconf_record(bool force);
 /* Install what netconf_record kept (recording first if nothing was) as
  * the stack's interfaces, addresses and routes. Before the host filter:

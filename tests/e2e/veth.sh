@@ -61,17 +61,23 @@ sandbox() {
 	(cd /tmp && timeout -k 5 120 ip netns exec "$ns" "$runsc" --platform="$platform" \
 		--network=sandbox do "$@")
 }
-# A sandbox in the background serving while the host asks: $bg.
+# A sandbox in the background serving while the host asks: $bg; its
+# output in $out/bg-N.out and .err, its exit status in .status.
+nbg=0
 sandbox_bg() {
 	prep
+	nbg=$((nbg + 1))
 	(cd /tmp && exec timeout -k 5 120 ip netns exec "$ns" "$runsc" --platform="$platform" \
-		--network=sandbox do "$@") >"$out/bg.out" 2>"$out/bg.err" &
+		--network=sandbox do "$@") >"$out/bg-$nbg.out" 2>"$out/bg-$nbg.err" &
 	bg=$!
 }
+# Wait for it (in this shell: a $(...) subshell cannot wait for it) and
+# set $bgout to what it printed.
 bg_wait() {
 	wait "$bg"
+	echo "$?" >"$out/bg-$nbg.status"
 	bg=
-	cat "$out/bg.out"
+	bgout=$(cat "$out/bg-$nbg.out")
 }
 
 # ---- what the sandbox shows ----
@@ -95,7 +101,7 @@ if command -v busybox >/dev/null; then
 	r4=$(busybox ping -c 3 -W 2 "$s4" 2>&1 | grep -c 'bytes from')
 	r6=$(busybox ping6 -c 3 -W 2 "$s6" 2>&1 | grep -c 'bytes from')
 	"$py" "$v" udp-ask "$s4" 7001 10 >/dev/null
-	bg_wait >/dev/null
+	bg_wait
 	expect ping-host-to-sandbox-v4 3 "$r4"
 	expect ping-host-to-sandbox-v6 3 "$r6"
 else
@@ -111,7 +117,8 @@ want= got=
 for s in $sizes4; do want="$want ok udp $s"; got="$got $("$py" "$v" udp-ask "$s4" 7002 "$s")"; done
 for s in $sizes6; do want="$want ok udp $s"; got="$got $("$py" "$v" udp-ask "$s6" 7002 "$s")"; done
 expect udp-host-to-sandbox "$want" "$got"
-expect udp-sandbox-served "ok served 10" "$(bg_wait)"
+bg_wait
+expect udp-sandbox-served "ok served 10" "$bgout"
 
 "$py" "$v" udp-serve :: 7003 10 >"$out/host-udp.out" 2>&1 &
 hostsrv=$!
@@ -138,10 +145,12 @@ mib=$((64 << 20))
 sandbox_bg "$py" "$v" tcp-serve 0.0.0.0 7010 101
 got="$("$py" "$v" tcp-ask "$s4" 7010 $((1 << 20)) 1) $("$py" "$v" tcp-ask "$s4" 7010 100 100)"
 expect tcp-host-to-sandbox-echo "ok tcp 1 x 1048576 ok tcp 100 x 100" "$got"
-expect tcp-sandbox-served "ok served 101" "$(bg_wait)"
+bg_wait
+expect tcp-sandbox-served "ok served 101" "$bgout"
 sandbox_bg "$py" "$v" tcp-sink :: 7011
 sent=$("$py" "$v" tcp-pour "$s6" 7011 $mib)
-expect tcp-bulk-host-to-sandbox-v6 "$sent" "$(bg_wait)"
+bg_wait
+expect tcp-bulk-host-to-sandbox-v6 "$sent" "$bgout"
 # Sandbox as client.
 "$py" "$v" tcp-serve 0.0.0.0 7012 101 >"$out/host-tcp.out" 2>&1 &
 hostsrv=$!
