@@ -114,6 +114,10 @@ struct tcp_cb {
 	/* send sequence space */
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
 	uint32_t recover, high_rxt, highest_sack;
+	/* the head's last retransmission and what was sent by then: SACKs
+	 * beyond that while the head is unacked mean it was lost again */
+	uint32_t rxt_head_seq, rxt_head_nxt;
+	bool rxt_head_valid;
 	struct tcp_ranges sacked;
 	uint32_t sacked_bytes;
 	struct tcp_ring sndq;        /* from snd_una (SYN excluded) */

@@ -633,6 +633,11 @@ static void output(struct tcp_cb *tp, bool force)
 
 			if (!n)
 				break;
+			if (s == tp->snd_una) {
+				tp->rxt_head_seq = s;
+				tp->rxt_head_nxt = tp->snd_nxt;
+				tp->rxt_head_valid = true;
+			}
 			tp->high_rxt = s + n;
 			tp->retrans_out++;
 			force = false;
@@ -964,8 +969,19 @@ static bool process_ack(struct tcp_cb *tp, const struct seg *s)
 		return false;
 	}
 	tp->last_ack_recv = t;
-	if (tp->sack_ok && s->nsack)
+	if (tp->sack_ok && s->nsack) {
 		take_sacks(tp, s);
+		/* a lost retransmission of the head (Linux's old
+		 * tcp_mark_lost_retrans): resend it rather than wait for
+		 * the RTO */
+		if (tp->rxt_head_valid && (tp->in_recovery || tp->in_loss) &&
+		    SEQ_LEQ(ack, tp->rxt_head_seq) && tp->snd_una == tp->rxt_head_seq &&
+		    SEQ_GT(tp->highest_sack, tp->rxt_head_nxt)) {
+			tp->rxt_head_valid = false;
+			tp->high_rxt = tp->snd_una;
+			tp->lost_out++;
+		}
+	}
 	if (SEQ_GT(ack, tp->snd_una)) {
 		uint32_t acked = ack - tp->snd_una, data = acked;
 
@@ -978,6 +994,8 @@ static bool process_ack(struct tcp_cb *tp, const struct seg *s)
 		tcp_ring_drop(&tp->sndq, data);
 		tp->bytes_acked += data;
 		tp->snd_una = ack;
+		if (tp->rxt_head_valid && SEQ_GT(ack, tp->rxt_head_seq))
+			tp->rxt_head_valid = false;
 		if (tp->urg_mode && SEQ_GEQ(ack, tp->snd_up))
 			tp->urg_mode = false;
 		if (SEQ_LT(tp->snd_nxt, ack))
