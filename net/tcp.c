@@ -79,6 +79,7 @@ struct txpkt {
 	uint8_t src[16], dst[16];
 	size_t len;
 	uint8_t *data;              /* malloc'ed, owned */
+	unsigned int mss;           /* cut larger segments to this (TSO); 0: none */
 };
 
 /* Sockets with a local port, by port: binding checks and listeners. */
@@ -154,7 +155,8 @@ static uint16_t tcp_csum(const uint8_t *src, const uint8_t *dst, const uint8_t *
 }
 
 /* Queue seg (malloc'ed: taken over, or freed) for ip_output. */
-static void queue_pkt(const uint8_t *src, const uint8_t *dst, uint8_t *seg, size_t len)
+static void queue_pkt(const uint8_t *src, const uint8_t *dst, uint8_t *seg, size_t len,
+		      unsigned int mss)
 {
 	struct txpkt *p = malloc(sizeof(*p));
 	uint16_t c;
@@ -171,6 +173,7 @@ static void queue_pkt(const uint8_t *src, const uint8_t *dst, uint8_t *seg, size
 	p->data[16] = (uint8_t)(c >> 8);
 	p->data[17] = (uint8_t)c;
 	p->len = len;
+	p->mss = mss;
 	p->next = NULL;
 	*txq_tail = p;
 	txq_tail = &p->next;
@@ -180,7 +183,7 @@ static void env_output(struct tcp_cb *tp, uint8_t *seg, size_t len)
 {
 	struct tcp_sock *ts = ts_cb(tp);
 
-	queue_pkt(ts->laddr, ts->raddr, seg, len);
+	queue_pkt(ts->laddr, ts->raddr, seg, len, tp->mss);
 }
 
 static uint64_t env_now(struct tcp_cb *tp)
@@ -321,6 +324,13 @@ static void env_event(struct tcp_cb *tp, int ev)
 
 	if ((ev & TCP_EV_STATE) && tp->state == TCPS_CLOSED)
 		ts->shut = RCV_SHUT | SEND_SHUT;
+	if ((ev & TCP_EV_URG) && ts->sock.file && ts->sock.file->owner > 0) {
+		/* sk_send_sigurg: the F_SETOWN process hears of it */
+		struct thread_group *tg = tg_lookup(ts->sock.file->owner);
+
+		if (tg)
+			sig_send_tg(tg, SIGURG, NULL);
+	}
 	if ((ev & TCP_EV_STATE) && ts->listener && !ts->in_acceptq &&
 	    (tp->state == TCPS_ESTABLISHED || tp->state == TCPS_CLOSE_WAIT))
 		child_established(ts);
@@ -348,7 +358,10 @@ static void flush(void)
 		txq_head = p->next;
 		if (!txq_head)
 			txq_tail = &txq_head;
-		ip_output(p->src, p->dst, IPPROTO_TCP, p->data, p->len, 64);
+		if (p->mss)
+			ip_output_tso(p->src, p->dst, p->data, p->len, 64, p->mss);
+		else
+			ip_output(p->src, p->dst, IPPROTO_TCP, p->data, p->len, 64);
 		free(p->data);
 		free(p);
 	}
@@ -630,6 +643,15 @@ static int autobind(struct tcp_sock *ts)
 	return do_bind(ts, any, 0);
 }
 
+/* The payload one segment towards dst may carry when IP cuts it into MSS
+ * pieces itself (ip_tso_max, less the largest TCP header). */
+static uint32_t tso_for(const uint8_t *dst)
+{
+	unsigned int m = ip_tso_max(dst);
+
+	return m > 60 ? m - 60 : 0;
+}
+
 static uint16_t mss_for(const uint8_t *dst)
 {
 	unsigned int mtu = ip_mtu(dst);
@@ -785,6 +807,7 @@ static int tcp_connect_op(struct task *t, struct socket *s, const void *addr, so
 	if (ts->user_rcvbuf)
 		ts->cb.rcvbuf = (size_t)ts->user_rcvbuf;
 	ts->sstate = SS_CONNECTING;
+	ts->cb.tso_max = tso_for(a);
 	tcp_connect(&ts->cb, mss_for(a));
 	flush();
 	/* Linux answers a non-blocking connect before the handshake runs. */
@@ -1651,6 +1674,7 @@ static void new_child(struct tcp_sock *l, const uint8_t *src, const uint8_t *dst
 	hash_conn(c);
 	list_add_tail(&c->qnode, &l->synq);
 	l->nsyn++;
+	c->cb.tso_max = tso_for(src);
 	if (tcp_accept_syn(&c->cb, seg, len, mss_for(src)) < 0) {
 		c->cb.state = TCPS_CLOSED;
 		maybe_free(c);
@@ -1667,7 +1691,7 @@ static void send_rst_for(const uint8_t *src, const uint8_t *dst, const uint8_t *
 	if (!out)
 		return;
 	if (tcp_rst_reply(seg, len, out))
-		queue_pkt(dst, src, out, 20);
+		queue_pkt(dst, src, out, 20, 0);
 	else
 		free(out);
 }

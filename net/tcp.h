@@ -54,6 +54,7 @@ enum tcp_state {
 #define TCP_EV_READABLE 0x01        /* data, FIN or error to read */
 #define TCP_EV_WRITABLE 0x02        /* send space opened */
 #define TCP_EV_STATE 0x04           /* state changed */
+#define TCP_EV_URG 0x08             /* a new urgent pointer (SIGURG) */
 
 #define TCP_URG_NONE 0
 #define TCP_URG_NOTYET 1            /* pointer seen, byte not yet */

@@ -1166,6 +1166,7 @@ static void urgent(struct tcp_cb *tp, const struct seg *s)
 				tcp_ring_drop(&tp->rcvq, 1);
 			tp->urg_state = TCP_URG_NOTYET;
 			tp->urg_seq = ptr;
+			event(tp, TCP_EV_URG);
 		}
 	}
 	if (tp->urg_state == TCP_URG_NOTYET) {

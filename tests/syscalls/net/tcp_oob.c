@@ -1,9 +1,17 @@
 /* Urgent data (MSG_OOB): the last byte of an OOB send is taken out of the
  * stream; reads stop at the mark (SIOCATMARK), recv(MSG_OOB) returns the
  * byte once (then EINVAL), poll shows POLLPRI; with SO_OOBINLINE the byte
- * stays in the stream and MSG_OOB is EINVAL. */
+ * stays in the stream and MSG_OOB is EINVAL. The F_SETOWN process gets
+ * SIGURG. */
 #include "tcp_util.h"
 #include <sys/ioctl.h>
+
+static volatile int urgs;
+
+static void on_urg(int sig)
+{
+	urgs++;
+}
 
 static void oob(int s, int flags)
 {
@@ -44,12 +52,15 @@ int main(void)
 	int c, s, one = 1;
 
 	nl_private_net();
+	signal(SIGURG, on_urg);
 	tcp_pair(AF_INET, &c, &s);
+	SHOW(fcntl(s, F_SETOWN, getpid()));
 	oob(s, 0);
 	SHOW(send(c, "ab", 2, 0));
 	SHOW(send(c, "XY", 2, MSG_OOB));
 	SHOW(send(c, "cd", 2, 0));
 	msleep(50);
+	printf("SIGURG %d\n", urgs);
 	mark(s);
 	rd(s);
 	mark(s);
