@@ -34,6 +34,24 @@
 struct ovl_origin {
 	uint64_t upper_ino;   /* 0: free slot */
 	uint64_t ino;         /* the overlay st_ino to report */
+	struct ovl_ix *ix;    /* the index entry of an indexed copy */
+};
+
+/* With index=on (and always for the sandbox's root), a lower
+ * non-directory with several hard links gets an entry here when first
+ * looked up, keyed by its lower superblock and inode number, as Linux
+ * indexes copied-up lower inodes (its work/index/ entries, ours kept in
+ * memory for the life of the mount). Every alias's overlay inode points
+ * at it: the first copy-up records the upper inode, later aliases use
+ * that copy (and are linked to it in the upper layer when they are
+ * modified), so all names stay one inode with the origin's st_ino. */
+struct ovl_ix {
+	struct super_block *lsb;
+	uint64_t lino;
+	uint64_t ino;              /* the overlay st_ino of every alias */
+	struct dentry *upper;      /* the copy (a reference); NULL before copy-up */
+	uint64_t lower_left;       /* lower aliases not yet linked up or removed */
+	struct ovl_ix *next;
 };
 
 /* sb->priv. Owns a reference on each layer superblock and layer root. */
@@ -52,6 +70,9 @@ struct ovl_fs {
 	char *opts;                    /* show_options */
 	struct ovl_origin *origins;
 	size_t norigins, origin_cap;
+	bool index;                    /* index=on: lower hard links kept together */
+	struct ovl_ix **ixtab;         /* chained hash of ovl_ix */
+	size_t nix, ix_cap;
 };
 
 /* inode->priv. References: one on each real dentry, one on the parent's
@@ -69,6 +90,7 @@ struct ovl_inode {
 	struct dentry **lower;         /* lower[0] is the topmost lower layer */
 	bool opaque;                   /* upper directory hides the lower ones */
 	bool root;
+	struct ovl_ix *ix;             /* index entry of an aliased lower file, or NULL */
 };
 
 static const struct inode_ops ovl_iops;
@@ -109,10 +131,22 @@ static void ovl_kernel_end(struct task *t)
 	task_current = t;
 }
 
+/* The upper inode's dentry that holds the object's data: its own upper
+ * entry, or for an alias of an indexed lower file the copy made through
+ * another name (not at our name until we are modified); NULL if none. */
+static struct dentry *ovl_upper_data(struct ovl_inode *oi)
+{
+	if (oi->upper)
+		return oi->upper;
+	return oi->ix ? oi->ix->upper : NULL;
+}
+
 /* The layer that provides the object's attributes and data. */
 static struct dentry *ovl_real(struct ovl_inode *oi)
 {
-	return oi->upper ? oi->upper : oi->lower[0];
+	struct dentry *u = ovl_upper_data(oi);
+
+	return u ? u : oi->lower[0];
 }
 
 /* ---------------------------------------------------------------- real layers */
@@ -493,7 +527,8 @@ static struct ovl_origin *origin_find(struct ovl_fs *ofs, uint64_t upper_ino)
 	return NULL;
 }
 
-static void origin_put_slot(struct ovl_origin *tab, size_t cap, uint64_t upper_ino, uint64_t ino)
+static void origin_put_slot(struct ovl_origin *tab, size_t cap, uint64_t upper_ino, uint64_t ino,
+			    struct ovl_ix *ix)
 {
 	size_t i = upper_ino % cap;
 
@@ -501,9 +536,10 @@ static void origin_put_slot(struct ovl_origin *tab, size_t cap, uint64_t upper_i
 		i = (i + 1) % cap;
 	tab[i].upper_ino = upper_ino;
 	tab[i].ino = ino;
+	tab[i].ix = ix;
 }
 
-static void origin_add(struct ovl_fs *ofs, uint64_t upper_ino, uint64_t ino)
+static void origin_add(struct ovl_fs *ofs, uint64_t upper_ino, uint64_t ino, struct ovl_ix *ix)
 {
 	if (!upper_ino)
 		return;
@@ -516,14 +552,14 @@ static void origin_add(struct ovl_fs *ofs, uint64_t upper_ino, uint64_t ino)
 		for (size_t i = 0; i < ofs->origin_cap; i++)
 			if (ofs->origins[i].upper_ino)
 				origin_put_slot(tab, cap, ofs->origins[i].upper_ino,
-						ofs->origins[i].ino);
+						ofs->origins[i].ino, ofs->origins[i].ix);
 		free(ofs->origins);
 		ofs->origins = tab;
 		ofs->origin_cap = cap;
 	}
 	if (!origin_find(ofs, upper_ino))
 		ofs->norigins++;
-	origin_put_slot(ofs->origins, ofs->origin_cap, upper_ino, ino);
+	origin_put_slot(ofs->origins, ofs->origin_cap, upper_ino, ino, ix);
 }
 
 /* The upper inode is gone: forget it (rehash the run after it). */
@@ -541,9 +577,97 @@ static void origin_del(struct ovl_fs *ofs, uint64_t upper_ino)
 		struct ovl_origin e = ofs->origins[i];
 
 		ofs->origins[i].upper_ino = 0;
-		origin_put_slot(ofs->origins, ofs->origin_cap, e.upper_ino, e.ino);
+		origin_put_slot(ofs->origins, ofs->origin_cap, e.upper_ino, e.ino, e.ix);
 		i = (i + 1) % ofs->origin_cap;
 	}
+}
+
+static size_t ix_hash(const struct super_block *lsb, uint64_t lino, size_t cap)
+{
+	uint64_t h = (lino ^ (uint64_t)(uintptr_t)lsb) * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (cap - 1);
+}
+
+/* The index entry of a lower inode (made when missing: NULL only without
+ * memory, and the aliases are then copied apart as with index=off). */
+static struct ovl_ix *ix_get(struct ovl_fs *ofs, struct dentry *lower, uint64_t ino)
+{
+	struct super_block *lsb = lower->inode->sb;
+	uint64_t lino = lower->inode->ino;
+	struct ovl_ix *x;
+
+	if (ofs->ix_cap) {
+		for (x = ofs->ixtab[ix_hash(lsb, lino, ofs->ix_cap)]; x; x = x->next)
+			if (x->lsb == lsb && x->lino == lino)
+				return x;
+	}
+	if (ofs->nix >= ofs->ix_cap) {
+		size_t cap = ofs->ix_cap ? ofs->ix_cap * 2 : 64;
+		struct ovl_ix **tab = calloc(cap, sizeof(*tab));
+
+		if (!tab)
+			return NULL;
+		for (size_t i = 0; i < ofs->ix_cap; i++) {
+			while ((x = ofs->ixtab[i])) {
+				size_t h = ix_hash(x->lsb, x->lino, cap);
+
+				ofs->ixtab[i] = x->next;
+				x->next = tab[h];
+				tab[h] = x;
+			}
+		}
+		free(ofs->ixtab);
+		ofs->ixtab = tab;
+		ofs->ix_cap = cap;
+	}
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return NULL;
+	x->lsb = lsb;
+	x->lino = lino;
+	x->ino = ino;
+	x->next = ofs->ixtab[ix_hash(lsb, lino, ofs->ix_cap)];
+	ofs->ixtab[ix_hash(lsb, lino, ofs->ix_cap)] = x;
+	ofs->nix++;
+	return x;
+}
+
+static void ix_free_all(struct ovl_fs *ofs)
+{
+	for (size_t i = 0; i < ofs->ix_cap; i++) {
+		struct ovl_ix *x, *next;
+
+		for (x = ofs->ixtab[i]; x; x = next) {
+			next = x->next;
+			if (x->upper)
+				dentry_put(x->upper);
+			free(x);
+		}
+	}
+	free(ofs->ixtab);
+	ofs->ixtab = NULL;
+	ofs->ix_cap = ofs->nix = 0;
+}
+
+/* An upper non-directory lost a name. When it has none left, forget its
+ * origin, unless it is the copy of an indexed lower file some of whose
+ * lower aliases are still visible (they report its data and count). */
+static void upper_unlinked(struct ovl_fs *ofs, struct inode *ui)
+{
+	struct ovl_origin *o;
+
+	real_getattr(ui);
+	if (ui->nlink)
+		return;
+	o = origin_find(ofs, ui->ino);
+	if (o && o->ix && o->ix->lower_left)
+		return;
+	if (o && o->ix && o->ix->upper) {
+		dentry_put(o->ix->upper);
+		o->ix->upper = NULL;
+	}
+	origin_del(ofs, ui->ino);
 }
 
 /* st_ino of a real object as the overlay reports it: the real one when
@@ -571,6 +695,9 @@ static uint64_t ovl_ino(struct ovl_fs *ofs, struct ovl_inode *oi)
 		return layer_ino(ofs, ovl_real(oi));
 	if (S_ISDIR(ovl_real(oi)->inode->mode))
 		return layer_ino(ofs, oi->lower[0]);
+	/* Indexed aliases keep the origin's number (Linux: OVL_INDEX). */
+	if (oi->ix)
+		return oi->ix->ino;
 	if (oi->upper) {
 		struct ovl_origin *o = origin_find(ofs, oi->upper->inode->ino);
 
@@ -602,6 +729,10 @@ static void ovl_mirror_attr(struct ovl_inode *oi, bool refresh)
 	/* A merged directory's link count is unknown: Linux reports 1. */
 	if (S_ISDIR(ri->mode) && oi->upper && oi->nlower)
 		i->nlink = 1;
+	/* An indexed copy: its upper names plus the lower aliases not yet
+	 * linked up or removed (Linux's persistent overlay nlink). */
+	if (oi->ix && oi->ix->upper && ri == oi->ix->upper->inode)
+		i->nlink = ri->nlink + oi->ix->lower_left;
 }
 
 static void ovl_copy_attr(struct ovl_inode *oi)
@@ -695,6 +826,17 @@ static struct inode *ovl_inode_new(struct super_block *sb, struct dentry *upper,
 	oi->upper = upper;
 	oi->nlower = nlower;
 	oi->opaque = opaque;
+	if (!S_ISDIR(real->inode->mode)) {
+		struct ovl_fs *ofs = OFS(sb);
+
+		if (upper) {
+			struct ovl_origin *o = origin_find(ofs, upper->inode->ino);
+
+			oi->ix = o ? o->ix : NULL;
+		} else if (ofs->index && ofs->upper_root && real->inode->nlink > 1) {
+			oi->ix = ix_get(ofs, real, layer_ino(ofs, real));
+		}
+	}
 	ovl_mirror_attr(oi, false);   /* just looked up or made: current */
 	return inode;
 fail:
@@ -995,6 +1137,37 @@ static int set_origin(struct ovl_fs *ofs, struct inode *upper, struct dentry *lo
 	return r == -EOPNOTSUPP ? 0 : r;
 }
 
+/* An alias of an indexed lower file whose copy exists under another
+ * name: give it its upper name as a hard link of that copy (Linux's
+ * ovl_link_up); the parent is copied up already. */
+static int ovl_link_up(struct ovl_inode *oi)
+{
+	struct dentry *udir = oi->parent->upper, *nd;
+	struct inode *ui = udir->inode, *target = oi->ix->upper->inode;
+	struct iattr pt = { .valid = ATTR_ATIME | ATTR_MTIME };
+	int r;
+
+	real_getattr(ui);
+	pt.atime = ui->atime;
+	pt.mtime = ui->mtime;
+	r = ui->iops && ui->iops->link ? ui->iops->link(ui, oi->name, target) : -EPERM;
+	if (r < 0)
+		return r;
+	inode_get(target);
+	nd = vfs_d_add(udir, oi->name, target);
+	if (!nd && (r = vfs_lookup_child(udir, oi->name, &nd)) < 0)
+		return r;
+	if (oi->ix->lower_left)
+		oi->ix->lower_left--;
+	/* Not a change of the directory, as for a copy-up. */
+	if (ui->iops && ui->iops->setattr)
+		ui->iops->setattr(ui, &pt);
+	ovl_copy_attr(oi->parent);
+	oi->upper = nd;
+	ovl_copy_attr(oi);
+	return 0;
+}
+
 /* Give oi an upper copy (and its parents first): data (up to len bytes
  * of a regular file), mode, owner, times and xattrs. */
 static int ovl_copy_up_len_(struct ovl_inode *oi, uint64_t len)
@@ -1016,6 +1189,8 @@ static int ovl_copy_up_len_(struct ovl_inode *oi, uint64_t len)
 	r = ovl_copy_up_len(oi->parent, 0);
 	if (r < 0)
 		return r;
+	if (oi->ix && oi->ix->upper)
+		return ovl_link_up(oi);
 	lower = oi->lower[0];
 	li = lower->inode;
 	real_getattr(li);
@@ -1080,9 +1255,15 @@ static int ovl_copy_up_len_(struct ovl_inode *oi, uint64_t len)
 		return r;
 	}
 	/* Linux keeps the origin's st_ino unless the lower file had other
-	 * links (which copy-up breaks apart). */
-	if (!S_ISDIR(li->mode) && li->nlink == 1)
-		origin_add(ofs, nd->inode->ino, layer_ino(ofs, lower));
+	 * links, which copy-up breaks apart without an index. */
+	if (oi->ix) {
+		dentry_get(nd);
+		oi->ix->upper = nd;
+		oi->ix->lower_left = li->nlink ? li->nlink - 1 : 0;
+		origin_add(ofs, nd->inode->ino, oi->ix->ino, oi->ix);
+	} else if (!S_ISDIR(li->mode) && li->nlink == 1) {
+		origin_add(ofs, nd->inode->ino, layer_ino(ofs, lower), NULL);
+	}
 	/* A copy-up is not a change of the directory: its times stay
 	 * (Linux's ovl_set_timestamps on the upper parent). */
 	if (ui->iops && ui->iops->setattr)
@@ -1305,10 +1486,14 @@ static int ovl_remove_(struct inode *dir, const char *name, struct inode *victim
 	struct ovl_inode *d = OI(dir), *v = OI(victim);
 	struct ovl_fs *ofs = OFS(dir->sb);
 	struct dentry *ud = NULL;
-	uint64_t uino = 0;
 	int r = ovl_copy_up(d), lp;
 
 	if (r < 0)
+		return r;
+	/* An alias of an indexed lower file gets its upper name first, so
+	 * the merged link count drops (Linux's ovl_nlink_start). */
+	if (!isdir && v->ix && !v->upper && v->parent == d && v->name && !strcmp(v->name, name) &&
+	    (r = ovl_copy_up(v)) < 0)
 		return r;
 	lp = lower_positive(d, name);
 	if (lp < 0)
@@ -1320,13 +1505,11 @@ static int ovl_remove_(struct inode *dir, const char *name, struct inode *victim
 			if (r < 0)
 				goto out;
 		}
-		uino = ud->inode->ino;
 		r = real_remove(d->upper, ud);
 		if (r < 0)
 			goto out;
-		real_getattr(ud->inode);
-		if (!isdir && ud->inode->nlink == 0)
-			origin_del(ofs, uino);
+		if (!isdir)
+			upper_unlinked(ofs, ud->inode);
 	} else if (r != -ENOENT) {
 		return r;
 	}
@@ -1383,6 +1566,10 @@ static int ovl_rename_(struct inode *odir, const char *oname, struct inode *ndir
 	if ((r = ovl_copy_up(od)) < 0 || (r = ovl_copy_up(nd)) < 0 || (r = ovl_copy_up(src)) < 0)
 		goto out;
 	if (exchange && tgt && (r = ovl_copy_up(tgt)) < 0)
+		goto out;
+	/* An indexed alias about to be replaced: linked up first, so the
+	 * merged count drops (Linux's ovl_nlink_start). */
+	if (!exchange && tgt && tgt->ix && !tgt->upper && (r = ovl_copy_up(tgt)) < 0)
 		goto out;
 	if ((src_lp = lower_positive(od, oname)) < 0 || (tgt_lp = lower_positive(nd, nname)) < 0) {
 		r = src_lp < 0 ? src_lp : tgt_lp;
@@ -1448,11 +1635,8 @@ static int ovl_rename_(struct inode *odir, const char *oname, struct inode *ndir
 			tgt->opaque = true;
 	}
 	if (tgt && !exchange) {
-		if (utgt && !S_ISDIR(utgt->inode->mode)) {
-			real_getattr(utgt->inode);
-			if (utgt->inode->nlink == 0)
-				origin_del(ofs, utgt->inode->ino);
-		}
+		if (utgt && !S_ISDIR(utgt->inode->mode))
+			upper_unlinked(ofs, utgt->inode);
 		if (tgt->parent == nd && tgt->name && !strcmp(tgt->name, nname))
 			ovl_detach(tgt);
 		ovl_copy_attr(tgt);
@@ -1591,7 +1775,7 @@ static int ovl_removexattr(struct inode *inode, const char *name)
 		return -ERANGE;
 	if (!oi->upper) {
 		/* Nothing to remove: no copy-up (Linux's ovl_xattr_set). */
-		n = real_getxattr(oi->lower[0]->inode, name, NULL, 0);
+		n = real_getxattr(ovl_real(oi)->inode, name, NULL, 0);
 		if (n < 0)
 			return (int)n;
 	}
@@ -1656,12 +1840,13 @@ static struct file *REAL(struct file *f)
 {
 	struct file *rf = f->priv;
 	struct ovl_inode *oi = OI(file_inode(f));
+	struct dentry *u = ovl_upper_data(oi);
 	struct file *nf;
 	int err = 0;
 
-	if (!oi->upper || rf->dentry == oi->upper)
+	if (!u || rf->dentry->inode == u->inode)
 		return rf;
-	nf = real_open(oi->upper, rf->flags, &err);
+	nf = real_open(u, rf->flags, &err);
 	if (!nf)
 		return rf;
 	nf->pos = rf->pos;
@@ -1991,6 +2176,7 @@ static void ovl_release(struct super_block *sb)
 
 	if (!ofs)
 		return;
+	ix_free_all(ofs);
 	if (ofs->upper_root)
 		dentry_put(ofs->upper_root);
 	if (ofs->workdir)
@@ -2088,6 +2274,9 @@ int overlay_sb_new(struct super_block *lower, struct dentry *lower_root,
 	if (!ofs)
 		return -ENOMEM;
 	ofs->prefix = OVL_TRUSTED_PREFIX;
+	/* Hard links of the host's files stay one inode after copy-up
+	 * (git clone --local checks so). */
+	ofs->index = true;
 	ofs->nlower = 1;
 	ofs->lower_sb = calloc(1, sizeof(*ofs->lower_sb));
 	ofs->lower_root = calloc(1, sizeof(*ofs->lower_root));
@@ -2181,7 +2370,7 @@ static int ovl_mount(const struct fs_type *type, const char *source, unsigned lo
 	char *opts = NULL, *s, *o, *lowerdir = NULL, *upperdir = NULL, *workdir = NULL;
 	struct path *lp = NULL, up = { 0 }, wp = { 0 };
 	struct ovl_fs *ofs = NULL;
-	bool userxattr = false;
+	bool userxattr = false, index = false;
 	int nl = 0, r;
 
 	if (!t || !data)
@@ -2199,10 +2388,14 @@ static int ovl_mount(const struct fs_type *type, const char *source, unsigned lo
 			workdir = o + 8;
 		else if (!strcmp(o, "userxattr"))
 			userxattr = true;
+		else if (!strcmp(o, "index=on"))
+			index = true;
+		else if (!strcmp(o, "index=off"))
+			index = false;
 		/* The features we do not have, accepted only when off (their
 		 * Linux default): what we do is what they turn off. */
 		else if (!strcmp(o, "redirect_dir=off") || !strcmp(o, "redirect_dir=nofollow") ||
-			 !strcmp(o, "index=off") || !strcmp(o, "xino=off") ||
+			 !strcmp(o, "xino=off") ||
 			 !strcmp(o, "metacopy=off") || !strcmp(o, "nfs_export=off") ||
 			 !strcmp(o, "uuid=off") || !strcmp(o, "uuid=null") || !*o)
 			;
@@ -2270,6 +2463,8 @@ static int ovl_mount(const struct fs_type *type, const char *source, unsigned lo
 	if (!ofs)
 		goto out;
 	ofs->prefix = userxattr ? OVL_USER_PREFIX : OVL_TRUSTED_PREFIX;
+	/* Linux turns the index off for a lower-only overlay. */
+	ofs->index = index && upperdir;
 	ofs->creator_uid = t->cred ? t->cred->fsuid : 0;
 	ofs->creator_gid = t->cred ? t->cred->fsgid : 0;
 	ofs->lower_sb = calloc((size_t)nl, sizeof(*ofs->lower_sb));
