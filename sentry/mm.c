@@ -992,11 +992,78 @@ static void adopt_cached_pages(struct mm *mm, struct vma *v, uint64_t limit)
 	}
 }
 
+/* A new image's stack holds only the arguments and environment: its first
+ * frames fault right below them. Give it the rest of that fault-around
+ * window now (zero pages), mapped with the image's first request. */
+static void prefill_stack(struct mm *mm)
+{
+	struct vma *v = mm_find_vma(mm, mm->stack_top - 1);
+	uint64_t low = mm->stack_top >> PAGE_SHIFT, first, *s;
+
+	if (!v || v->obj || !(v->prot & PROT_WRITE))
+		return;
+	while (low > (v->start >> PAGE_SHIFT) && (s = pt_slot(mm->pt, low - 1, 0)) && *s)
+		low--;
+	if (low == mm->stack_top >> PAGE_SHIFT || low == v->start >> PAGE_SHIFT)
+		return;
+	first = (low - 1) & ~(uint64_t)(ANON_AROUND - 1);
+	if (first < v->start >> PAGE_SHIFT)
+		first = v->start >> PAGE_SHIFT;
+	while (first < low) {
+		uint32_t got, k;
+		int64_t pfn = memfile_alloc_run((uint32_t)(low - first), &got);
+
+		if (pfn < 0)
+			return;
+		for (k = 0; k < got; k++) {
+			s = pt_slot(mm->pt, first + k, 1);
+			if (!s) {
+				while (k < got)
+					page_put((uint64_t)pfn + k++);
+				return;
+			}
+			*s = pte_make((uint64_t)pfn + k, 0);
+			mm->rss_pages++;
+		}
+		first += got;
+	}
+}
+
+/* Zero pages for the whole of a small anonymous writable VMA of a new
+ * image (a program's .bss: libc's start-up writes it at once). */
+static void prefill_small_anon(struct mm *mm, struct vma *v)
+{
+	uint64_t p = v->start >> PAGE_SHIFT, end = v->end >> PAGE_SHIFT, *s;
+
+	if (v->obj || !(v->prot & PROT_WRITE) || (v->flags & VMA_GROWSDOWN) ||
+	    end - p > EAGER_COPY_PAGES)
+		return;
+	for (; p < end; p++) {
+		int64_t pfn;
+
+		s = pt_slot(mm->pt, p, 1);
+		if (!s)
+			return;
+		if (*s)
+			continue;
+		pfn = memfile_alloc();
+		if (pfn < 0)
+			return;
+		*s = pte_make((uint64_t)pfn, 0);
+		mm->rss_pages++;
+	}
+}
+
 int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache)
 {
 	struct opvec o = { .ops = NULL };
 	int err = 0;
 
+	if (adopt_cache) {
+		prefill_stack(mm);
+		for (int i = 0; i < mm->nvma; i++)
+			prefill_small_anon(mm, &mm->vmas[i]);
+	}
 	for (int i = 0; i < mm->nvma && !err; i++) {
 		struct vma *v = &mm->vmas[i];
 
