@@ -9,6 +9,7 @@
 #   tar     /usr/include archived, extracted under /tmp, diff -r identical;
 #           an xz round trip
 #   git     init, commit, branch, merge, stash, fsck, gc in /tmp
+#   gitclone  git clone of a repository whose objects have hard links
 #   make    this project's committed sources built with make -j4 in /tmp
 #   pty     an interactive shell on a pseudo-terminal of the sandbox
 #           (tests/e2e/pty_drive.py)
@@ -77,6 +78,10 @@ want http && have http "$py" && run http "$py" "$cases/httpserver.py"
 want gcc && have gcc gcc && run gcc /bin/sh "$cases/gcc.sh"
 want tar && have tar tar xz diff && run tar /bin/sh "$cases/tar.sh"
 want git && have git git && run git /bin/sh "$cases/git.sh"
+# The source repository is made by the native run and is then a lower
+# (host) directory for the sandbox's run.
+want gitclone && have gitclone git find stat && rm -rf "$out/gitclone-src" &&
+	run gitclone /bin/sh "$cases/gitclone.sh" "$out/gitclone-src" && rm -rf "$out/gitclone-src"
 root=$(cd "$here/../.." && pwd)
 want make && have make git make gcc pkg-config && git -C "$root" rev-parse -q HEAD >/dev/null &&
 	run make /bin/sh "$cases/make.sh" "$root"
