@@ -79,7 +79,11 @@ static int packet_xmit_gso(struct net_if *ifp, const void *frame, size_t len,
 	return 0;
 }
 
-static const struct link_ops packet_ops = { .xmit = packet_xmit, .xmit_gso = packet_xmit_gso };
+static const struct link_ops packet_ops = {
+	.xmit = packet_xmit,
+	.xmit_gso = packet_xmit_gso,
+	.down = neigh_flush,
+};
 
 /* Finish a partial checksum (skb_checksum_help): the field holds the
  * pseudo-header sum; the sum from csum_start to the end, folded, is it. */

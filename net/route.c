@@ -4,7 +4,6 @@
  * addrconf make them (the local table's local and broadcast routes). */
 #define _GNU_SOURCE
 #include "net/route.h"
-#include "net/link.h"
 #include "sentry/task.h"
 
 #include <errno.h>
@@ -146,8 +145,8 @@ int route_if_set_flags(struct net_if *ifp, unsigned int flags)
 	if (!was_up && (ifp->flags & IFF_UP) && (ifp->flags & IFF_LOOPBACK))
 		loopback_addrs(ifp);
 	if (was_up && !(ifp->flags & IFF_UP)) {
-		if (ifp->ops)
-			neigh_flush(ifp);
+		if (ifp->ops && ifp->ops->down)
+			ifp->ops->down(ifp);
 		/* IPv6 addresses go with the link (keep_addr_on_down 0), and
 		 * so do the routes through it. */
 		list_for_each_entry_safe(a, an, &addrs, node) {

@@ -28,6 +28,8 @@ struct link_ops {
 	int (*xmit)(struct net_if *ifp, const void *frame, size_t len);
 	int (*xmit_gso)(struct net_if *ifp, const void *frame, size_t len,
 			const struct link_gso *gso);
+	/* The interface went down: forget what the link learnt. */
+	void (*down)(struct net_if *ifp);
 };
 
 /* An interface. The table owns it; lo has no ops (delivery is direct). */

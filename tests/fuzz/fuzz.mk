@@ -37,3 +37,15 @@ $(BUILD)/fuzz/netlink_fuzz: tests/fuzz/netlink_fuzz.c net/netlink.c net/route.c 
 fuzz-netlink: $(BUILD)/fuzz/netlink_fuzz
 fuzz: fuzz-netlink
 .PHONY: fuzz-netlink
+
+# The libFuzzer target of the link-layer receive path (Ethernet, ARP, NDP,
+# IP with reassembly, ICMP): `make fuzz-link`, then build/fuzz/link_fuzz
+# [corpus dir]. Not part of `make check`.
+LINK_FUZZ_SRCS := net/eth.c net/arp.c net/ndp.c net/ip.c net/frag.c net/icmp.c net/route.c
+$(BUILD)/fuzz/link_fuzz: tests/fuzz/link_fuzz.c $(LINK_FUZZ_SRCS) net/link.h net/ip.h net/route.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $@ \
+		tests/fuzz/link_fuzz.c $(LINK_FUZZ_SRCS)
+fuzz-link: $(BUILD)/fuzz/link_fuzz
+fuzz: fuzz-link
+.PHONY: fuzz-link

@@ -135,7 +135,7 @@ static int fake_xmit(struct net_if *ifp, const void *frame, size_t len)
 	return 0;
 }
 
-static const struct link_ops fake_ops = { .xmit = fake_xmit };
+static const struct link_ops fake_ops = { .xmit = fake_xmit, .down = neigh_flush };
 static struct link_gso last_gso;
 
 static int fake_xmit_gso(struct net_if *ifp, const void *frame, size_t len,
@@ -150,7 +150,8 @@ static int fake_xmit_gso(struct net_if *ifp, const void *frame, size_t len,
 	return 0;
 }
 
-static const struct link_ops fake_gso_ops = { .xmit = fake_xmit, .xmit_gso = fake_xmit_gso };
+static const struct link_ops fake_gso_ops = { .xmit = fake_xmit, .xmit_gso = fake_xmit_gso,
+					       .down = neigh_flush };
 static struct net_if *eth;
 static const uint8_t our_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
