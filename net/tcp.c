@@ -1557,6 +1557,24 @@ static void drop_children(struct tcp_sock *l)
 	l->nsyn = 0;
 }
 
+/* SO_LINGER with a timeout: close waits (Linux's sk_stream_wait_close)
+ * until the FIN is acknowledged, the time is up or a signal comes. */
+static void linger_wait(struct tcp_sock *ts)
+{
+	struct task *t = task_current;
+	struct timeval tv = { ts->linger_secs, 0 };
+	struct timespec dls;
+	const struct timespec *dl;
+
+	if (!ts->linger_on || ts->linger_secs <= 0 || !t)
+		return;
+	dl = deadline(&tv, &dls);
+	while (ts->cb.state == TCPS_FIN_WAIT1 || ts->cb.state == TCPS_CLOSING ||
+	       ts->cb.state == TCPS_LAST_ACK)
+		if (sleep_on(t, ts, dl) < 0)
+			break;
+}
+
 static void tcp_release_op(struct socket *s)
 {
 	struct tcp_sock *ts = ts_of(s);
@@ -1570,6 +1588,8 @@ static void tcp_release_op(struct socket *s)
 		tcp_abort(&ts->cb, 0);
 	} else if (ts->cb.state != TCPS_CLOSED) {
 		tcp_close(&ts->cb);
+		flush();
+		linger_wait(ts);
 	}
 	flush();
 	ts->busy--;
