@@ -449,6 +449,7 @@ long task_clone(struct task *p, uint64_t flags, uint64_t stack, uint64_t ptid, u
 	memcpy(c->comm, p->comm, sizeof(c->comm));
 	c->cred = cred_copy(p->cred);
 	c->no_new_privs = p->no_new_privs;
+	c->dumpable = p->dumpable;   /* Linux: a flag of the mm, copied by fork */
 	c->personality = p->personality;
 	c->nice = p->nice;
 	c->sched_affinity = p->sched_affinity;

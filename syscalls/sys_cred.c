@@ -18,6 +18,33 @@ long sys_geteuid(struct task *t, const struct syscall_args *a) { (void)a; return
 long sys_getgid(struct task *t, const struct syscall_args *a) { (void)a; return t->cred->gid; }
 long sys_getegid(struct task *t, const struct syscall_args *a) { (void)a; return t->cred->egid; }
 
+/* What commit_creds compares: the ids that decide access, and the
+ * permitted capabilities. */
+struct cred_ids {
+	uint32_t euid, egid, fsuid, fsgid;
+	uint64_t cap_permitted;
+};
+
+static struct cred_ids cred_ids(const struct cred *c)
+{
+	return (struct cred_ids){ c->euid, c->egid, c->fsuid, c->fsgid, c->cap_permitted };
+}
+
+/* Linux's commit_creds: when the effective or filesystem uid or gid
+ * changed, or the permitted capabilities grew, the process is no longer
+ * dumpable (fs.suid_dumpable is 0) and the parent-death signal is
+ * cleared. */
+static void commit_creds(struct task *t, const struct cred_ids *old)
+{
+	const struct cred *c = t->cred;
+
+	if (c->euid != old->euid || c->egid != old->egid || c->fsuid != old->fsuid ||
+	    c->fsgid != old->fsgid || (c->cap_permitted & ~old->cap_permitted)) {
+		t->dumpable = 0;
+		t->parent_death_signal = 0;
+	}
+}
+
 /* Capabilities follow uid changes as capabilities(7) describes. */
 static void fixup_caps(struct cred *c, uint32_t old_ruid, uint32_t old_euid, uint32_t old_suid)
 {
@@ -37,6 +64,7 @@ static long set_resuid(struct task *t, uint32_t r, uint32_t e, uint32_t s)
 	struct cred *c = t->cred;
 	uint32_t or = c->uid, oe = c->euid, os = c->suid;
 	bool priv = capable(t, CAP_SETUID_BIT);
+	struct cred_ids old = cred_ids(c);
 
 #define OK(x) ((x) == NOCHANGE || priv || (x) == or || (x) == oe || (x) == os)
 	if (!OK(r) || !OK(e) || !OK(s))
@@ -50,6 +78,7 @@ static long set_resuid(struct task *t, uint32_t r, uint32_t e, uint32_t s)
 		c->suid = s;
 	c->fsuid = c->euid;
 	fixup_caps(c, or, oe, os);
+	commit_creds(t, &old);
 	return 0;
 }
 
@@ -57,6 +86,7 @@ static long set_resgid(struct task *t, uint32_t r, uint32_t e, uint32_t s)
 {
 	struct cred *c = t->cred;
 	bool priv = capable(t, CAP_SETGID_BIT);
+	struct cred_ids old = cred_ids(c);
 
 #define OK(x) ((x) == NOCHANGE || priv || (x) == c->gid || (x) == c->egid || (x) == c->sgid)
 	if (!OK(r) || !OK(e) || !OK(s))
@@ -69,6 +99,7 @@ static long set_resgid(struct task *t, uint32_t r, uint32_t e, uint32_t s)
 	if (s != NOCHANGE)
 		c->sgid = s;
 	c->fsgid = c->egid;
+	commit_creds(t, &old);
 	return 0;
 }
 
@@ -162,11 +193,13 @@ long sys_setfsuid(struct task *t, const struct syscall_args *a)
 {
 	uint32_t old = t->cred->fsuid, u = (uint32_t)a->a[0];
 	struct cred *c = t->cred;
+	struct cred_ids before = cred_ids(c);
 
 	if (capable(t, CAP_SETUID_BIT) || u == c->uid || u == c->euid || u == c->suid ||
 	    u == c->fsuid)
 		if (u != NOCHANGE)
 			c->fsuid = u;
+	commit_creds(t, &before);
 	return old;
 }
 
@@ -174,11 +207,13 @@ long sys_setfsgid(struct task *t, const struct syscall_args *a)
 {
 	uint32_t old = t->cred->fsgid, g = (uint32_t)a->a[0];
 	struct cred *c = t->cred;
+	struct cred_ids before = cred_ids(c);
 
 	if (capable(t, CAP_SETGID_BIT) || g == c->gid || g == c->egid || g == c->sgid ||
 	    g == c->fsgid)
 		if (g != NOCHANGE)
 			c->fsgid = g;
+	commit_creds(t, &before);
 	return old;
 }
 
