@@ -43,6 +43,8 @@ int main(void)
 	mkdir(P(L, "d"), 0755);
 	mkdir(P(L, "e"), 0755);
 	link(P(L, "a"), P(L, "d/b"));
+	put(P(L, "g"), "GG");
+	link(P(L, "g"), P(L, "h"));
 	put(P(L, "x"), "XX");
 	link(P(L, "x"), P(L, "e/y"));
 	stat(P(L, "a"), &lower_a);
@@ -93,6 +95,19 @@ int main(void)
 	SHOWOK(rename(P(M, "e/y"), P(M, "z")));
 	EXPECT(stat(P(M, "x"), &s1) == 0 && stat(P(M, "z"), &s2) == 0 &&
 	       s1.st_ino == s2.st_ino && s2.st_nlink == 2);
+
+	/* The copied name removed while a lower alias is left: the alias
+	 * still shows the copy, and can be written and linked again. */
+	SHOWOK(chmod(P(M, "g"), 0640));
+	SHOWOK(unlink(P(M, "g")));
+	st("h", P(M, "h"));
+	EXPECT(stat(P(M, "h"), &s1) == 0 && s1.st_nlink == 1);
+	append("h", "hh");
+	cat("h", P(M, "h"));
+	SHOWOK(link(P(M, "h"), P(M, "g2")));
+	EXPECT(stat(P(M, "h"), &s1) == 0 && stat(P(M, "g2"), &s2) == 0 &&
+	       s1.st_ino == s2.st_ino && s2.st_nlink == 2);
+	cat("lower g", P(L, "g"));
 	ovl_cleanup();
 	return 0;
 }
