@@ -45,6 +45,8 @@ int main(void)
 	link(P(L, "a"), P(L, "d/b"));
 	put(P(L, "g"), "GG");
 	link(P(L, "g"), P(L, "h"));
+	put(P(L, "k"), "KK");
+	link(P(L, "k"), P(L, "k2"));
 	put(P(L, "x"), "XX");
 	link(P(L, "x"), P(L, "e/y"));
 	stat(P(L, "a"), &lower_a);
@@ -108,6 +110,11 @@ int main(void)
 	EXPECT(stat(P(M, "h"), &s1) == 0 && stat(P(M, "g2"), &s2) == 0 &&
 	       s1.st_ino == s2.st_ino && s2.st_nlink == 2);
 	cat("lower g", P(L, "g"));
+	/* rename(2) between two names of one inode does nothing. */
+	SHOWOK(rename(P(M, "k"), P(M, "k2")));
+	EXPECT(stat(P(M, "k"), &s1) == 0 && stat(P(M, "k2"), &s2) == 0 &&
+	       s1.st_ino == s2.st_ino && s2.st_nlink == 2);
+	cat("k2", P(M, "k2"));
 	ovl_cleanup();
 	return 0;
 }
