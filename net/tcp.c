@@ -1074,16 +1074,22 @@ static ssize_t tcp_recvmsg_op(struct task *t, struct socket *s, struct sock_msg 
 	}
 }
 
+static void drop_children(struct tcp_sock *l);
+
 static int tcp_shutdown_op(struct socket *s, int how)
 {
 	struct tcp_sock *ts = ts_of(s);
 	int st = ts->cb.state;
 
 	if (ts->listening) {
-		/* Linux: shutdown(SHUT_RD or RDWR) of a listener stops it */
+		/* Linux: shutdown(SHUT_RD or RDWR) of a listener closes it
+		 * (blocked accepts say EINVAL); SHUT_WR does nothing */
 		if (how == SHUT_WR)
-			return -ENOTCONN;
-		ts->shut |= RCV_SHUT | SEND_SHUT;
+			return 0;
+		ts->listening = false;
+		drop_children(ts);
+		ts->cb.state = TCPS_CLOSED;
+		flush();
 		waitq_wake_all(&ts->wq);
 		return 0;
 	}
