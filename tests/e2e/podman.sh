@@ -174,7 +174,8 @@ P rm -f e2e-wait >/dev/null 2>&1
 # 15. networking through podman's bridge (netavark): the sentry's stack
 # owns the container's eth0 (--network=sandbox).
 #  port_forward*: `-p 127.0.0.1:PORT:8080` reaches busybox httpd in the
-#    container from the host (a 4 MiB file byte for byte, 20 short requests);
+#    container from the host (a 4 MiB file byte for byte, 20 short requests),
+#    and `-p PORT2:8080` on the host's own address;
 #  container_to_host: a container fetches from a server on the host bound to
 #    the bridge gateway (the route via the gateway, ARP for it);
 #  container_to_container: one container fetches from another on the bridge.
@@ -201,7 +202,8 @@ fetch() {
 P rm -f e2e-web >/dev/null 2>&1
 if [ -z "$gw" ]; then
 	skip port_forward "podman has no bridge network with a gateway here"
-elif ! P run -d --name e2e-web -v "$www:/www:ro" -p "127.0.0.1:$hport:8080" $IMG \
+elif ! P run -d --name e2e-web -v "$www:/www:ro" -p "127.0.0.1:$hport:8080" \
+	-p "$((hport + 1)):8080" $IMG \
 	httpd -f -p 8080 -h /www >"$out/web.log" 2>&1; then
 	if grep -qiE 'netavark|iptables|nftables|cni|network' "$out/web.log"; then
 		skip port_forward "podman networking cannot run here: $(tail -1 "$out/web.log")"
@@ -221,6 +223,15 @@ else
 		[ "$(fetch "http://127.0.0.1:$hport/index.html" 2>&1)" = "hello through the bridge" ] && ok=$((ok + 1))
 	done
 	expect port_forward_short 20 "$ok"
+	# -p without an address: also on the host's own (non-bridge) address.
+	hostip=$(ip -4 -o addr show scope global 2>/dev/null | grep -v -e podman -e cni -e veth |
+		awk '{print $4}' | cut -d/ -f1 | head -1)
+	if [ -n "$hostip" ]; then
+		expect port_forward_any "hello through the bridge" \
+			"$(fetch "http://$hostip:$((hport + 1))/index.html" 2>&1)"
+	else
+		skip port_forward_any "the host has no global IPv4 address besides the bridge"
+	fi
 	cip=$(P inspect -f '{{.NetworkSettings.IPAddress}}' e2e-web 2>/dev/null)
 	expect container_to_container "hello through the bridge" \
 		"$(P run --rm $IMG wget -q -O - "http://$cip:8080/index.html" 2>&1)"
