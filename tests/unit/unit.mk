@@ -23,6 +23,7 @@ UNIT_EXTRA_test_stubfilter := $(BUILD)/stub
 UNIT_OBJS_test_ipfrag     := net/frag.o
 UNIT_OBJS_test_link       := net/ip.o net/frag.o net/eth.o net/arp.o net/ndp.o net/route.o net/icmp.o
 UNIT_OBJS_test_tcp       := net/tcp_engine.o net/tcp_cc.o
+UNIT_OBJS_test_tcp_tso   := net/tcp_engine.o net/tcp_cc.o
 UNIT_OBJS_test_gofer_proto := fs/gofer_proto.o runsc/gofer_spawn.o
 UNIT_EXTRA_test_gofer_proto := $(RUNSC)
 UNIT_CFLAGS_test_gofer_proto := -DRUNSC_BIN='"$(RUNSC)"'
