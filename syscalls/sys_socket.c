@@ -642,6 +642,11 @@ static long do_recv(struct task *t, int fd, struct kmsghdr *k, int flags, uint64
 	r = s->ops->recvmsg(t, s, &m, flags);
 	if (r < 0)
 		goto out;
+	/* TCP's MSG_TRUNC discards what it reads: nothing is copied out, so
+	 * a NULL buffer is fine (tcp(7)). */
+	if ((flags & MSG_TRUNC) && s->type == SOCK_STREAM &&
+	    (s->family == AF_INET || s->family == AF_INET6))
+		put = m.len;
 	for (size_t i = 0; i < k->h.msg_iovlen && put < m.len && put < (size_t)r; i++) {
 		size_t want = (size_t)r < m.len ? (size_t)r : m.len;
 		size_t c = k->iov[i].iov_len < want - put ? k->iov[i].iov_len : want - put;
