@@ -11,6 +11,7 @@ include tests/unit/unit.mk
 include tests/syscalls/syscalls.mk
 include tests/e2e/e2e.mk
 include tests/e2e/oci.mk
+include tests/e2e/security.mk
 include tests/e2e/hostile.mk
 include tests/e2e/podman.mk
 include tests/e2e/apps.mk
