@@ -256,4 +256,6 @@ both)
 *)
 	pass "cpu$CPUS" ;;
 esac
+# Container start-to-exit and idle memory, beside runc and gVisor.
+OUT=$OUT GVISOR=$GVISOR "$SRC/container.sh" "$RUNSC" "$(echo $PLATFORMS | tr ' ' ',')" | tee -a "$OUT/results.md"
 echo "table written to $OUT/results.md"
