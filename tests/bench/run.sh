@@ -46,12 +46,14 @@ tcp-lat tcp_lat 1 1000
 tcp-bw tcp_bw bw 64
 tcp-lat-veth tcp_lat 1 1000 @7101
 tcp-bw-veth tcp_bw bw 64 @7102
+tcp-bw-veth-rx tcp_bw bw 64 @7103 -r
 "
 # The tcp rows: 1-byte round trips and bulk MiB/s (mult "bw": the value is
 # a rate, ITERS are MiB) over 127.0.0.1 in one sandbox; the -veth rows with
 # an @PORT argument run only the client, in a namespace made by
 # tests/bench/tcp_veth.sh (natively, or in our sandbox with
-# --network=sandbox), against the host kernel's TCP on the veth's other end.
+# --network=sandbox), against the host kernel's TCP on the veth's other end
+# (-rx: the host sends, the sandbox receives).
 
 build() {
 	local f

@@ -7,6 +7,11 @@
  *                              (tests/bench/tcp_veth.sh: across a veth)
  *   tcp_bw 0 -s ADDR:PORT      sink: accepts one connection after another,
  *                              reads to EOF, answers the count, forever
+ *   tcp_bw ITERS ADDR:PORT -r  the other direction: the client asks a
+ *                              source for ITERS MiB and a tenth, and times
+ *                              the ITERS MiB after the tenth
+ *   tcp_bw 0 -S ADDR:PORT      source: per connection, reads an 8-byte
+ *                              count and writes that many bytes, forever
  * IPv4 only. Prints "tcp-bw MIBPS mib/s" (MiB per second). */
 #include "bench.h"
 #include <arpa/inet.h>
@@ -72,6 +77,56 @@ static int sink(int fd)
 	return send_all(fd, (char *)&got, sizeof(got));
 }
 
+/* Read the count asked for and write that many bytes; 0 or -1. */
+static int source(int fd)
+{
+	uint64_t want = 0, n;
+	size_t off;
+	ssize_t r;
+
+	for (off = 0; off < sizeof(want); off += (size_t)r) {
+		r = read(fd, (char *)&want + off, sizeof(want) - off);
+		if (r < 0 && errno == EINTR) {
+			r = 0;
+			continue;
+		}
+		if (r <= 0)
+			return -1;
+	}
+	for (; want; want -= n) {
+		n = want < CHUNK ? want : CHUNK;
+		if (send_all(fd, buf, n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The -r client: ask for (mib + warm) MiB, time the last mib. */
+static void receive(struct sockaddr_in *sa, long mib, long warm)
+{
+	uint64_t want = (uint64_t)(mib + warm) << 20, got = 0, t0 = 0, ns;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ssize_t r;
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)sa, sizeof(*sa)) < 0)
+		die("connect");
+	if (send_all(fd, (char *)&want, sizeof(want)) < 0)
+		die("asking the source");
+	while (got < want) {
+		if (!t0 && got >= ((uint64_t)warm << 20))
+			t0 = now_ns();
+		r = read(fd, buf, CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			die(r ? "client read" : "client read: early EOF");
+		got += (uint64_t)r;
+	}
+	ns = now_ns() - t0;
+	close(fd);
+	report((double)mib / ((double)ns / 1e9), "mib/s");
+}
+
 static int listener(struct sockaddr_in *sa, int backlog)
 {
 	socklen_t len = sizeof(*sa);
@@ -99,7 +154,9 @@ int main(int argc, char **argv)
 
 	bench_name = "tcp-bw";
 	memset(buf, 0x3c, sizeof(buf));
-	if (argc > 3 && !strcmp(argv[2], "-s")) {
+	if (argc > 3 && (!strcmp(argv[2], "-s") || !strcmp(argv[2], "-S"))) {
+		int src = argv[2][1] == 'S';
+
 		parse_addr(argv[3], &sa);
 		lfd = listener(&sa, 16);
 		for (;;) {
@@ -109,12 +166,20 @@ int main(int argc, char **argv)
 					continue;
 				die("accept");
 			}
-			sink(fd);
+			if (src)
+				source(fd);
+			else
+				sink(fd);
 			close(fd);
 		}
 	}
 	mib = iters_arg(argc, argv, 512);
 	warm = mib / 10 + 1;
+	if (argc > 3 && !strcmp(argv[3], "-r")) {
+		parse_addr(argv[2], &sa);
+		receive(&sa, mib, warm);
+		return 0;
+	}
 	want = (uint64_t)(mib + warm) << 20;
 	if (argc > 2) {
 		parse_addr(argv[2], &sa);

@@ -3,7 +3,7 @@
 # a network namespace made here holds one end of a veth pair
 # (10.201.ID.2/24); the host end (10.201.ID.1/24) stays in the caller's
 # namespace, where the host kernel's TCP serves: tcp_lat's echo server on
-# port 7101 and tcp_bw's sink on 7102, both from OUT. ID (20..255) keeps
+# port 7101, tcp_bw's sink on 7102 and its source on 7103, all from OUT. ID (20..255) keeps
 # concurrent runs apart.
 #   tcp_veth.sh up ID OUT       make the namespace and start the servers
 #                               (says why on stderr and exits 1 if it cannot)
@@ -46,6 +46,8 @@ up)
 	setsid "$out/tcp_lat" 0 -s "$h4:7101" </dev/null >/dev/null 2>&1 &
 	echo $! >>"$pidf"
 	setsid "$out/tcp_bw" 0 -s "$h4:7102" </dev/null >/dev/null 2>&1 &
+	echo $! >>"$pidf"
+	setsid "$out/tcp_bw" 0 -S "$h4:7103" </dev/null >/dev/null 2>&1 &
 	echo $! >>"$pidf"
 	sleep 0.3
 	while read -r p; do
