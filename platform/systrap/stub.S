@@ -199,7 +199,7 @@ ctl_op:
 	jmp ctl_op
 ctl_ack:
 	mov $SYS_write, %eax
-	mov $SYSTRAP_ACKFD, %edi
+	mov %r12d, %edi                 /* SYSTRAP_ACKFD, or ZACKFD in the zygote */
 	mov $SYSTRAP_BASE, %rsi
 	lea 1(%r13), %rdx
 	lea ctl_loop(%rip), %rbp
@@ -242,7 +242,16 @@ clone_child:
 	jne die
 	xor %r15d, %r15d
 	xor %r13d, %r13d
-	jmp ctl_ack
+	/* Hello on the zygote's socket (the one its forker waits on), then
+	 * every answer on the common one. */
+	mov $SYS_write, %eax
+	mov $SYSTRAP_ZACKFD, %edi
+	mov $SYSTRAP_BASE, %rsi
+	mov $1, %edx
+	lea 4f(%rip), %rbp
+	jmp ctl_sys
+4:	mov $SYSTRAP_ACKFD, %r12d
+	jmp ctl_loop
 
 thread_child:
 	/* A new guest thread: signal stack in its slot, signals unblocked,
@@ -362,6 +371,7 @@ zygote_start:
 	jnz die
 	xor %r15d, %r15d
 	xor %r13d, %r13d
+	mov $SYSTRAP_ZACKFD, %r12d      /* the zygote answers on its own socket */
 	jmp ctl_ack
 
 	.section .rodata

@@ -24,6 +24,8 @@
 #define SYSTRAP_MEMFD       3   /* the memory file (guest RAM) */
 #define SYSTRAP_SHMFD       4   /* control pages and thread slots */
 #define SYSTRAP_ACKFD       5   /* seqpacket socket: replies to the sentry */
+#define SYSTRAP_ZACKFD      7   /* another: the zygote's replies and the hello
+                                 * of each process it forks */
 
 /* Offsets in the stub text. Each trampoline is `syscall; jmp *%rbp`: the
  * return address travels in a register, never on a stack the guest could
