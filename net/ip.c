@@ -128,18 +128,37 @@ int ip_route_src(const uint8_t *dst, uint8_t *src)
 	return 0;
 }
 
+/* Eight bytes at a time in host order, folded to 16 bits and swapped
+ * back: a one's complement sum does not care about byte order if the
+ * result is swapped (RFC 1071 2(B)). An odd last byte is the high byte of
+ * a big-endian word, as if a zero followed. */
 uint32_t ip_csum_add(uint32_t sum, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
-	uint64_t s = sum;
+	uint64_t s = 0, v;
+	uint16_t w;
 
-	for (; len >= 2; p += 2, len -= 2)
-		s += (uint32_t)(p[0] << 8 | p[1]);
-	if (len)
-		s += (uint32_t)p[0] << 8;
-	while (s >> 32)
-		s = (s & 0xffffffff) + (s >> 32);
-	return (uint32_t)s;
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&v, p, 8);
+		s += v;
+		s += s < v;
+	}
+	for (; len >= 2; p += 2, len -= 2) {
+		memcpy(&w, p, 2);
+		s += w;
+		s += s < w;
+	}
+	if (len) {
+		s += p[0]; /* the low byte of a little-endian word */
+		s += s < p[0];
+	}
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (uint64_t)sum + __builtin_bswap16((uint16_t)s);
+	return (uint32_t)((s & 0xffffffff) + (s >> 32));
 }
 
 uint16_t ip_csum_fold(uint32_t sum)
