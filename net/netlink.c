@@ -91,11 +91,7 @@ int netlink_create(struct task *t, int type, int protocol, struct socket **out)
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return -ENOMEM;
-	n->sock.ops = &nl_ops;
-	n->sock.family = AF_NETLINK;
-	n->sock.type = type;
-	n->sock.protocol = protocol;
-	n->sock.ino = socket_next_ino();
+	socket_init(&n->sock, &nl_ops, AF_NETLINK, type, protocol);
 	list_init(&n->rcvq);
 	list_init(&n->node);
 	n->rcvbuf = n->sndbuf = NL_BUF_DEFAULT;
@@ -896,33 +892,11 @@ static ssize_t nl_sendmsg(struct task *t, struct socket *s, struct sock_msg *m, 
 	return (ssize_t)m->len;
 }
 
-struct nl_wait {
-	bool nonblock, has_deadline;
-	struct timespec deadline;
-};
-
-static int nl_sleep(struct task *t, struct nl_sock *n, struct nl_wait *w)
-{
-	struct waiter wt;
-	int r;
-
-	if (w->nonblock)
-		return -EAGAIN;
-	waitq_add(&n->wq, &wt, t);
-	r = task_sleep(t, w->has_deadline ? &w->deadline : NULL);
-	waitq_del(&wt);
-	if (r == -EINTR)
-		return w->has_deadline ? -EINTR : -ERESTARTSYS;
-	if (r == -ETIMEDOUT)
-		return -EAGAIN;
-	return 0;
-}
-
 static ssize_t nl_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, int flags)
 {
 	struct nl_sock *n = nl_of(s);
 	struct nl_skb *skb;
-	struct nl_wait w = { .nonblock = (flags & MSG_DONTWAIT) || n->rcvtimeo_neg };
+	struct sock_wait w;
 	struct sockaddr_nl a = { .nl_family = AF_NETLINK };
 	size_t c;
 	ssize_t r;
@@ -931,16 +905,7 @@ static ssize_t nl_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, 
 		return -EOPNOTSUPP;
 	if (flags & MSG_ERRQUEUE)
 		return -EAGAIN;
-	if (n->rcvtimeo.tv_sec || n->rcvtimeo.tv_nsec) {
-		w.has_deadline = true;
-		clock_gettime(CLOCK_MONOTONIC, &w.deadline);
-		w.deadline.tv_sec += n->rcvtimeo.tv_sec;
-		w.deadline.tv_nsec += n->rcvtimeo.tv_nsec;
-		if (w.deadline.tv_nsec >= 1000000000L) {
-			w.deadline.tv_sec++;
-			w.deadline.tv_nsec -= 1000000000L;
-		}
-	}
+	sock_wait_init(&w, &n->rcvtimeo, (flags & MSG_DONTWAIT) || n->rcvtimeo_neg);
 	while (list_empty(&n->rcvq)) {
 		int e;
 
@@ -949,7 +914,7 @@ static ssize_t nl_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, 
 			n->err = 0;
 			return -e;
 		}
-		e = nl_sleep(t, n, &w);
+		e = sock_wait(t, &w, &n->wq, NULL);
 		if (e < 0)
 			return e;
 	}
@@ -991,15 +956,6 @@ static long nl_ioctl(struct task *t, struct socket *s, unsigned int cmd, uint64_
 	return route_ioctl(t, cmd, arg, false);
 }
 
-static int put_int(int v, void *val, socklen_t *len)
-{
-	if (*len < sizeof(int))
-		return -EINVAL;
-	*len = sizeof(int);
-	memcpy(val, &v, sizeof(v));
-	return 0;
-}
-
 /* The NETLINK_* options that are plain flags here. */
 static bool nl_flag_opt(int name)
 {
@@ -1018,7 +974,7 @@ static int nl_getsockopt(struct task *t, struct socket *s, int level, int name, 
 	if (level == SOL_NETLINK) {
 		if (!nl_flag_opt(name))
 			return -ENOPROTOOPT;
-		return put_int(!!(n->nl_flags & (1u << name)), val, len);
+		return sockopt_put_int_whole(!!(n->nl_flags & (1u << name)), val, len);
 	}
 	if (level != SOL_SOCKET)
 		return -ENOPROTOOPT;
@@ -1029,20 +985,10 @@ static int nl_getsockopt(struct task *t, struct socket *s, int level, int name, 
 	case SO_ERROR: v = n->err; n->err = 0; break;
 	case SO_SNDBUF: v = n->sndbuf; break;
 	case SO_RCVBUF: v = n->rcvbuf; break;
-	case SO_RCVTIMEO: {
-		struct timeval tv = { n->rcvtimeo.tv_sec, n->rcvtimeo.tv_nsec / 1000 };
-
-		if (*len > (socklen_t)sizeof(tv))
-			*len = sizeof(tv);
-		memcpy(val, &tv, *len);
-		return 0;
-	}
+	case SO_RCVTIMEO: return sockopt_put_timeo(&n->rcvtimeo, val, len);
 	default: return -ENOPROTOOPT;
 	}
-	if (*len > (socklen_t)sizeof(v))
-		*len = sizeof(v);
-	memcpy(val, &v, *len);
-	return 0;
+	return sockopt_put_int(v, val, len);
 }
 
 static int nl_setsockopt(struct task *t, struct socket *s, int level, int name,
@@ -1051,19 +997,8 @@ static int nl_setsockopt(struct task *t, struct socket *s, int level, int name,
 	struct nl_sock *n = nl_of(s);
 	int v;
 
-	if (level == SOL_SOCKET && name == SO_RCVTIMEO) {
-		struct timeval tv;
-
-		if (len < (socklen_t)sizeof(tv))
-			return -EINVAL;
-		memcpy(&tv, val, sizeof(tv));
-		if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-			return -EDOM;
-		n->rcvtimeo_neg = tv.tv_sec < 0;
-		n->rcvtimeo.tv_sec = tv.tv_sec < 0 ? 0 : tv.tv_sec;
-		n->rcvtimeo.tv_nsec = tv.tv_sec < 0 ? 0 : tv.tv_usec * 1000;
-		return 0;
-	}
+	if (level == SOL_SOCKET && name == SO_RCVTIMEO)
+		return sockopt_get_timeo(val, len, &n->rcvtimeo, &n->rcvtimeo_neg);
 	if (level != SOL_SOCKET && level != SOL_NETLINK)
 		return -ENOPROTOOPT;
 	if (level == SOL_NETLINK) {
@@ -1080,9 +1015,8 @@ static int nl_setsockopt(struct task *t, struct socket *s, int level, int name,
 			n->nl_flags &= ~(1u << name);
 		return 0;
 	}
-	if (len < (socklen_t)sizeof(int))
+	if (sockopt_get_int(val, len, &v) < 0)
 		return -EINVAL;
-	memcpy(&v, val, sizeof(v));
 	switch (name) {
 	case SO_SNDBUF:
 		if ((unsigned int)v > NL_BUF_MAX)

@@ -10,6 +10,7 @@
  * Creating one needs CAP_NET_RAW. */
 #define _GNU_SOURCE
 #include "net/raw.h"
+#include "net/inet.h"
 #include "net/ip.h"
 #include "net/route.h"
 #include "sentry/task.h"
@@ -27,7 +28,6 @@
 
 #define RAW_BUF_DEFAULT 212992
 #define RAW_BUF_MAX 4194304
-#define SIN6_LEN_MIN 24
 #define CAP_NET_RAW_ 13
 #ifndef ICMP6_FILTER
 #define ICMP6_FILTER 1
@@ -84,11 +84,7 @@ int raw_create(struct task *t, int family, int protocol, struct socket **out)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	r->sock.ops = &raw_ops;
-	r->sock.family = family;
-	r->sock.type = SOCK_RAW;
-	r->sock.protocol = protocol;
-	r->sock.ino = socket_next_ino();
+	socket_init(&r->sock, &raw_ops, family, SOCK_RAW, protocol);
 	r->hdrincl = protocol == IPPROTO_RAW;
 	r->ttl = 64;
 	r->csum_off = family == AF_INET6 && protocol == IPPROTO_ICMPV6 ? 2 : -1;
@@ -102,58 +98,22 @@ int raw_create(struct task *t, int family, int protocol, struct socket **out)
 
 /* ---- addresses ---- */
 
+/* raw_bind and ip4_datagram_connect take AF_UNSPEC as AF_INET; the
+ * IPv6 side says EINVAL, not EAFNOSUPPORT, for another family. The port
+ * is not looked at. */
 static int addr_in(const struct raw_sock *r, const void *addr, socklen_t len, uint8_t *a)
 {
-	sa_family_t fam;
+	struct inet_sa sa;
+	int e = inet_sa_parse(is6(r), addr, len, &sa);
 
-	if (len < sizeof(sa_family_t))
+	if (e < 0)
+		return e;
+	if (!is6(r) && sa.family != AF_INET && sa.family != AF_UNSPEC)
+		return -EAFNOSUPPORT;
+	if (is6(r) && sa.family != AF_INET6)
 		return -EINVAL;
-	memcpy(&fam, addr, sizeof(fam));
-	if (!is6(r)) {
-		struct sockaddr_in sin;
-
-		if (len < sizeof(sin))
-			return -EINVAL;
-		memcpy(&sin, addr, sizeof(sin));
-		if (sin.sin_family != AF_INET && sin.sin_family != AF_UNSPEC)
-			return -EAFNOSUPPORT;
-		ip_map4(a, &sin.sin_addr);
-		return 0;
-	} else {
-		struct sockaddr_in6 s6;
-
-		if (len < SIN6_LEN_MIN)
-			return -EINVAL;
-		memset(&s6, 0, sizeof(s6));
-		memcpy(&s6, addr, len < sizeof(s6) ? len : sizeof(s6));
-		if (s6.sin6_family != AF_INET6)
-			return -EINVAL;
-		memcpy(a, &s6.sin6_addr, 16);
-		return 0;
-	}
-}
-
-/* raw_getname: the port is the protocol (inet_sport = htons(inet_num)). */
-static socklen_t addr_out(const struct raw_sock *r, const uint8_t *a, int port, void *out)
-{
-	if (!is6(r)) {
-		struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-		memcpy(&sin.sin_addr, a + 12, 4);
-		memcpy(out, &sin, sizeof(sin));
-		return sizeof(sin);
-	} else {
-		struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
-
-		memcpy(&s6.sin6_addr, a, 16);
-		memcpy(out, &s6, sizeof(s6));
-		return sizeof(s6);
-	}
-}
-
-static bool any(const struct raw_sock *r, const uint8_t *a)
-{
-	return ip_is_any(a, !is6(r));
+	memcpy(a, sa.addr, 16);
+	return 0;
 }
 
 static int raw_bind(struct task *t, struct socket *s, const void *addr, socklen_t len)
@@ -164,10 +124,10 @@ static int raw_bind(struct task *t, struct socket *s, const void *addr, socklen_
 
 	if (e < 0)
 		return e;
-	if (!any(r, a) && !ip_is_local(a) && !ip_is_broadcast(a))
+	if (!inet_is_any(a, is6(r), false) && !ip_is_local(a) && !ip_is_broadcast(a))
 		return -EADDRNOTAVAIL;
 	memcpy(r->laddr, a, 16);
-	r->bound = !any(r, a);
+	r->bound = !inet_is_any(a, is6(r), false);
 	return 0;
 }
 
@@ -221,9 +181,10 @@ static int raw_getname(struct socket *s, bool peer, void *addr, socklen_t *len)
 	if (peer) {
 		if (!r->connected)
 			return -ENOTCONN;
-		*len = addr_out(r, r->raddr, 0, addr);
+		*len = inet_addr_to(is6(r), r->raddr, 0, addr);
 	} else {
-		*len = addr_out(r, r->laddr, r->sock.protocol, addr);
+		/* The port is the protocol (inet_sport = htons(inet_num)). */
+		*len = inet_addr_to(is6(r), r->laddr, r->sock.protocol, addr);
 	}
 	return 0;
 }
@@ -396,9 +357,9 @@ bool raw_input(int proto, const uint8_t *src, const uint8_t *dst, const uint8_t 
 static ssize_t raw_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, int flags)
 {
 	struct raw_sock *r = rs_of(s);
-	bool has_dl = r->rcvtimeo.tv_sec || r->rcvtimeo.tv_nsec;
 	struct raw_dgram *d;
-	struct timespec dl;
+	struct timespec dls;
+	const struct timespec *dl;
 	size_t c;
 	ssize_t n;
 
@@ -406,37 +367,24 @@ static ssize_t raw_recvmsg(struct task *t, struct socket *s, struct sock_msg *m,
 		return -EAGAIN;
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
-	if (has_dl) {
-		clock_gettime(CLOCK_MONOTONIC, &dl);
-		dl.tv_sec += r->rcvtimeo.tv_sec;
-		dl.tv_nsec += r->rcvtimeo.tv_nsec;
-		if (dl.tv_nsec >= 1000000000L) {
-			dl.tv_sec++;
-			dl.tv_nsec -= 1000000000L;
-		}
-	}
+	dl = sock_deadline(&r->rcvtimeo, &dls);
 	while (list_empty(&r->rcvq)) {
-		struct waiter w;
 		int e;
 
 		if (r->shut_rd)
 			return 0;
 		if (flags & MSG_DONTWAIT)
 			return -EAGAIN;
-		waitq_add(&r->wq, &w, t);
-		e = task_sleep(t, has_dl ? &dl : NULL);
-		waitq_del(&w);
-		if (e == -EINTR)
-			return has_dl ? -EINTR : -ERESTARTSYS;
-		if (e == -ETIMEDOUT)
-			return -EAGAIN;
+		e = sock_sleep(t, &r->wq, NULL, dl);
+		if (e < 0)
+			return e;
 	}
 	d = list_first_entry(&r->rcvq, struct raw_dgram, node);
 	c = d->len < m->len ? d->len : m->len;
 	memcpy(m->buf, d->data, c);
 	if (d->len > m->len)
 		m->msg_flags |= MSG_TRUNC;
-	m->addrlen = addr_out(r, d->src, 0, m->addr);
+	m->addrlen = inet_addr_to(is6(r), d->src, 0, m->addr);
 	n = (flags & MSG_TRUNC) ? (ssize_t)d->len : (ssize_t)c;
 	if (!(flags & MSG_PEEK)) {
 		list_del(&d->node);
@@ -467,24 +415,15 @@ static long raw_ioctl(struct task *t, struct socket *s, unsigned int cmd, uint64
 	case SIOCINQ:
 		if (!list_empty(&r->rcvq))
 			n = (int)list_first_entry(&r->rcvq, struct raw_dgram, node)->len;
-		return copy_to_guest(t, arg, &n, sizeof(n)) < 0 ? -EFAULT : 0;
+		return sock_put_int_to(t, arg, n);
 	case SIOCOUTQ:
-		return copy_to_guest(t, arg, &n, sizeof(n)) < 0 ? -EFAULT : 0;
+		return sock_put_int_to(t, arg, n);
 	default:
 		return route_ioctl(t, cmd, arg, !is6(r));
 	}
 }
 
 /* ---- options ---- */
-
-static int put_int(int v, void *val, socklen_t *len)
-{
-	if (*len < sizeof(int))
-		return -EINVAL;
-	memcpy(val, &v, sizeof(int));
-	*len = sizeof(int);
-	return 0;
-}
 
 static int raw_getsockopt(struct task *t, struct socket *s, int level, int name, void *val,
 			  socklen_t *len)
@@ -496,19 +435,19 @@ static int raw_getsockopt(struct task *t, struct socket *s, int level, int name,
 	if (level == SOL_SOCKET) {
 		switch (name) {
 		case SO_TYPE:
-			return put_int(SOCK_RAW, val, len);
+			return sockopt_put_int_whole(SOCK_RAW, val, len);
 		case SO_PROTOCOL:
-			return put_int(r->sock.protocol, val, len);
+			return sockopt_put_int_whole(r->sock.protocol, val, len);
 		case SO_DOMAIN:
-			return put_int(r->sock.family, val, len);
+			return sockopt_put_int_whole(r->sock.family, val, len);
 		case SO_ERROR:
-			return put_int(0, val, len);
+			return sockopt_put_int_whole(0, val, len);
 		case SO_RCVBUF:
-			return put_int(r->rcvbuf, val, len);
+			return sockopt_put_int_whole(r->rcvbuf, val, len);
 		case SO_SNDBUF:
-			return put_int(r->sndbuf, val, len);
+			return sockopt_put_int_whole(r->sndbuf, val, len);
 		case SO_BROADCAST:
-			return put_int(r->broadcast, val, len);
+			return sockopt_put_int_whole(r->broadcast, val, len);
 		default:
 			return -ENOPROTOOPT;
 		}
@@ -516,9 +455,9 @@ static int raw_getsockopt(struct task *t, struct socket *s, int level, int name,
 	if (level == IPPROTO_IP && !is6(r)) {
 		switch (name) {
 		case IP_HDRINCL:
-			return put_int(r->hdrincl, val, len);
+			return sockopt_put_int_whole(r->hdrincl, val, len);
 		case IP_TTL:
-			return put_int(r->ttl, val, len);
+			return sockopt_put_int_whole(r->ttl, val, len);
 		default:
 			return -ENOPROTOOPT;
 		}
@@ -536,11 +475,11 @@ static int raw_getsockopt(struct task *t, struct socket *s, int level, int name,
 	if ((level == IPPROTO_IPV6 || level == SOL_RAW) && is6(r)) {
 		switch (name) {
 		case IPV6_CHECKSUM:
-			return put_int(r->csum_off, val, len);
+			return sockopt_put_int_whole(r->csum_off, val, len);
 		case IPV6_UNICAST_HOPS:
 			if (level == SOL_RAW)
 				return -ENOPROTOOPT;
-			return put_int(r->ttl, val, len);
+			return sockopt_put_int_whole(r->ttl, val, len);
 		default:
 			return -ENOPROTOOPT;
 		}
@@ -581,9 +520,8 @@ static int raw_setsockopt(struct task *t, struct socket *s, int level, int name,
 		case SO_RCVBUF:
 		case SO_SNDBUF:
 		case SO_BROADCAST:
-			if (len < sizeof(int))
+			if (sockopt_get_int(val, len, &v) < 0)
 				return -EINVAL;
-			memcpy(&v, val, sizeof(int));
 			if (name == SO_BROADCAST) {
 				r->broadcast = v != 0;
 			} else {
@@ -597,18 +535,8 @@ static int raw_setsockopt(struct task *t, struct socket *s, int level, int name,
 					r->sndbuf = (int)b;
 			}
 			return 0;
-		case SO_RCVTIMEO: {
-			struct timeval tv;
-
-			if (len < sizeof(tv))
-				return -EINVAL;
-			memcpy(&tv, val, sizeof(tv));
-			if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-				return -EDOM;
-			r->rcvtimeo.tv_sec = tv.tv_sec < 0 ? 0 : tv.tv_sec;
-			r->rcvtimeo.tv_nsec = tv.tv_sec < 0 ? 0 : tv.tv_usec * 1000;
-			return 0;
-		}
+		case SO_RCVTIMEO:
+			return sockopt_get_timeo(val, len, &r->rcvtimeo, NULL);
 		default:
 			return -ENOPROTOOPT;
 		}

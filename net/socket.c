@@ -37,6 +37,137 @@ void socket_sigpipe(struct task *t)
 	sig_send(t, SIGPIPE, &si, false);
 }
 
+void socket_init(struct socket *s, const struct sock_ops *ops, int family, int type,
+		 int protocol)
+{
+	s->ops = ops;
+	s->family = family;
+	s->type = type;
+	s->protocol = protocol;
+	s->ino = socket_next_ino();
+}
+
+/* ---- blocking ---- */
+
+const struct timespec *sock_deadline(const struct timespec *timeo, struct timespec *dl)
+{
+	if (!timeo || (!timeo->tv_sec && !timeo->tv_nsec))
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, dl);
+	dl->tv_sec += timeo->tv_sec;
+	dl->tv_nsec += timeo->tv_nsec;
+	if (dl->tv_nsec >= 1000000000L) {
+		dl->tv_sec++;
+		dl->tv_nsec -= 1000000000L;
+	}
+	return dl;
+}
+
+int sock_sleep(struct task *t, struct waitq *q1, struct waitq *q2, const struct timespec *dl)
+{
+	struct waiter w1, w2;
+	int r;
+
+	waitq_add(q1, &w1, t);
+	if (q2)
+		waitq_add(q2, &w2, t);
+	r = task_sleep(t, dl);
+	if (q2)
+		waitq_del(&w2);
+	waitq_del(&w1);
+	if (r == -EINTR)
+		return dl ? -EINTR : -ERESTARTSYS;
+	if (r == -ETIMEDOUT)
+		return -EAGAIN;
+	return 0;
+}
+
+void sock_wait_init(struct sock_wait *w, const struct timespec *timeo, bool nonblock)
+{
+	w->nonblock = nonblock;
+	w->has_deadline = sock_deadline(timeo, &w->deadline) != NULL;
+}
+
+int sock_wait(struct task *t, struct sock_wait *w, struct waitq *q1, struct waitq *q2)
+{
+	if (w->nonblock)
+		return -EAGAIN;
+	return sock_sleep(t, q1, q2, w->has_deadline ? &w->deadline : NULL);
+}
+
+/* ---- option values ---- */
+
+int sockopt_put(const void *v, size_t n, void *val, socklen_t *len)
+{
+	if (*len > (socklen_t)n)
+		*len = (socklen_t)n;
+	memcpy(val, v, *len);
+	return 0;
+}
+
+int sockopt_put_int(int v, void *val, socklen_t *len)
+{
+	return sockopt_put(&v, sizeof(v), val, len);
+}
+
+int sockopt_put_int_whole(int v, void *val, socklen_t *len)
+{
+	if (*len < sizeof(int))
+		return -EINVAL;
+	memcpy(val, &v, sizeof(int));
+	*len = sizeof(int);
+	return 0;
+}
+
+int sockopt_put_timeo(const struct timespec *ts, void *val, socklen_t *len)
+{
+	struct timeval tv = { ts->tv_sec, ts->tv_nsec / 1000 };
+
+	return sockopt_put(&tv, sizeof(tv), val, len);
+}
+
+int sockopt_get_int(const void *val, socklen_t len, int *v)
+{
+	if (len < (socklen_t)sizeof(int))
+		return -EINVAL;
+	memcpy(v, val, sizeof(int));
+	return 0;
+}
+
+int sockopt_get_tv(const void *val, socklen_t len, struct timeval *out, bool *neg)
+{
+	struct timeval tv;
+
+	if (len < (socklen_t)sizeof(tv))
+		return -EINVAL;
+	memcpy(&tv, val, sizeof(tv));
+	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		return -EDOM;
+	if (neg)
+		*neg = tv.tv_sec < 0;
+	if (tv.tv_sec < 0)
+		tv.tv_sec = tv.tv_usec = 0;
+	*out = tv;
+	return 0;
+}
+
+int sockopt_get_timeo(const void *val, socklen_t len, struct timespec *ts, bool *neg)
+{
+	struct timeval tv;
+	int r = sockopt_get_tv(val, len, &tv, neg);
+
+	if (r < 0)
+		return r;
+	ts->tv_sec = tv.tv_sec;
+	ts->tv_nsec = tv.tv_usec * 1000;
+	return 0;
+}
+
+int sock_put_int_to(struct task *t, uint64_t arg, int v)
+{
+	return copy_to_guest(t, arg, &v, sizeof(v)) < 0 ? -EFAULT : 0;
+}
+
 static ssize_t sockf_read(struct task *t, struct file *f, void *buf, size_t n, int64_t *pos)
 {
 	struct socket *s = f->priv;

@@ -10,6 +10,7 @@
  * another engine's call even though lo delivers synchronously. */
 #define _GNU_SOURCE
 #include "net/tcp.h"
+#include "net/inet.h"
 #include "net/ip.h"
 #include "net/route.h"
 #include "sentry/time.h"
@@ -28,7 +29,6 @@
 
 #define EPHEMERAL_LO 32768
 #define EPHEMERAL_HI 60999
-#define SIN6_LEN_MIN 24
 #define RCV_SHUT 1
 #define SEND_SHUT 2
 #define SOMAXCONN_ 4096
@@ -440,11 +440,7 @@ static struct tcp_sock *ts_alloc(int family)
 
 	if (!ts)
 		return NULL;
-	ts->sock.ops = &tcp_ops;
-	ts->sock.family = family;
-	ts->sock.type = SOCK_STREAM;
-	ts->sock.protocol = IPPROTO_TCP;
-	ts->sock.ino = socket_next_ino();
+	socket_init(&ts->sock, &tcp_ops, family, SOCK_STREAM, IPPROTO_TCP);
 	list_init(&ts->node);
 	list_init(&ts->qnode);
 	list_init(&ts->hnode);
@@ -473,85 +469,6 @@ int tcp_create(struct task *t, int family, struct socket **out)
 
 /* ---- addresses and ports ---- */
 
-static int addr_from(const struct tcp_sock *ts, const void *addr, socklen_t len, uint8_t *a,
-		     uint16_t *port, bool *unspec)
-{
-	sa_family_t fam;
-
-	*unspec = false;
-	if (len < sizeof(sa_family_t))
-		return -EINVAL;
-	memcpy(&fam, addr, sizeof(fam));
-	if (!is6(ts)) {
-		struct sockaddr_in sin;
-
-		if (len < sizeof(sin))
-			return -EINVAL;
-		memcpy(&sin, addr, sizeof(sin));
-		if (sin.sin_family == AF_UNSPEC) {
-			*unspec = true;
-			return 0;
-		}
-		if (sin.sin_family != AF_INET)
-			return -EAFNOSUPPORT;
-		ip_map4(a, &sin.sin_addr);
-		*port = ntohs(sin.sin_port);
-		return 0;
-	} else {
-		struct sockaddr_in6 s6;
-
-		if (fam == AF_UNSPEC) {
-			*unspec = true;
-			return 0;
-		}
-		if (len < SIN6_LEN_MIN)
-			return -EINVAL;
-		memset(&s6, 0, sizeof(s6));
-		memcpy(&s6, addr, len < sizeof(s6) ? len : sizeof(s6));
-		if (s6.sin6_family != AF_INET6)
-			return -EAFNOSUPPORT;
-		memcpy(a, &s6.sin6_addr, 16);
-		*port = ntohs(s6.sin6_port);
-		return 0;
-	}
-}
-
-static socklen_t addr_to(const struct tcp_sock *ts, const uint8_t *a, uint16_t port, void *out)
-{
-	if (!is6(ts)) {
-		struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-		memcpy(&sin.sin_addr, a + 12, 4);
-		memcpy(out, &sin, sizeof(sin));
-		return sizeof(sin);
-	} else {
-		struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
-
-		memcpy(&s6.sin6_addr, a, 16);
-		memcpy(out, &s6, sizeof(s6));
-		return sizeof(s6);
-	}
-}
-
-static bool any_addr(const struct tcp_sock *ts, const uint8_t *a)
-{
-	return ip_is_any(a, !is6(ts)) || (is6(ts) && ip_is_any(a, false));
-}
-
-/* Do two bindings to one port cover a common address? */
-static bool overlap(const struct tcp_sock *a, const uint8_t *laddr, bool v6, bool v6only)
-{
-	bool a_any = any_addr(a, a->laddr), b_any = ip_is_any(laddr, !v6) || (v6 && ip_is_any(laddr, false));
-	bool a_v4 = !is6(a) || (a_any && !a->v6only) || ip_is_v4mapped(a->laddr);
-	bool b_v4 = !v6 || (b_any && !v6only) || ip_is_v4mapped(laddr);
-	bool a_v6 = is6(a) && !ip_is_v4mapped(a->laddr);
-	bool b_v6 = v6 && !ip_is_v4mapped(laddr);
-
-	if (!(a_v4 && b_v4) && !(a_v6 && b_v6))
-		return false;
-	return a_any || b_any || !memcmp(a->laddr, laddr, 16);
-}
-
 static bool port_free(const struct tcp_sock *ts, const uint8_t *laddr, uint16_t port, bool eph)
 {
 	struct tcp_sock *o;
@@ -561,7 +478,7 @@ static bool port_free(const struct tcp_sock *ts, const uint8_t *laddr, uint16_t 
 			continue;
 		if (eph)
 			return false;
-		if (!overlap(o, laddr, is6(ts), ts->v6only))
+		if (!inet_bind_overlap(o->laddr, is6(o), o->v6only, laddr, is6(ts), ts->v6only, true))
 			continue;
 		if (ts->reuseaddr && o->reuseaddr && !o->listening)
 			continue;
@@ -605,7 +522,7 @@ static int tcp_bind(struct task *t, struct socket *s, const void *addr, socklen_
 	uint8_t a[16];
 	uint16_t port = 0;
 	bool unspec;
-	int r = addr_from(ts, addr, len, a, &port, &unspec);
+	int r = inet_addr_from(is6(ts), addr, len, a, &port, &unspec, true);
 
 	if (r < 0)
 		return r;
@@ -625,7 +542,7 @@ static int tcp_bind(struct task *t, struct socket *s, const void *addr, socklen_
 		return -EINVAL;
 	if (is6(ts) && ip_is_v4mapped(a) && ts->v6only)
 		return -EINVAL;
-	if (!any_addr(ts, a) && !ip_is_local(a))
+	if (!inet_is_any(a, is6(ts), true) && !ip_is_local(a))
 		return -EADDRNOTAVAIL;
 	if (port && port < 1024 && !capable(t, 10 /* CAP_NET_BIND_SERVICE */))
 		return -EACCES;
@@ -667,33 +584,12 @@ static uint16_t mss_for(const uint8_t *dst)
 
 /* ---- blocking ---- */
 
-static int sleep_on(struct task *t, struct tcp_sock *ts, const struct timespec *dl)
-{
-	struct waiter w;
-	int r;
-
-	waitq_add(&ts->wq, &w, t);
-	r = task_sleep(t, dl);
-	waitq_del(&w);
-	if (r == -EINTR)
-		return dl ? -EINTR : -ERESTARTSYS;
-	if (r == -ETIMEDOUT)
-		return -EAGAIN;
-	return 0;
-}
-
+/* SO_RCVTIMEO/SO_SNDTIMEO are kept as the guest set them. */
 static const struct timespec *deadline(const struct timeval *tv, struct timespec *dl)
 {
-	if (!tv->tv_sec && !tv->tv_usec)
-		return NULL;
-	clock_gettime(CLOCK_MONOTONIC, dl);
-	dl->tv_sec += tv->tv_sec;
-	dl->tv_nsec += tv->tv_usec * 1000;
-	if (dl->tv_nsec >= 1000000000L) {
-		dl->tv_sec++;
-		dl->tv_nsec -= 1000000000L;
-	}
-	return dl;
+	struct timespec timeo = { tv->tv_sec, tv->tv_usec * 1000 };
+
+	return sock_deadline(&timeo, dl);
 }
 
 static int take_err(struct tcp_sock *ts)
@@ -739,7 +635,7 @@ static int tcp_connect_op(struct task *t, struct socket *s, const void *addr, so
 	bool unspec;
 	struct timespec dls;
 	const struct timespec *dl;
-	int r = addr_from(ts, addr, len, a, &port, &unspec);
+	int r = inet_addr_from(is6(ts), addr, len, a, &port, &unspec, true);
 
 	if (r < 0)
 		return r;
@@ -786,12 +682,12 @@ static int tcp_connect_op(struct task *t, struct socket *s, const void *addr, so
 	r = ip_route_src(a, src);
 	if (r < 0)
 		return r;
-	if (!any_addr(ts, ts->laddr) && ip_is_v4mapped(ts->laddr) != ip_is_v4mapped(a))
+	if (!inet_is_any(ts->laddr, is6(ts), true) && ip_is_v4mapped(ts->laddr) != ip_is_v4mapped(a))
 		return -ENETUNREACH;
 	r = autobind(ts);
 	if (r < 0)
 		return r;
-	if (any_addr(ts, ts->laddr))
+	if (inet_is_any(ts->laddr, is6(ts), true))
 		memcpy(ts->laddr, src, 16);
 	memcpy(ts->raddr, a, 16);
 	ts->rport = port;
@@ -816,7 +712,7 @@ static int tcp_connect_op(struct task *t, struct socket *s, const void *addr, so
 wait:
 	dl = deadline(&ts->sndtimeo, &dls);
 	while (ts->cb.state == TCPS_SYN_SENT || ts->cb.state == TCPS_SYN_RECV) {
-		r = sleep_on(t, ts, dl);
+		r = sock_sleep(t, &ts->wq, NULL, dl);
 		if (r == -EAGAIN)
 			return -EINPROGRESS;
 		if (r < 0)
@@ -855,7 +751,8 @@ static int tcp_listen_op(struct task *t, struct socket *s, int backlog)
 		list_for_each_entry(o, port_bucket(ts->lport), node) {
 			if (o == ts || o->lport != ts->lport || !o->listening)
 				continue;
-			if (!overlap(o, ts->laddr, is6(ts), ts->v6only))
+			if (!inet_bind_overlap(o->laddr, is6(o), o->v6only, ts->laddr, is6(ts),
+					       ts->v6only, true))
 				continue;
 			if (!(ts->reuseport && o->reuseport))
 				return -EADDRINUSE;
@@ -891,7 +788,7 @@ static int tcp_accept_op(struct task *t, struct socket *s, bool nonblock, struct
 	while (list_empty(&ts->acceptq)) {
 		if (nonblock)
 			return -EAGAIN;
-		r = sleep_on(t, ts, dl);
+		r = sock_sleep(t, &ts->wq, NULL, dl);
 		if (r < 0)
 			return r;
 		if (!ts->listening)
@@ -942,7 +839,7 @@ static ssize_t tcp_sendmsg_op(struct task *t, struct socket *s, struct sock_msg 
 				return -EAGAIN;
 			if (!dl)
 				dl = deadline(&ts->sndtimeo, &dls);
-			r = sleep_on(t, ts, dl);
+			r = sock_sleep(t, &ts->wq, NULL, dl);
 			if (r < 0)
 				return r;
 			continue;
@@ -968,7 +865,7 @@ static ssize_t tcp_sendmsg_op(struct task *t, struct socket *s, struct sock_msg 
 			return done ? (ssize_t)done : -EAGAIN;
 		if (!dl)
 			dl = deadline(&ts->sndtimeo, &dls);
-		r = sleep_on(t, ts, dl);
+		r = sock_sleep(t, &ts->wq, NULL, dl);
 		if (r < 0) {
 			if (done)
 				return (ssize_t)done;
@@ -1068,7 +965,7 @@ static ssize_t tcp_recvmsg_op(struct task *t, struct socket *s, struct sock_msg 
 			return done ? (ssize_t)done : -EAGAIN;
 		if (!dl)
 			dl = deadline(&ts->rcvtimeo, &dls);
-		r = sleep_on(t, ts, dl);
+		r = sock_sleep(t, &ts->wq, NULL, dl);
 		if (r < 0)
 			return done ? (ssize_t)done : r;
 	}
@@ -1121,9 +1018,9 @@ static int tcp_getname_op(struct socket *s, bool peer, void *addr, socklen_t *le
 		if (ts->listening || ts->cb.state == TCPS_CLOSED ||
 		    (ts->cb.state == TCPS_SYN_SENT))
 			return -ENOTCONN;
-		*len = addr_to(ts, ts->raddr, ts->rport, addr);
+		*len = inet_addr_to(is6(ts), ts->raddr, ts->rport, addr);
 	} else {
-		*len = addr_to(ts, ts->laddr, ts->lport, addr);
+		*len = inet_addr_to(is6(ts), ts->laddr, ts->lport, addr);
 	}
 	return 0;
 }
@@ -1166,11 +1063,6 @@ static unsigned int tcp_poll_op(struct socket *s, struct waitq **wq)
 	return mask;
 }
 
-static int put_int_to(struct task *t, uint64_t arg, int v)
-{
-	return copy_to_guest(t, arg, &v, sizeof(v)) < 0 ? -EFAULT : 0;
-}
-
 static long tcp_ioctl_op(struct task *t, struct socket *s, unsigned int cmd, uint64_t arg)
 {
 	struct tcp_sock *ts = ts_of(s);
@@ -1179,39 +1071,23 @@ static long tcp_ioctl_op(struct task *t, struct socket *s, unsigned int cmd, uin
 	case SIOCINQ:
 		if (ts->listening)
 			return -EINVAL;
-		return put_int_to(t, arg, (int)tcp_inq(&ts->cb));
+		return sock_put_int_to(t, arg, (int)tcp_inq(&ts->cb));
 	case SIOCOUTQ:
 		if (ts->listening)
 			return -EINVAL;
-		return put_int_to(t, arg, (int)ts->cb.sndq.len);
+		return sock_put_int_to(t, arg, (int)ts->cb.sndq.len);
 	case SIOCOUTQNSD:
 		if (ts->listening)
 			return -EINVAL;
-		return put_int_to(t, arg, (int)tcp_unsent(&ts->cb));
+		return sock_put_int_to(t, arg, (int)tcp_unsent(&ts->cb));
 	case SIOCATMARK:
-		return put_int_to(t, arg, tcp_at_mark(&ts->cb));
+		return sock_put_int_to(t, arg, tcp_at_mark(&ts->cb));
 	default:
 		return route_ioctl(t, cmd, arg, true);
 	}
 }
 
 /* ---- options ---- */
-
-static int put_int(int v, void *val, socklen_t *len)
-{
-	if (*len > (socklen_t)sizeof(v))
-		*len = sizeof(v);
-	memcpy(val, &v, *len);
-	return 0;
-}
-
-static int put_tv(const struct timeval *tv, void *val, socklen_t *len)
-{
-	if (*len > (socklen_t)sizeof(*tv))
-		*len = sizeof(*tv);
-	memcpy(val, tv, *len);
-	return 0;
-}
 
 static void fill_info(struct tcp_sock *ts, struct tcp_info *ti)
 {
@@ -1275,28 +1151,28 @@ static int tcp_getsockopt_op(struct task *t, struct socket *s, int level, int na
 		return -EINVAL;
 	if (level == SOL_SOCKET) {
 		switch (name) {
-		case SO_TYPE: return put_int(SOCK_STREAM, val, len);
-		case SO_DOMAIN: return put_int(s->family, val, len);
-		case SO_PROTOCOL: return put_int(IPPROTO_TCP, val, len);
-		case SO_ERROR: return put_int(take_err(ts), val, len);
+		case SO_TYPE: return sockopt_put_int(SOCK_STREAM, val, len);
+		case SO_DOMAIN: return sockopt_put_int(s->family, val, len);
+		case SO_PROTOCOL: return sockopt_put_int(IPPROTO_TCP, val, len);
+		case SO_ERROR: return sockopt_put_int(take_err(ts), val, len);
 		case SO_SNDBUF:
-			return put_int(ts->user_sndbuf ? ts->user_sndbuf :
-				       conn ? (int)tp->sndbuf : WMEM_DEFAULT, val, len);
+			return sockopt_put_int(ts->user_sndbuf ? ts->user_sndbuf :
+					       conn ? (int)tp->sndbuf : WMEM_DEFAULT, val, len);
 		case SO_RCVBUF:
-			return put_int(ts->user_rcvbuf ? ts->user_rcvbuf :
-				       conn ? (int)tp->rcvbuf : RMEM_DEFAULT, val, len);
-		case SO_REUSEADDR: return put_int(ts->reuseaddr, val, len);
-		case SO_REUSEPORT: return put_int(ts->reuseport, val, len);
-		case SO_KEEPALIVE: return put_int(tp->keepalive, val, len);
-		case SO_OOBINLINE: return put_int(tp->oobinline, val, len);
-		case SO_ACCEPTCONN: return put_int(ts->listening, val, len);
-		case SO_PRIORITY: return put_int(ts->priority, val, len);
-		case SO_RCVLOWAT: return put_int(1, val, len);
-		case SO_SNDLOWAT: return put_int(1, val, len);
-		case SO_BROADCAST: return put_int(0, val, len);
-		case SO_DONTROUTE: return put_int(0, val, len);
-		case SO_SNDTIMEO: return put_tv(&ts->sndtimeo, val, len);
-		case SO_RCVTIMEO: return put_tv(&ts->rcvtimeo, val, len);
+			return sockopt_put_int(ts->user_rcvbuf ? ts->user_rcvbuf :
+					       conn ? (int)tp->rcvbuf : RMEM_DEFAULT, val, len);
+		case SO_REUSEADDR: return sockopt_put_int(ts->reuseaddr, val, len);
+		case SO_REUSEPORT: return sockopt_put_int(ts->reuseport, val, len);
+		case SO_KEEPALIVE: return sockopt_put_int(tp->keepalive, val, len);
+		case SO_OOBINLINE: return sockopt_put_int(tp->oobinline, val, len);
+		case SO_ACCEPTCONN: return sockopt_put_int(ts->listening, val, len);
+		case SO_PRIORITY: return sockopt_put_int(ts->priority, val, len);
+		case SO_RCVLOWAT: return sockopt_put_int(1, val, len);
+		case SO_SNDLOWAT: return sockopt_put_int(1, val, len);
+		case SO_BROADCAST: return sockopt_put_int(0, val, len);
+		case SO_DONTROUTE: return sockopt_put_int(0, val, len);
+		case SO_SNDTIMEO: return sockopt_put(&ts->sndtimeo, sizeof(ts->sndtimeo), val, len);
+		case SO_RCVTIMEO: return sockopt_put(&ts->rcvtimeo, sizeof(ts->rcvtimeo), val, len);
 		case SO_LINGER: {
 			struct linger l = { ts->linger_on, ts->linger_secs };
 
@@ -1310,21 +1186,21 @@ static int tcp_getsockopt_op(struct task *t, struct socket *s, int level, int na
 	}
 	if (level == IPPROTO_TCP) {
 		switch (name) {
-		case TCP_NODELAY: return put_int(tp->nodelay, val, len);
-		case TCP_CORK: return put_int(tp->cork, val, len);
+		case TCP_NODELAY: return sockopt_put_int(tp->nodelay, val, len);
+		case TCP_CORK: return sockopt_put_int(tp->cork, val, len);
 		case TCP_MAXSEG:
 			if (tp->user_mss && (tp->state == TCPS_CLOSED || ts->listening))
-				return put_int((int)tp->user_mss, val, len);
-			return put_int(tp->mss, val, len);
-		case TCP_KEEPIDLE: return put_int((int)tp->keepidle, val, len);
-		case TCP_KEEPINTVL: return put_int((int)tp->keepintvl, val, len);
-		case TCP_KEEPCNT: return put_int((int)tp->keepcnt, val, len);
-		case TCP_SYNCNT: return put_int(tp->syn_retries, val, len);
-		case TCP_USER_TIMEOUT: return put_int((int)ts->user_timeout, val, len);
-		case TCP_QUICKACK: return put_int(!ts->quickack ? 1 : 1, val, len);
-		case TCP_WINDOW_CLAMP: return put_int((int)ts->window_clamp, val, len);
-		case TCP_DEFER_ACCEPT: return put_int(ts->defer_accept, val, len);
-		case TCP_LINGER2: return put_int(ts->linger2 ? ts->linger2 : 60, val, len);
+				return sockopt_put_int((int)tp->user_mss, val, len);
+			return sockopt_put_int(tp->mss, val, len);
+		case TCP_KEEPIDLE: return sockopt_put_int((int)tp->keepidle, val, len);
+		case TCP_KEEPINTVL: return sockopt_put_int((int)tp->keepintvl, val, len);
+		case TCP_KEEPCNT: return sockopt_put_int((int)tp->keepcnt, val, len);
+		case TCP_SYNCNT: return sockopt_put_int(tp->syn_retries, val, len);
+		case TCP_USER_TIMEOUT: return sockopt_put_int((int)ts->user_timeout, val, len);
+		case TCP_QUICKACK: return sockopt_put_int(!ts->quickack ? 1 : 1, val, len);
+		case TCP_WINDOW_CLAMP: return sockopt_put_int((int)ts->window_clamp, val, len);
+		case TCP_DEFER_ACCEPT: return sockopt_put_int(ts->defer_accept, val, len);
+		case TCP_LINGER2: return sockopt_put_int(ts->linger2 ? ts->linger2 : 60, val, len);
 		case TCP_INFO: {
 			struct tcp_info ti;
 
@@ -1348,36 +1224,21 @@ static int tcp_getsockopt_op(struct task *t, struct socket *s, int level, int na
 	}
 	if (level == IPPROTO_IP) {
 		if (name == IP_TTL)
-			return put_int(ts->ttl, val, len);
+			return sockopt_put_int(ts->ttl, val, len);
 		if (name == IP_TOS)
-			return put_int(ts->tos, val, len);
+			return sockopt_put_int(ts->tos, val, len);
 		return -ENOPROTOOPT;
 	}
 	if (level == IPPROTO_IPV6 && is6(ts)) {
 		if (name == IPV6_V6ONLY)
-			return put_int(ts->v6only, val, len);
+			return sockopt_put_int(ts->v6only, val, len);
 		if (name == IPV6_UNICAST_HOPS)
-			return put_int(ts->ttl, val, len);
+			return sockopt_put_int(ts->ttl, val, len);
 		return -ENOPROTOOPT;
 	}
 	if (level == IPPROTO_IP || level == IPPROTO_IPV6)
 		return -ENOPROTOOPT;
 	return -EOPNOTSUPP;
-}
-
-static int get_tv(const void *val, socklen_t len, struct timeval *out)
-{
-	struct timeval tv;
-
-	if (len < (socklen_t)sizeof(tv))
-		return -EINVAL;
-	memcpy(&tv, val, sizeof(tv));
-	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-		return -EDOM;
-	if (tv.tv_sec < 0)
-		tv.tv_sec = tv.tv_usec = 0;
-	*out = tv;
-	return 0;
 }
 
 static int tcp_setsockopt_op(struct task *t, struct socket *s, int level, int name,
@@ -1388,9 +1249,9 @@ static int tcp_setsockopt_op(struct task *t, struct socket *s, int level, int na
 	int v;
 
 	if (level == SOL_SOCKET && name == SO_RCVTIMEO)
-		return get_tv(val, len, &ts->rcvtimeo);
+		return sockopt_get_tv(val, len, &ts->rcvtimeo, NULL);
 	if (level == SOL_SOCKET && name == SO_SNDTIMEO)
-		return get_tv(val, len, &ts->sndtimeo);
+		return sockopt_get_tv(val, len, &ts->sndtimeo, NULL);
 	if (level == SOL_SOCKET && name == SO_LINGER) {
 		struct linger l;
 
@@ -1577,7 +1438,7 @@ static void linger_wait(struct tcp_sock *ts)
 	dl = deadline(&tv, &dls);
 	while (ts->cb.state == TCPS_FIN_WAIT1 || ts->cb.state == TCPS_CLOSING ||
 	       ts->cb.state == TCPS_LAST_ACK)
-		if (sleep_on(t, ts, dl) < 0)
+		if (sock_sleep(t, &ts->wq, NULL, dl) < 0)
 			break;
 }
 
@@ -1641,7 +1502,7 @@ static struct tcp_sock *lookup_listener(const uint8_t *dst, uint16_t dport)
 			continue;
 		if (is6(ts) && !v4 && ip_is_v4mapped(ts->laddr))
 			continue;
-		if (any_addr(ts, ts->laddr)) {
+		if (inet_is_any(ts->laddr, is6(ts), true)) {
 			if (v4 && is6(ts) && !ip_is_any(ts->laddr, false) && !ip_is_any(ts->laddr, true))
 				continue;
 		} else if (memcmp(ts->laddr, dst, 16)) {

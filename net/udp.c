@@ -6,6 +6,7 @@
  * its connected sender's next call fail with ECONNREFUSED. */
 #define _GNU_SOURCE
 #include "net/udp.h"
+#include "net/inet.h"
 #include "net/ip.h"
 #include "net/route.h"
 
@@ -27,7 +28,6 @@
 #define EPHEMERAL_LO 32768
 #define EPHEMERAL_HI 60999
 /* sockaddr_in6 without sin6_scope_id (RFC 2133), the least Linux takes. */
-#define SIN6_LEN_MIN 24
 #define RCV_SHUT 1
 #define SEND_SHUT 2
 
@@ -94,11 +94,7 @@ int udp_create(struct task *t, int family, int protocol, struct socket **out)
 
 	if (!u)
 		return -ENOMEM;
-	u->sock.ops = &udp_ops;
-	u->sock.family = family;
-	u->sock.type = SOCK_DGRAM;
-	u->sock.protocol = protocol;
-	u->sock.ino = socket_next_ino();
+	socket_init(&u->sock, &udp_ops, family, SOCK_DGRAM, protocol);
 	list_init(&u->node);
 	list_init(&u->rcvq);
 	u->rcvbuf = u->sndbuf = UDP_BUF_DEFAULT;
@@ -108,47 +104,6 @@ int udp_create(struct task *t, int family, int protocol, struct socket **out)
 	waitq_init(&u->wq);
 	*out = &u->sock;
 	return 0;
-}
-
-/* A sockaddr of the socket's family to an address in IPv6 form. */
-static int addr_from(const struct udp_sock *u, const void *addr, socklen_t len, uint8_t *a,
-		     uint16_t *port, bool *unspec)
-{
-	sa_family_t fam;
-
-	if (unspec)
-		*unspec = false;
-	if (len < sizeof(sa_family_t))
-		return -EINVAL;
-	memcpy(&fam, addr, sizeof(fam));
-	if (fam == AF_UNSPEC && unspec) {
-		*unspec = true;
-		return 0;
-	}
-	if (!is6(u)) {
-		struct sockaddr_in sin;
-
-		if (len < sizeof(sin))
-			return -EINVAL;
-		memcpy(&sin, addr, sizeof(sin));
-		if (sin.sin_family != AF_INET)
-			return -EAFNOSUPPORT;
-		ip_map4(a, &sin.sin_addr);
-		*port = ntohs(sin.sin_port);
-		return 0;
-	} else {
-		struct sockaddr_in6 s6;
-
-		if (len < SIN6_LEN_MIN)
-			return -EINVAL;
-		memset(&s6, 0, sizeof(s6));
-		memcpy(&s6, addr, len < sizeof(s6) ? len : sizeof(s6));
-		if (s6.sin6_family != AF_INET6)
-			return -EAFNOSUPPORT;
-		memcpy(a, &s6.sin6_addr, 16);
-		*port = ntohs(s6.sin6_port);
-		return 0;
-	}
 }
 
 /* A destination for a send: udpv6_sendmsg also takes an AF_INET address
@@ -165,7 +120,7 @@ static int send_addr(const struct udp_sock *u, const void *addr, socklen_t len, 
 	memcpy(&fam, addr, sizeof(fam));
 	if (is6(u)) {
 		if (fam == AF_INET6)
-			return addr_from(u, addr, len, a, port, NULL);
+			return inet_addr_from(is6(u), addr, len, a, port, NULL, false);
 		if (fam == AF_UNSPEC) {
 			*unspec = true;
 			return 0;
@@ -185,48 +140,13 @@ static int send_addr(const struct udp_sock *u, const void *addr, socklen_t len, 
 	return 0;
 }
 
-static socklen_t addr_to(const struct udp_sock *u, const uint8_t *a, uint16_t port, void *out)
-{
-	if (!is6(u)) {
-		struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-		memcpy(&sin.sin_addr, a + 12, 4);
-		memcpy(out, &sin, sizeof(sin));
-		return sizeof(sin);
-	} else {
-		struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
-
-		memcpy(&s6.sin6_addr, a, 16);
-		memcpy(out, &s6, sizeof(s6));
-		return sizeof(s6);
-	}
-}
-
-static bool any_addr(const struct udp_sock *u, const uint8_t *a)
-{
-	return ip_is_any(a, !is6(u));
-}
-
-/* Do two bindings to one port overlap in the addresses they cover? */
-static bool overlap(const struct udp_sock *a, const uint8_t *laddr, bool v6, bool v6only)
-{
-	bool a_any = any_addr(a, a->laddr), b_any = ip_is_any(laddr, !v6);
-	bool a_v4 = !is6(a) || (a_any && !a->v6only) || ip_is_v4mapped(a->laddr);
-	bool b_v4 = !v6 || (b_any && !v6only) || ip_is_v4mapped(laddr);
-	bool a_v6 = is6(a) && !ip_is_v4mapped(a->laddr);
-	bool b_v6 = v6 && !ip_is_v4mapped(laddr);
-
-	if (!(a_v4 && b_v4) && !(a_v6 && b_v6))
-		return false;
-	return a_any || b_any || !memcmp(a->laddr, laddr, 16);
-}
-
 static bool port_free(const struct udp_sock *u, const uint8_t *laddr, uint16_t port)
 {
 	struct udp_sock *o;
 
 	list_for_each_entry(o, bound_list(u), node) {
-		if (o == u || o->lport != port || !overlap(o, laddr, is6(u), u->v6only))
+		if (o == u || o->lport != port ||
+		    !inet_bind_overlap(o->laddr, is6(o), o->v6only, laddr, is6(u), u->v6only, false))
 			continue;
 		if ((o->reuseaddr && u->reuseaddr) || (o->reuseport && u->reuseport))
 			continue;
@@ -278,7 +198,7 @@ static int udp_bind(struct task *t, struct socket *s, const void *addr, socklen_
 	struct udp_sock *u = us_of(s);
 	uint8_t a[16];
 	uint16_t port;
-	int r = addr_from(u, addr, len, a, &port, NULL);
+	int r = inet_addr_from(is6(u), addr, len, a, &port, NULL, false);
 
 	if (r < 0)
 		return r;
@@ -286,7 +206,8 @@ static int udp_bind(struct task *t, struct socket *s, const void *addr, socklen_
 		return -EINVAL;
 	if (is6(u) && ip_is_v4mapped(a) && u->v6only)
 		return -EINVAL;
-	if (!any_addr(u, a) && !ip_is_any(a, false) && !ip_is_local(a) && !ip_is_broadcast(a))
+	if (!inet_is_any(a, is6(u), false) && !ip_is_any(a, false) && !ip_is_local(a) &&
+	    !ip_is_broadcast(a))
 		return -EADDRNOTAVAIL;
 	if (port && port < 1024 && !is_ping(u) && !capable(t, 10 /* CAP_NET_BIND_SERVICE */))
 		return -EACCES;
@@ -311,7 +232,7 @@ static int udp_connect(struct task *t, struct socket *s, const void *addr, sockl
 	uint8_t a[16], src[16];
 	uint16_t port;
 	bool unspec;
-	int r = addr_from(u, addr, len, a, &port, &unspec);
+	int r = inet_addr_from(is6(u), addr, len, a, &port, &unspec, false);
 
 	if (r < 0)
 		return r;
@@ -340,7 +261,7 @@ static int udp_connect(struct task *t, struct socket *s, const void *addr, sockl
 	r = autobind(u);
 	if (r < 0)
 		return r;
-	if (any_addr(u, u->laddr) || (is6(u) && ip_is_any(u->laddr, false)))
+	if (inet_is_any(u->laddr, is6(u), true))
 		memcpy(u->laddr, src, 16);
 	memcpy(u->raddr, a, 16);
 	u->rport = port;
@@ -376,9 +297,9 @@ static int udp_getname(struct socket *s, bool peer, void *addr, socklen_t *len)
 	if (peer) {
 		if (!u->connected)
 			return -ENOTCONN;
-		*len = addr_to(u, u->raddr, u->rport, addr);
+		*len = inet_addr_to(is6(u), u->raddr, u->rport, addr);
 	} else {
-		*len = addr_to(u, u->laddr, u->lport, addr);
+		*len = inet_addr_to(is6(u), u->laddr, u->lport, addr);
 	}
 	return 0;
 }
@@ -455,7 +376,7 @@ static ssize_t udp_sendmsg(struct task *t, struct socket *s, struct sock_msg *m,
 	r = autobind(u);
 	if (r < 0)
 		return r;
-	if (!any_addr(u, u->laddr) && !(is6(u) && ip_is_any(u->laddr, false)))
+	if (!inet_is_any(u->laddr, is6(u), true))
 		memcpy(src, u->laddr, 16);
 	if (ip_is_v4mapped(src) != ip_is_v4mapped(dst))
 		return -ENETUNREACH;
@@ -552,7 +473,7 @@ void ping_input(const uint8_t *src, const uint8_t *dst, const uint8_t *msg, size
 	list_for_each_entry(u, &ping_bound, node) {
 		if (u->lport != id || is6(u) == v4)
 			continue;
-		if (!any_addr(u, u->laddr) && memcmp(u->laddr, dst, 16))
+		if (!inet_is_any(u->laddr, is6(u), false) && memcmp(u->laddr, dst, 16))
 			continue;
 		if (u->connected && memcmp(u->raddr, src, 16))
 			continue;
@@ -642,48 +563,20 @@ void udp_unreachable(const uint8_t *src, uint16_t sport, const uint8_t *dst, uin
 	}
 }
 
-static int udp_sleep(struct task *t, struct udp_sock *u, bool nonblock, bool has_dl,
-		     struct timespec *dl)
-{
-	struct waiter w;
-	int r;
-
-	if (nonblock)
-		return -EAGAIN;
-	waitq_add(&u->wq, &w, t);
-	r = task_sleep(t, has_dl ? dl : NULL);
-	waitq_del(&w);
-	if (r == -EINTR)
-		return has_dl ? -EINTR : -ERESTARTSYS;
-	if (r == -ETIMEDOUT)
-		return -EAGAIN;
-	return 0;
-}
-
 static void put_pktinfo(const struct udp_sock *u, const struct udp_dgram *d, struct sock_msg *m);
 
 static ssize_t udp_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, int flags)
 {
 	struct udp_sock *u = us_of(s);
 	struct udp_dgram *d;
-	bool nonblock = (flags & MSG_DONTWAIT) || u->rcvtimeo_neg;
-	bool has_dl = u->rcvtimeo.tv_sec || u->rcvtimeo.tv_nsec;
-	struct timespec dl;
+	struct sock_wait w;
 	size_t c;
 	ssize_t r;
 
 	/* udp_recvmsg does not look at MSG_OOB. */
 	if (flags & MSG_ERRQUEUE)
 		return -EAGAIN;
-	if (has_dl) {
-		clock_gettime(CLOCK_MONOTONIC, &dl);
-		dl.tv_sec += u->rcvtimeo.tv_sec;
-		dl.tv_nsec += u->rcvtimeo.tv_nsec;
-		if (dl.tv_nsec >= 1000000000L) {
-			dl.tv_sec++;
-			dl.tv_nsec -= 1000000000L;
-		}
-	}
+	sock_wait_init(&w, &u->rcvtimeo, (flags & MSG_DONTWAIT) || u->rcvtimeo_neg);
 	while (list_empty(&u->rcvq)) {
 		int e;
 
@@ -691,7 +584,7 @@ static ssize_t udp_recvmsg(struct task *t, struct socket *s, struct sock_msg *m,
 			return take_err(u);
 		if (u->shutdown & RCV_SHUT)
 			return 0;
-		e = udp_sleep(t, u, nonblock, has_dl, &dl);
+		e = sock_wait(t, &w, &u->wq, NULL);
 		if (e < 0)
 			return e;
 	}
@@ -700,7 +593,7 @@ static ssize_t udp_recvmsg(struct task *t, struct socket *s, struct sock_msg *m,
 	memcpy(m->buf, d->data, c);
 	if (d->len > m->len)
 		m->msg_flags |= MSG_TRUNC;
-	m->addrlen = addr_to(u, d->src, d->sport, m->addr);
+	m->addrlen = inet_addr_to(is6(u), d->src, d->sport, m->addr);
 	if (u->pktinfo)
 		put_pktinfo(u, d, m);
 	r = (flags & MSG_TRUNC) ? (ssize_t)d->len : (ssize_t)c;
@@ -772,20 +665,12 @@ static long udp_ioctl(struct task *t, struct socket *s, unsigned int cmd, uint64
 	case SIOCINQ:
 		if (!list_empty(&u->rcvq))
 			n = (int)list_first_entry(&u->rcvq, struct udp_dgram, node)->len;
-		return copy_to_guest(t, arg, &n, sizeof(n)) < 0 ? -EFAULT : 0;
+		return sock_put_int_to(t, arg, n);
 	case SIOCOUTQ:
-		return copy_to_guest(t, arg, &n, sizeof(n)) < 0 ? -EFAULT : 0;
+		return sock_put_int_to(t, arg, n);
 	default:
 		return route_ioctl(t, cmd, arg, true);
 	}
-}
-
-static int put_int(int v, void *val, socklen_t *len)
-{
-	if (*len > (socklen_t)sizeof(v))
-		*len = sizeof(v);
-	memcpy(val, &v, *len);
-	return 0;
 }
 
 static int udp_getsockopt(struct task *t, struct socket *s, int level, int name, void *val,
@@ -797,48 +682,37 @@ static int udp_getsockopt(struct task *t, struct socket *s, int level, int name,
 		return -EINVAL;
 	if (level == SOL_SOCKET) {
 		switch (name) {
-		case SO_TYPE: return put_int(SOCK_DGRAM, val, len);
-		case SO_DOMAIN: return put_int(s->family, val, len);
-		case SO_PROTOCOL: return put_int(s->protocol, val, len);
-		case SO_ERROR: return put_int(-take_err(u), val, len);
-		case SO_SNDBUF: return put_int(u->sndbuf, val, len);
-		case SO_RCVBUF: return put_int(u->rcvbuf, val, len);
-		case SO_REUSEADDR: return put_int(u->reuseaddr, val, len);
-		case SO_REUSEPORT: return put_int(u->reuseport, val, len);
-		case SO_BROADCAST: return put_int(u->broadcast, val, len);
-		case SO_PRIORITY: return put_int(u->priority, val, len);
-		case SO_KEEPALIVE: return put_int(u->keepalive, val, len);
-		case SO_DONTROUTE: return put_int(u->dontroute, val, len);
-		case SO_RCVLOWAT: return put_int(1, val, len);
-		case SO_SNDLOWAT: return put_int(1, val, len);
-		case SO_SNDTIMEO:
-			if (*len > (socklen_t)sizeof(u->sndtimeo))
-				*len = sizeof(u->sndtimeo);
-			memcpy(val, &u->sndtimeo, *len);
-			return 0;
-		case SO_ACCEPTCONN: return put_int(0, val, len);
-		case SO_RCVTIMEO: {
-			struct timeval tv = { u->rcvtimeo.tv_sec, u->rcvtimeo.tv_nsec / 1000 };
-
-			if (*len > (socklen_t)sizeof(tv))
-				*len = sizeof(tv);
-			memcpy(val, &tv, *len);
-			return 0;
-		}
+		case SO_TYPE: return sockopt_put_int(SOCK_DGRAM, val, len);
+		case SO_DOMAIN: return sockopt_put_int(s->family, val, len);
+		case SO_PROTOCOL: return sockopt_put_int(s->protocol, val, len);
+		case SO_ERROR: return sockopt_put_int(-take_err(u), val, len);
+		case SO_SNDBUF: return sockopt_put_int(u->sndbuf, val, len);
+		case SO_RCVBUF: return sockopt_put_int(u->rcvbuf, val, len);
+		case SO_REUSEADDR: return sockopt_put_int(u->reuseaddr, val, len);
+		case SO_REUSEPORT: return sockopt_put_int(u->reuseport, val, len);
+		case SO_BROADCAST: return sockopt_put_int(u->broadcast, val, len);
+		case SO_PRIORITY: return sockopt_put_int(u->priority, val, len);
+		case SO_KEEPALIVE: return sockopt_put_int(u->keepalive, val, len);
+		case SO_DONTROUTE: return sockopt_put_int(u->dontroute, val, len);
+		case SO_RCVLOWAT: return sockopt_put_int(1, val, len);
+		case SO_SNDLOWAT: return sockopt_put_int(1, val, len);
+		case SO_SNDTIMEO: return sockopt_put(&u->sndtimeo, sizeof(u->sndtimeo), val, len);
+		case SO_ACCEPTCONN: return sockopt_put_int(0, val, len);
+		case SO_RCVTIMEO: return sockopt_put_timeo(&u->rcvtimeo, val, len);
 		default: return -ENOPROTOOPT;
 		}
 	}
 	if (level == IPPROTO_IP && !is6(u) && name == IP_TTL)
-		return put_int(u->ttl, val, len);
+		return sockopt_put_int(u->ttl, val, len);
 	if (level == IPPROTO_IP && !is6(u) && name == IP_PKTINFO)
-		return put_int(u->pktinfo, val, len);
+		return sockopt_put_int(u->pktinfo, val, len);
 	if (level == IPPROTO_IPV6 && is6(u) && name == IPV6_RECVPKTINFO)
-		return put_int(u->pktinfo, val, len);
+		return sockopt_put_int(u->pktinfo, val, len);
 	if (level == IPPROTO_IPV6 && is6(u)) {
 		if (name == IPV6_V6ONLY)
-			return put_int(u->v6only, val, len);
+			return sockopt_put_int(u->v6only, val, len);
 		if (name == IPV6_UNICAST_HOPS)
-			return put_int(u->ttl, val, len);
+			return sockopt_put_int(u->ttl, val, len);
 	}
 	if (level == IPPROTO_UDP || level == IPPROTO_IP || level == IPPROTO_IPV6)
 		return -ENOPROTOOPT;
@@ -851,35 +725,12 @@ static int udp_setsockopt(struct task *t, struct socket *s, int level, int name,
 	struct udp_sock *u = us_of(s);
 	int v;
 
-	if (level == SOL_SOCKET && name == SO_RCVTIMEO) {
-		struct timeval tv;
-
-		if (len < (socklen_t)sizeof(tv))
-			return -EINVAL;
-		memcpy(&tv, val, sizeof(tv));
-		if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-			return -EDOM;
-		u->rcvtimeo_neg = tv.tv_sec < 0;
-		u->rcvtimeo.tv_sec = tv.tv_sec < 0 ? 0 : tv.tv_sec;
-		u->rcvtimeo.tv_nsec = tv.tv_sec < 0 ? 0 : tv.tv_usec * 1000;
-		return 0;
-	}
-	if (level == SOL_SOCKET && name == SO_SNDTIMEO) {
-		struct timeval tv;
-
-		if (len < (socklen_t)sizeof(tv))
-			return -EINVAL;
-		memcpy(&tv, val, sizeof(tv));
-		if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-			return -EDOM;
-		if (tv.tv_sec < 0)
-			tv.tv_sec = tv.tv_usec = 0;
-		u->sndtimeo = tv;
-		return 0;
-	}
-	if (len < (socklen_t)sizeof(int))
+	if (level == SOL_SOCKET && name == SO_RCVTIMEO)
+		return sockopt_get_timeo(val, len, &u->rcvtimeo, &u->rcvtimeo_neg);
+	if (level == SOL_SOCKET && name == SO_SNDTIMEO)
+		return sockopt_get_tv(val, len, &u->sndtimeo, NULL);
+	if (sockopt_get_int(val, len, &v) < 0)
 		return -EINVAL;
-	memcpy(&v, val, sizeof(v));
 	if (level == SOL_SOCKET) {
 		switch (name) {
 		case SO_REUSEADDR: u->reuseaddr = v; return 0;
