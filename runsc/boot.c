@@ -334,6 +334,16 @@ int sentry_boot(const struct boot_config *cfg)
 		fprintf(stderr, "runsc: unknown platform %s\n", cfg->platform);
 		return 125;
 	}
+	/* Capabilities go before the first thread is made: capset acts on
+	 * the calling thread only, so a thread made earlier would keep the
+	 * full set. The one step that needs them (the packet sockets and the
+	 * host addresses of --network=sandbox) is recorded first;
+	 * netconf_install() below uses what it found. */
+	netconf_record(false);
+	if ((err = host_caps_drop()) < 0) {
+		fprintf(stderr, "runsc: dropping capabilities: %s\n", strerror(-err));
+		return 125;
+	}
 	if ((err = memfile_init(MEMFILE_BYTES)) < 0) {
 		fprintf(stderr, "runsc: memory file: %s\n", strerror(-err));
 		return 125;
@@ -377,10 +387,6 @@ int sentry_boot(const struct boot_config *cfg)
 	preload_unwinder();
 	netconf_install();
 
-	if ((err = host_caps_drop()) < 0) {
-		fprintf(stderr, "runsc: dropping capabilities: %s\n", strerror(-err));
-		return 125;
-	}
 	if ((err = host_filter_install()) < 0) {
 		fprintf(stderr, "runsc: host seccomp filter: %s\n", strerror(-err));
 		return 125;
