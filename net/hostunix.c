@@ -31,33 +31,14 @@
 void hostsock_wait_init(struct hostsock_wait *w, const struct timespec *timeo, bool nonblock)
 {
 	w->nonblock = nonblock;
-	w->has_deadline = timeo && (timeo->tv_sec || timeo->tv_nsec);
-	if (w->has_deadline) {
-		clock_gettime(CLOCK_MONOTONIC, &w->deadline);
-		w->deadline.tv_sec += timeo->tv_sec;
-		w->deadline.tv_nsec += timeo->tv_nsec;
-		if (w->deadline.tv_nsec >= 1000000000L) {
-			w->deadline.tv_sec++;
-			w->deadline.tv_nsec -= 1000000000L;
-		}
-	}
+	w->has_deadline = sock_deadline(timeo, &w->deadline) != NULL;
 }
 
 int hostsock_sleep(struct task *t, struct hostsock_wait *w, struct waitq *wq)
 {
-	struct waiter wt;
-	int r;
-
 	if (w->nonblock)
 		return -EAGAIN;
-	waitq_add(wq, &wt, t);
-	r = task_sleep(t, w->has_deadline ? &w->deadline : NULL);
-	waitq_del(&wt);
-	if (r == -EINTR)
-		return w->has_deadline ? -EINTR : -ERESTARTSYS;
-	if (r == -ETIMEDOUT)
-		return -EAGAIN;
-	return 0;
+	return sock_sleep(t, wq, NULL, w->has_deadline ? &w->deadline : NULL);
 }
 
 int hostsock_attach(struct hostsock *h, int fd, int type, bool unix_peer, struct waitq *wq)

@@ -153,10 +153,7 @@ static struct unix_sock *us_alloc(struct task *t, int type)
 
 	if (!u)
 		return NULL;
-	u->sock.ops = &unix_ops;
-	u->sock.family = AF_UNIX;
-	u->sock.type = type;
-	u->sock.ino = socket_next_ino();
+	socket_init(&u->sock, &unix_ops, AF_UNIX, type, 0);
 	u->refs = 1;
 	list_init(&u->rcvq);
 	list_init(&u->acceptq);
@@ -419,54 +416,6 @@ static ssize_t host_sendto(struct task *t, struct unix_sock *u, struct sock_msg 
 
 /* ---- waiting ---- */
 
-static void deadline_of(const struct timespec *timeo, struct timespec *dl)
-{
-	clock_gettime(CLOCK_MONOTONIC, dl);
-	dl->tv_sec += timeo->tv_sec;
-	dl->tv_nsec += timeo->tv_nsec;
-	if (dl->tv_nsec >= 1000000000L) {
-		dl->tv_sec++;
-		dl->tv_nsec -= 1000000000L;
-	}
-}
-
-struct unix_wait {
-	bool has_deadline, nonblock;
-	struct timespec deadline;
-};
-
-static void wait_init(struct unix_wait *w, const struct timespec *timeo, bool neg, bool nonblock)
-{
-	w->nonblock = nonblock || neg;
-	w->has_deadline = timeo->tv_sec || timeo->tv_nsec;
-	if (w->has_deadline)
-		deadline_of(timeo, &w->deadline);
-}
-
-/* Sleep on one or two queues. Returns 0 to retry, -EAGAIN (nonblocking
- * or timed out), or the signal errno (Linux sock_intr_errno: a socket
- * with a timeout is not restarted). */
-static int unix_sleep(struct task *t, struct unix_wait *w, struct waitq *q1, struct waitq *q2)
-{
-	struct waiter w1, w2;
-	int r;
-
-	if (w->nonblock)
-		return -EAGAIN;
-	waitq_add(q1, &w1, t);
-	if (q2)
-		waitq_add(q2, &w2, t);
-	r = task_sleep(t, w->has_deadline ? &w->deadline : NULL);
-	if (q2)
-		waitq_del(&w2);
-	waitq_del(&w1);
-	if (r == -EINTR)
-		return w->has_deadline ? -EINTR : -ERESTARTSYS;
-	if (r == -ETIMEDOUT)
-		return -EAGAIN;
-	return 0;
-}
-
 /* ---- connections ---- */
 
 static int unix_listen(struct task *t, struct socket *s, int backlog)
@@ -546,7 +495,7 @@ static int unix_connect(struct task *t, struct socket *s, const void *addr, sock
 			bool nonblock)
 {
 	struct unix_sock *u = us_of(s), *o, *ns;
-	struct unix_wait w;
+	struct sock_wait w;
 	int r;
 
 	if (!connection_based(u))
@@ -556,13 +505,14 @@ static int unix_connect(struct task *t, struct socket *s, const void *addr, sock
 		return r;
 	if (u->passcred && !u->addrlen && (r = autobind(u)) < 0)
 		return r;
-	wait_init(&w, &u->sndtimeo, u->sndtimeo_neg, nonblock);
+	sock_wait_init(&w, &u->sndtimeo, nonblock || u->sndtimeo_neg);
 	for (;;) {
 		/* unix_stream_connect() looks the name up before it looks at
 		 * its own state. */
 		o = NULL;
 		r = find_other(t, u, addr, len, &o);
 		if (r == -ECONNREFUSED && path_name(addr)) {
+			static const struct timespec ten_ms = { 0, 10000000L };
 			struct timespec dl;
 
 			if (u->state == US_CONNECTED)
@@ -574,12 +524,7 @@ static int unix_connect(struct task *t, struct socket *s, const void *addr, sock
 				return r;
 			/* The host listener's backlog is full (the gofer
 			 * does not block): try again in 10 ms. */
-			clock_gettime(CLOCK_MONOTONIC, &dl);
-			dl.tv_nsec += 10000000L;
-			if (dl.tv_nsec >= 1000000000L) {
-				dl.tv_sec++;
-				dl.tv_nsec -= 1000000000L;
-			}
+			sock_deadline(&ten_ms, &dl);
 			if (w.has_deadline && (dl.tv_sec > w.deadline.tv_sec ||
 			    (dl.tv_sec == w.deadline.tv_sec && dl.tv_nsec > w.deadline.tv_nsec)))
 				return -EAGAIN;
@@ -599,7 +544,7 @@ static int unix_connect(struct task *t, struct socket *s, const void *addr, sock
 			break;
 		/* The listener may close while we wait: hold it. */
 		us_get(o);
-		r = unix_sleep(t, &w, &o->wq, NULL);
+		r = sock_wait(t, &w, &o->wq, NULL);
 		us_put(o);
 		if (r < 0)
 			return r;
@@ -630,16 +575,16 @@ static int unix_connect(struct task *t, struct socket *s, const void *addr, sock
 static int unix_accept(struct task *t, struct socket *s, bool nonblock, struct socket **out)
 {
 	struct unix_sock *u = us_of(s), *ns;
-	struct unix_wait w;
+	struct sock_wait w;
 	int r;
 
 	if (!connection_based(u))
 		return -EOPNOTSUPP;
 	if (u->state != US_LISTEN)
 		return -EINVAL;
-	wait_init(&w, &u->rcvtimeo, u->rcvtimeo_neg, nonblock);
+	sock_wait_init(&w, &u->rcvtimeo, nonblock || u->rcvtimeo_neg);
 	while (list_empty(&u->acceptq)) {
-		r = unix_sleep(t, &w, &u->wq, NULL);
+		r = sock_wait(t, &w, &u->wq, NULL);
 		if (r < 0)
 			return r;
 		if (u->state != US_LISTEN)
@@ -767,7 +712,7 @@ static void skb_unlink(struct unix_sock *o, struct unix_skb *skb)
 static ssize_t stream_send(struct task *t, struct unix_sock *u, struct sock_msg *m, int flags)
 {
 	const uint8_t *src = m->buf;
-	struct unix_wait w;
+	struct sock_wait w;
 	size_t sent = 0;
 	int r = 0;
 
@@ -777,7 +722,7 @@ static ssize_t stream_send(struct task *t, struct unix_sock *u, struct sock_msg 
 		return -ENOTCONN;
 	if (u->shutdown & SEND_SHUT)
 		goto pipe;
-	wait_init(&w, &u->sndtimeo, u->sndtimeo_neg, flags & MSG_DONTWAIT);
+	sock_wait_init(&w, &u->sndtimeo, (flags & MSG_DONTWAIT) || u->sndtimeo_neg);
 	while (sent < m->len) {
 		struct unix_sock *o = u->peer;
 		struct unix_skb *skb;
@@ -788,7 +733,7 @@ static ssize_t stream_send(struct task *t, struct unix_sock *u, struct sock_msg 
 			break;
 		}
 		if (u->wmem >= (size_t)u->sndbuf) {
-			r = unix_sleep(t, &w, &u->wq, NULL);
+			r = sock_wait(t, &w, &u->wq, NULL);
 			if (r < 0)
 				break;
 			if (u->shutdown & SEND_SHUT) {
@@ -857,10 +802,10 @@ static ssize_t dgram_send_to(struct task *t, struct unix_sock *u, struct unix_so
 			     struct sock_msg *m, int flags)
 {
 	struct unix_skb *skb;
-	struct unix_wait w;
+	struct sock_wait w;
 	int r;
 
-	wait_init(&w, &u->sndtimeo, u->sndtimeo_neg, flags & MSG_DONTWAIT);
+	sock_wait_init(&w, &u->sndtimeo, (flags & MSG_DONTWAIT) || u->sndtimeo_neg);
 	for (;;) {
 		if (o->dead) {
 			if (o == u->peer) {
@@ -878,9 +823,9 @@ static ssize_t dgram_send_to(struct task *t, struct unix_sock *u, struct unix_so
 		if (o->peer && o->peer != u && u->sock.type == SOCK_DGRAM)
 			return -EPERM;
 		if (u->wmem >= (size_t)u->sndbuf) {
-			r = unix_sleep(t, &w, &u->wq, NULL);
+			r = sock_wait(t, &w, &u->wq, NULL);
 		} else if (o != u && o->peer != u && o->rcv_qlen > UNIX_DGRAM_QLEN) {
-			r = unix_sleep(t, &w, &u->wq, &o->wq);
+			r = sock_wait(t, &w, &u->wq, &o->wq);
 		} else {
 			break;
 		}
@@ -969,7 +914,7 @@ static ssize_t stream_recv(struct task *t, struct unix_sock *u, struct sock_msg 
 	size_t target = (flags & MSG_WAITALL) ? m->len : (size_t)u->rcvlowat, copied = 0;
 	uint8_t *dst = m->buf;
 	bool have_cred = false;
-	struct unix_wait w;
+	struct sock_wait w;
 	int r;
 
 	if (u->state != US_CONNECTED)
@@ -982,7 +927,7 @@ static ssize_t stream_recv(struct task *t, struct unix_sock *u, struct sock_msg 
 		target = m->len;
 	if (target == 0)
 		target = 1;
-	wait_init(&w, &u->rcvtimeo, u->rcvtimeo_neg, flags & MSG_DONTWAIT);
+	sock_wait_init(&w, &u->rcvtimeo, (flags & MSG_DONTWAIT) || u->rcvtimeo_neg);
 	for (;;) {
 		struct unix_skb *skb, *n;
 		bool stop = false;
@@ -1043,7 +988,7 @@ static ssize_t stream_recv(struct task *t, struct unix_sock *u, struct sock_msg 
 			break;
 		if (peek && copied)
 			break;
-		r = unix_sleep(t, &w, &u->wq, NULL);
+		r = sock_wait(t, &w, &u->wq, NULL);
 		if (r < 0)
 			return copied ? (ssize_t)copied : r;
 		if (peek) {
@@ -1085,7 +1030,7 @@ static ssize_t dgram_recv(struct task *t, struct unix_sock *u, struct sock_msg *
 {
 	bool peek = flags & MSG_PEEK;
 	struct unix_skb *skb;
-	struct unix_wait w;
+	struct sock_wait w;
 	size_t c, skip;
 	int r;
 
@@ -1093,13 +1038,13 @@ static ssize_t dgram_recv(struct task *t, struct unix_sock *u, struct sock_msg *
 		return -EOPNOTSUPP;
 	if (u->sock.type == SOCK_SEQPACKET && u->state != US_CONNECTED)
 		return -ENOTCONN;
-	wait_init(&w, &u->rcvtimeo, u->rcvtimeo_neg, flags & MSG_DONTWAIT);
+	sock_wait_init(&w, &u->rcvtimeo, (flags & MSG_DONTWAIT) || u->rcvtimeo_neg);
 	while (!(skb = dgram_next(u, peek, &skip))) {
 		if (u->err)
 			return take_err(u);
 		if (u->shutdown & RCV_SHUT)
 			return 0;
-		r = unix_sleep(t, &w, &u->wq, NULL);
+		r = sock_wait(t, &w, &u->wq, NULL);
 		if (r < 0)
 			return r;
 	}
@@ -1211,18 +1156,6 @@ static int bool_opt_bit(int name)
 	}
 }
 
-static int put_timeo(const struct timespec *ts, bool neg, void *val, socklen_t *len)
-{
-	struct timeval tv = { ts->tv_sec, ts->tv_nsec / 1000 };
-
-	if (neg)
-		tv.tv_sec = tv.tv_usec = 0;
-	if (*len > (socklen_t)sizeof(tv))
-		*len = sizeof(tv);
-	memcpy(val, &tv, *len);
-	return 0;
-}
-
 static int unix_getsockopt(struct task *t, struct socket *s, int level, int name, void *val,
 			   socklen_t *len)
 {
@@ -1246,48 +1179,24 @@ static int unix_getsockopt(struct task *t, struct socket *s, int level, int name
 	case SO_REUSEPORT: v = 0; break;
 	case SO_PEEK_OFF: v = u->peek_off; break;
 	case SO_LINGER:
-		if (*len > (socklen_t)sizeof(u->linger))
-			*len = sizeof(u->linger);
-		memcpy(val, &u->linger, *len);
-		return 0;
+		return sockopt_put(&u->linger, sizeof(u->linger), val, len);
 	case SO_PEERCRED: {
 		struct ucred c = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
 
 		if (u->has_peercred)
 			c = u->peercred;
-		if (*len > (socklen_t)sizeof(c))
-			*len = sizeof(c);
-		memcpy(val, &c, *len);
-		return 0;
+		return sockopt_put(&c, sizeof(c), val, len);
 	}
 	case SO_RCVTIMEO:
-		return put_timeo(&u->rcvtimeo, u->rcvtimeo_neg, val, len);
+		return sockopt_put_timeo(&u->rcvtimeo, val, len);
 	case SO_SNDTIMEO:
-		return put_timeo(&u->sndtimeo, u->sndtimeo_neg, val, len);
+		return sockopt_put_timeo(&u->sndtimeo, val, len);
 	default:
 		if (!bool_opt_bit(name))
 			return -ENOPROTOOPT;
 		v = !!(u->bool_opts & bool_opt_bit(name));
 	}
-	if (*len > (socklen_t)sizeof(v))
-		*len = sizeof(v);
-	memcpy(val, &v, *len);
-	return 0;
-}
-
-static int set_timeo(const void *val, socklen_t len, struct timespec *ts, bool *neg)
-{
-	struct timeval tv;
-
-	if (len < (socklen_t)sizeof(tv))
-		return -EINVAL;
-	memcpy(&tv, val, sizeof(tv));
-	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-		return -EDOM;
-	*neg = tv.tv_sec < 0;
-	ts->tv_sec = *neg ? 0 : tv.tv_sec;
-	ts->tv_nsec = *neg ? 0 : tv.tv_usec * 1000;
-	return 0;
+	return sockopt_put_int(v, val, len);
 }
 
 static int unix_setsockopt(struct task *t, struct socket *s, int level, int name,
@@ -1299,9 +1208,9 @@ static int unix_setsockopt(struct task *t, struct socket *s, int level, int name
 	if (level != SOL_SOCKET)
 		return -EOPNOTSUPP;
 	if (name == SO_RCVTIMEO)
-		return set_timeo(val, len, &u->rcvtimeo, &u->rcvtimeo_neg);
+		return sockopt_get_timeo(val, len, &u->rcvtimeo, &u->rcvtimeo_neg);
 	if (name == SO_SNDTIMEO)
-		return set_timeo(val, len, &u->sndtimeo, &u->sndtimeo_neg);
+		return sockopt_get_timeo(val, len, &u->sndtimeo, &u->sndtimeo_neg);
 	if (name == SO_LINGER) {
 		if (len < (socklen_t)sizeof(u->linger))
 			return -EINVAL;
@@ -1309,9 +1218,8 @@ static int unix_setsockopt(struct task *t, struct socket *s, int level, int name
 		u->linger.l_onoff = !!u->linger.l_onoff;
 		return 0;
 	}
-	if (len < (socklen_t)sizeof(int))
+	if (sockopt_get_int(val, len, &v) < 0)
 		return -EINVAL;
-	memcpy(&v, val, sizeof(v));
 	switch (name) {
 	case SO_SNDBUFFORCE:
 	case SO_RCVBUFFORCE:
