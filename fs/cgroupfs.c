@@ -8,6 +8,7 @@
  * sentry's accounting. No sub-cgroups, no writes, no events. */
 #define _GNU_SOURCE
 #include "fs/cgroupfs.h"
+#include "fs/pbuf_file.h"
 #include "fs/proc.h"
 #include "fs/vfs.h"
 #include "sentry/memfile.h"
@@ -233,30 +234,7 @@ static int cg_open(struct inode *inode, struct file *f)
 	if (!b)
 		return -ENOMEM;
 	cf->show(b);
-	if (b->oom) {
-		free(b->d);
-		free(b);
-		return -ENOMEM;
-	}
-	f->priv = b;
-	return 0;
-}
-
-static ssize_t cg_read(struct task *t, struct file *f, void *buf, size_t n, int64_t *pos)
-{
-	struct pbuf *b = f->priv;
-	int64_t p = pos ? *pos : f->pos;
-
-	if (!b || p < 0)
-		return -EINVAL;
-	if ((uint64_t)p >= b->len)
-		return 0;
-	if (n > b->len - (size_t)p)
-		n = b->len - (size_t)p;
-	memcpy(buf, b->d + p, n);
-	if (pos)
-		*pos += (int64_t)n;
-	return (ssize_t)n;
+	return pbuf_file_attach(f, b);
 }
 
 static int64_t cg_llseek(struct file *f, int64_t off, int whence)
@@ -267,16 +245,6 @@ static int64_t cg_llseek(struct file *f, int64_t off, int whence)
 		return -EINVAL;
 	f->pos = base + off;
 	return f->pos;
-}
-
-static void cg_release(struct file *f)
-{
-	struct pbuf *b = f->priv;
-
-	if (b) {
-		free(b->d);
-		free(b);
-	}
 }
 
 static int cg_setattr(struct inode *inode, const struct iattr *a)
@@ -295,9 +263,9 @@ static const struct inode_ops cg_file_iops = {
 };
 
 static const struct file_ops cg_file_fops = {
-	.read = cg_read,
+	.read = pbuf_file_read,
 	.llseek = cg_llseek,
-	.release = cg_release,
+	.release = pbuf_file_release,
 };
 
 static int cg_statfs(struct super_block *sb, struct statfs *st)

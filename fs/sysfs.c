@@ -2,6 +2,7 @@
  * coreutils read: the CPU lists under devices/system/cpu, the transparent
  * hugepage mode, and empty class/net and fs/cgroup directories. */
 #define _GNU_SOURCE
+#include "fs/pbuf_file.h"
 #include "fs/proc.h"
 #include "fs/vfs.h"
 
@@ -311,30 +312,7 @@ static int sys_open(struct inode *inode, struct file *f)
 	if (!b)
 		return -ENOMEM;
 	sn->ent->show(sn, b);
-	if (b->oom) {
-		free(b->d);
-		free(b);
-		return -ENOMEM;
-	}
-	f->priv = b;
-	return 0;
-}
-
-static ssize_t sys_read(struct task *t, struct file *f, void *buf, size_t n, int64_t *pos)
-{
-	struct pbuf *b = f->priv;
-	int64_t p = pos ? *pos : f->pos;
-
-	if (!b || p < 0)
-		return -EINVAL;
-	if ((uint64_t)p >= b->len)
-		return 0;
-	if (n > b->len - (size_t)p)
-		n = b->len - (size_t)p;
-	memcpy(buf, b->d + p, n);
-	if (pos)
-		*pos += (int64_t)n;
-	return (ssize_t)n;
+	return pbuf_file_attach(f, b);
 }
 
 static int64_t sys_llseek(struct file *f, int64_t off, int whence)
@@ -372,16 +350,6 @@ static int sys_fstat(struct file *f, struct stat *st)
 	return 0;
 }
 
-static void sys_release(struct file *f)
-{
-	struct pbuf *b = f->priv;
-
-	if (b) {
-		free(b->d);
-		free(b);
-	}
-}
-
 static int sys_setattr(struct inode *inode, const struct iattr *a)
 {
 	return -EPERM;
@@ -398,11 +366,11 @@ static const struct inode_ops sys_file_iops = {
 };
 
 static const struct file_ops sys_file_fops = {
-	.read = sys_read,
+	.read = pbuf_file_read,
 	.llseek = sys_llseek,
 	.poll = sys_poll,
 	.fstat = sys_fstat,
-	.release = sys_release,
+	.release = pbuf_file_release,
 };
 
 static const struct file_ops sys_dir_fops = {
