@@ -50,6 +50,8 @@ int main(void)
 	if (pid == 0) {
 		struct sigaction sa = { .sa_handler = on_sig };
 
+		/* Only the parent holds the master: its close is the hangup. */
+		close(m);
 		sigaction(SIGHUP, &sa, NULL);
 		sigaction(SIGCONT, &sa, NULL);
 		setsid();
@@ -58,18 +60,28 @@ int main(void)
 		write(p[1], "r", 1);
 		read(q[0], &c, 1);
 		printf("child: SIGHUP %d SIGCONT %d\n", hup, cont);
-		errno = 0;
-		printf("child: read %ld\n", (long)read(s, buf, sizeof(buf)));
-		printf("child: write %ld %s\n", (long)write(s, "x", 1), errname(errno));
-		errno = 0;
-		printf("child: tcgetattr %d %s\n", tcgetattr(s, &t), errname(errno));
-		errno = 0;
-		printf("child: tcgetpgrp %d %s\n", tcgetpgrp(s), errname(errno));
-		pf = (struct pollfd){ .fd = s, .events = POLLIN | POLLOUT };
-		poll(&pf, 1, 0);
-		printf("child: revents %#x\n", pf.revents);
-		errno = 0;
-		printf("child: /dev/tty %d %s\n", open("/dev/tty", O_RDWR), errname(errno));
+		{
+			long r;
+
+			errno = 0;
+			r = (long)read(s, buf, sizeof(buf));
+			printf("child: read %ld %s\n", r, r < 0 ? errname(errno) : "");
+			errno = 0;
+			r = (long)write(s, "x", 1);
+			printf("child: write %ld %s\n", r, r < 0 ? errname(errno) : "");
+			errno = 0;
+			r = tcgetattr(s, &t);
+			printf("child: tcgetattr %ld %s\n", r, r < 0 ? errname(errno) : "");
+			errno = 0;
+			r = tcgetpgrp(s);
+			printf("child: tcgetpgrp %ld %s\n", r, r < 0 ? errname(errno) : "");
+			pf = (struct pollfd){ .fd = s, .events = POLLIN | POLLOUT };
+			poll(&pf, 1, 0);
+			printf("child: revents %#x\n", pf.revents);
+			errno = 0;
+			r = open("/dev/tty", O_RDWR);
+			printf("child: /dev/tty %ld %s\n", r, r < 0 ? errname(errno) : "");
+		}
 		_exit(0);
 	}
 	read(p[0], &c, 1);

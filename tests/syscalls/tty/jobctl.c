@@ -6,6 +6,15 @@
 
 static int sync_p[2];
 
+/* The result of a call and, when it failed, its errno (read after the
+ * call: printf's arguments have no order). */
+static void said(const char *what, long r)
+{
+	int e = errno;
+
+	printf("%s %ld %s\n", what, r, r < 0 ? errname(e) : "");
+}
+
 static void child_bg(int s, int fg_pgrp)
 {
 	char buf[8];
@@ -21,11 +30,10 @@ static void child_bg(int s, int fg_pgrp)
 	signal(SIGTTIN, SIG_IGN);
 	errno = 0;
 	r = read(s, buf, sizeof(buf));
-	printf("bg: read with SIGTTIN ignored %ld %s\n", r, errname(errno));
+	said("bg: read with SIGTTIN ignored", r);
 	signal(SIGTTOU, SIG_IGN);
 	errno = 0;
-	printf("bg: tcsetpgrp, SIGTTOU ignored %d %s\n", tcsetpgrp(s, getpgrp()),
-	       errname(errno));
+	said("bg: tcsetpgrp, SIGTTOU ignored", tcsetpgrp(s, getpgrp()));
 	_exit(0);
 }
 
@@ -44,14 +52,12 @@ int main(void)
 		int s = open(ptsname(m), O_RDWR | O_NOCTTY);
 		pid_t bg;
 
-		printf("leader: TIOCSCTTY before setsid %d %s\n", ioctl(s, TIOCSCTTY, 0),
-		       errname(errno));
+		said("leader: TIOCSCTTY before setsid", ioctl(s, TIOCSCTTY, 0));
 		errno = 0;
-		printf("leader: TIOCGPGRP without ctty %d %s\n", ioctl(s, TIOCGPGRP, &pg),
-		       errname(errno));
+		said("leader: TIOCGPGRP without ctty", ioctl(s, TIOCGPGRP, &pg));
 		setsid();
 		errno = 0;
-		printf("leader: TIOCGSID before %d %s\n", ioctl(s, TIOCGSID, &sid), errname(errno));
+		said("leader: TIOCGSID before", ioctl(s, TIOCGSID, &sid));
 		printf("leader: TIOCSCTTY %d\n", ioctl(s, TIOCSCTTY, 0));
 		printf("leader: TIOCSCTTY again %d\n", ioctl(s, TIOCSCTTY, 0));
 		ioctl(s, TIOCGPGRP, &pg);
@@ -59,18 +65,18 @@ int main(void)
 		printf("leader: pgrp is me %d, sid is me %d\n", pg == getpid(), sid == getpid());
 		errno = 0;
 		pg = -5;
-		printf("leader: TIOCSPGRP -5 %d %s\n", ioctl(s, TIOCSPGRP, &pg), errname(errno));
+		said("leader: TIOCSPGRP -5", ioctl(s, TIOCSPGRP, &pg));
 		pg = 1;
 		errno = 0;
-		printf("leader: TIOCSPGRP other session %d %s\n", ioctl(s, TIOCSPGRP, &pg),
-		       errname(errno));
+		said("leader: TIOCSPGRP other session", ioctl(s, TIOCSPGRP, &pg));
 		pg = 999999;
 		errno = 0;
-		printf("leader: TIOCSPGRP no such %d %s\n", ioctl(s, TIOCSPGRP, &pg),
-		       errname(errno));
+		said("leader: TIOCSPGRP no such", ioctl(s, TIOCSPGRP, &pg));
+		pid_t me = getpid();
+
 		bg = fork();
 		if (bg == 0)
-			child_bg(s, getpid());
+			child_bg(s, me);
 		read(sync_p[0], &c, 1);
 		waitpid(bg, &st, WUNTRACED);
 		printf("leader: bg %s\n", wstatus(st));
@@ -88,9 +94,9 @@ int main(void)
 		signal(SIGHUP, SIG_IGN);
 		printf("leader: TIOCNOTTY %d\n", ioctl(s, TIOCNOTTY));
 		errno = 0;
-		printf("leader: TIOCGPGRP after %d %s\n", ioctl(s, TIOCGPGRP, &pg), errname(errno));
+		said("leader: TIOCGPGRP after", ioctl(s, TIOCGPGRP, &pg));
 		errno = 0;
-		printf("leader: master TIOCGSID %d %s\n", ioctl(m, TIOCGSID, &sid), errname(errno));
+		said("leader: master TIOCGSID", ioctl(m, TIOCGSID, &sid));
 		_exit(0);
 	}
 	reap(leader, "leader");
