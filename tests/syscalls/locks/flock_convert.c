@@ -17,8 +17,11 @@ int main(void)
 	SHOW(flock(b, LOCK_UN));
 	SHOW(flock(c, LOCK_EX | LOCK_NB));
 	SHOW(flock(c, LOCK_UN));
-	/* A waiter blocked for LOCK_EX gets the lock when the holder's
-	 * upgrade releases its shared lock. */
+	/* The holder's upgrade releases its shared lock first, so a waiter
+	 * blocked for LOCK_EX may get in between; whether it does is up to
+	 * the scheduler (natively too), so only the outcome both orders
+	 * share is shown: the upgrade succeeds, and once it is released the
+	 * waiter gets its lock. */
 	SHOW(flock(a, LOCK_SH));
 	pid = fork();
 	if (pid == 0) {
@@ -32,6 +35,7 @@ int main(void)
 	lk_wait(lk_c2p[0]);
 	sleep_ms(200);
 	SHOW(flock(a, LOCK_EX));
+	SHOW(flock(a, LOCK_UN));
 	reap(pid, "child");
 	SHOW(flock(b, LOCK_SH | LOCK_NB));
 	lk_cleanup();
