@@ -467,10 +467,7 @@ static int raw_getsockopt(struct task *t, struct socket *s, int level, int name,
 			return -ENOPROTOOPT;
 		if (r->sock.protocol != IPPROTO_ICMP)
 			return -EOPNOTSUPP;
-		if (*len > sizeof(r->icmp_filter))
-			*len = sizeof(r->icmp_filter);
-		memcpy(val, &r->icmp_filter, *len);
-		return 0;
+		return sockopt_put(&r->icmp_filter, sizeof(r->icmp_filter), val, len);
 	}
 	if ((level == IPPROTO_IPV6 || level == SOL_RAW) && is6(r)) {
 		switch (name) {
@@ -487,10 +484,7 @@ static int raw_getsockopt(struct task *t, struct socket *s, int level, int name,
 	if (level == IPPROTO_ICMPV6 && is6(r) && name == ICMP6_FILTER) {
 		if (r->sock.protocol != IPPROTO_ICMPV6)
 			return -EOPNOTSUPP;
-		if (*len > sizeof(r->icmp6_filter))
-			*len = sizeof(r->icmp6_filter);
-		memcpy(val, r->icmp6_filter, *len);
-		return 0;
+		return sockopt_put(r->icmp6_filter, sizeof(r->icmp6_filter), val, len);
 	}
 	return -ENOPROTOOPT;
 }

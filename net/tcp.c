@@ -119,39 +119,9 @@ static bool is6(const struct tcp_sock *ts)
 
 /* ---- the engine's world ---- */
 
-/* The internet checksum of buf (RFC 1071) as ip_csum_add would fold it
- * into a sum, eight bytes at a time: one's complement sums do not care
- * about byte order if the result is swapped back (RFC 1071 2(B)). */
-static uint32_t csum_fast(const uint8_t *p, size_t len)
-{
-	uint64_t s = 0, v;
-	uint16_t w;
-
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&v, p, 8);
-		s += v;
-		s += s < v;
-	}
-	for (; len >= 2; p += 2, len -= 2) {
-		memcpy(&w, p, 2);
-		s += w;
-		s += s < w;
-	}
-	if (len) {
-		s += p[0]; /* the low byte of a little-endian word */
-		s += s < p[0];
-	}
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint32_t)__builtin_bswap16((uint16_t)s);
-}
-
 static uint16_t tcp_csum(const uint8_t *src, const uint8_t *dst, const uint8_t *seg, size_t len)
 {
-	return ip_csum_fold(ip_pseudo(src, dst, IPPROTO_TCP, len) + csum_fast(seg, len));
+	return ip_csum_fold(ip_csum_add(ip_pseudo(src, dst, IPPROTO_TCP, len), seg, len));
 }
 
 /* Queue seg (malloc'ed: taken over, or freed) for ip_output. */
