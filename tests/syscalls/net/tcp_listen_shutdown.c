@@ -4,13 +4,14 @@
 #include "tcp_util.h"
 #include <pthread.h>
 
-static int lfd;
+static int lfd, acc_r, acc_errno;
 
+/* The result is printed by main after the join: printing here raced
+ * main's own line about the shutdown that woke us. */
 static void *acceptor(void *arg)
 {
-	int r = accept(lfd, NULL, NULL);
-
-	printf("blocked accept: %d %s\n", r, r < 0 ? errname(errno) : "");
+	acc_r = accept(lfd, NULL, NULL);
+	acc_errno = errno;
 	return NULL;
 }
 
@@ -28,6 +29,7 @@ int main(void)
 	msleep(100);
 	SHOW(shutdown(lfd, SHUT_RD));
 	pthread_join(th, NULL);
+	printf("blocked accept: %d %s\n", acc_r, acc_r < 0 ? errname(acc_errno) : "");
 	SHOW(accept(lfd, NULL, NULL));
 	printf("state %s\n", tcp_state_name(lfd));
 	c = socket(AF_INET, SOCK_STREAM, 0);
