@@ -14,6 +14,9 @@ int host_filter_install(void);
 /* --network=host (net/hostinet.c): the filter also allows the socket
  * calls host sockets need; set before host_filter_install/print. */
 void host_filter_set_hostnet(bool on);
+/* The platform `runsc syscalls --host-filter` prints for (--platform):
+ * ptrace, systrap or kvm; any other name prints every platform. */
+void host_filter_set_platform(const char *name);
 /* The allowed host syscalls, one per line (`runsc syscalls --host-filter`). */
 void host_filter_print(FILE *out);
 

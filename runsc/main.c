@@ -126,6 +126,7 @@ int main(int argc, char **argv)
 	 * (docs/network-host.md). */
 	hostinet_enabled = g.network && !strcmp(g.network, "host");
 	host_filter_set_hostnet(hostinet_enabled);
+	host_filter_set_platform(g.platform);
 	if (strcmp(g.log_format, "text") && strcmp(g.log_format, "json")) {
 		fprintf(stderr, "runsc: --log-format: text or json, not %s\n", g.log_format);
 		return 2;

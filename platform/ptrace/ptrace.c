@@ -195,14 +195,15 @@ static struct address_space *as_exec_stub(struct platform *p)
 
 		personality(ADDR_NO_RANDOMIZE);
 		/* Move everything out of the way first: the sources may sit on
-		 * the target numbers. */
+		 * the target numbers. dup3, not dup2: the host filter
+		 * (runsc/host_filter.c) allows only dup3 here. */
 		rfd = fcntl(pipefd[1], F_DUPFD, 100);
 		mfd = fcntl(p->memfd, F_DUPFD, 100);
 		sfd = fcntl(stub_memfd, F_DUPFD_CLOEXEC, 100);
 		bfd = fcntl(batch_memfd, F_DUPFD, 100);
-		if (rfd < 0 || mfd < 0 || sfd < 0 || bfd < 0 || dup2(rfd, STUB_READY_FD) < 0 ||
-		    dup2(mfd, STUB_MEMFD) < 0 || dup3(sfd, 5, O_CLOEXEC) < 0 ||
-		    dup2(bfd, STUB_BATCH_FD) < 0)
+		if (rfd < 0 || mfd < 0 || sfd < 0 || bfd < 0 || dup3(rfd, STUB_READY_FD, 0) < 0 ||
+		    dup3(mfd, STUB_MEMFD, 0) < 0 || dup3(sfd, 5, O_CLOEXEC) < 0 ||
+		    dup3(bfd, STUB_BATCH_FD, 0) < 0)
 			_exit(127);
 		syscall(SYS_close_range, 7, ~0U, 0);
 		close(0);
