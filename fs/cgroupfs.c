@@ -292,19 +292,11 @@ static int cg_mount(const struct fs_type *type, const char *source, unsigned lon
 	if (!sb)
 		return -ENOMEM;
 	root = inode_new(sb, &cg_dir_iops, &cg_dir_fops, S_IFDIR | 0555, 1);
-	if (!root) {
-		sb_put(sb);
-		return -ENOMEM;
+	if (root) {
+		root->nlink = 2;
+		inode_touch(root, ATTR_ATIME | ATTR_MTIME | ATTR_CTIME);
 	}
-	root->nlink = 2;
-	inode_touch(root, ATTR_ATIME | ATTR_MTIME | ATTR_CTIME);
-	sb->root = dentry_new_root(sb, root);
-	if (!sb->root) {
-		sb_put(sb);
-		return -ENOMEM;
-	}
-	*out = sb;
-	return 0;
+	return sb_set_root(sb, root, out);
 }
 
 static const struct fs_type cgroup2_type = {

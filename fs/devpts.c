@@ -493,13 +493,7 @@ static int devpts_mount(const struct fs_type *type, const char *source, unsigned
 	if (ds->setgid)
 		ds->ptmx->gid = ds->gid;
 	stamp(ds->ptmx);
-	sb->root = dentry_new_root(sb, root);
-	if (!sb->root) {
-		sb_put(sb);
-		return -ENOMEM;
-	}
-	*out = sb;
-	return 0;
+	return sb_set_root(sb, root, out);
 }
 
 static const struct fs_type devpts_type = {

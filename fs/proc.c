@@ -1219,17 +1219,7 @@ static int proc_mount(const struct fs_type *type, const char *source, unsigned l
 		sb->priv = o;
 	}
 	root = pnode_inode(sb, &pn, S_IFDIR | 0555);
-	if (!root) {
-		sb_put(sb);
-		return -ENOMEM;
-	}
-	sb->root = dentry_new_root(sb, root);
-	if (!sb->root) {
-		sb_put(sb);
-		return -ENOMEM;
-	}
-	*out = sb;
-	return 0;
+	return sb_set_root(sb, root, out);
 }
 
 static const struct fs_type proc_fs_type = {

@@ -413,17 +413,7 @@ static int sys_mount(const struct fs_type *type, const char *source, unsigned lo
 	if (!sb)
 		return -ENOMEM;
 	root = snode_inode(sb, &root_dir, 0);
-	if (!root) {
-		sb_put(sb);
-		return -ENOMEM;
-	}
-	sb->root = dentry_new_root(sb, root);
-	if (!sb->root) {
-		sb_put(sb);
-		return -ENOMEM;
-	}
-	*out = sb;
-	return 0;
+	return sb_set_root(sb, root, out);
 }
 
 static const struct fs_type sysfs_type = {

@@ -1312,14 +1312,7 @@ static int tmpfs_build(const char *data, bool limits, struct super_block **out)
 		sb_put(sb);
 		return err;
 	}
-	sb->root = dentry_new_root(sb, root);
-	if (!sb->root) {
-		inode_put(root);
-		sb_put(sb);
-		return -ENOMEM;
-	}
-	*out = sb;
-	return 0;
+	return sb_set_root(sb, root, out);
 }
 
 int tmpfs_sb_new(const char *opts, struct super_block **out)

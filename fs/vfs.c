@@ -312,6 +312,18 @@ struct dentry *dentry_new_root(struct super_block *sb, struct inode *inode)
 	return d;
 }
 
+int sb_set_root(struct super_block *sb, struct inode *root, struct super_block **out)
+{
+	if (root && dentry_new_root(sb, root)) {
+		*out = sb;
+		return 0;
+	}
+	if (root)
+		inode_put(root);
+	sb_put(sb);
+	return -ENOMEM;
+}
+
 /* The cached child of parent called name, with a new reference. */
 struct dentry *vfs_d_lookup_cached(struct dentry *parent, const char *name)
 {

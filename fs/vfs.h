@@ -193,6 +193,10 @@ void dentry_put(struct dentry *d);
 void dentry_invalidate(struct dentry *d);
 /* A root dentry for a new superblock (takes the inode reference). */
 struct dentry *dentry_new_root(struct super_block *sb, struct inode *inode);
+/* The end of a filesystem's mount: root (a new reference, or NULL when
+ * making it failed) becomes sb's root dentry and sb goes to *out. On
+ * failure both are put and -ENOMEM returned. */
+int sb_set_root(struct super_block *sb, struct inode *root, struct super_block **out);
 
 /* ----------------------------------------------------------- superblocks */
 
