@@ -757,6 +757,16 @@ int ip_output(const uint8_t *src, const uint8_t *dst, int proto, const void *pay
 	return r;
 }
 
+bool ip_route_lo(const uint8_t *dst)
+{
+	struct route_res res;
+
+	if (ip_route(dst, &res) < 0 || !res.ifp)
+		return false;
+	/* as xmit: local, or a unicast route out the loopback link */
+	return res.type == RTN_LOCAL || (res.type == RTN_UNICAST && !res.ifp->ops);
+}
+
 int ip_output_packet(const uint8_t *dst, const uint8_t *pkt, size_t len)
 {
 	struct route_res res;

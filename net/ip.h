@@ -47,6 +47,10 @@ unsigned int ip_tso_max(const uint8_t *dst);
  * ip_output sends them. */
 int ip_output_tso(const uint8_t *src, const uint8_t *dst, const void *seg, size_t len, int ttl,
 		  unsigned int mss);
+/* Does a packet to dst go through lo (the receive path at once, as
+ * ip_output would deliver it)? TCP then hands its segment to the receiver
+ * by reference instead of as a packet. */
+bool ip_route_lo(const uint8_t *dst);
 /* An ICMP "fragmentation needed" / ICMPv6 "packet too big" said so. */
 void ip_pmtu_update(const uint8_t *dst, unsigned int mtu);
 

@@ -311,6 +311,11 @@ static bool wants(const struct raw_sock *r, int proto, bool v6, const uint8_t *s
 	return true;
 }
 
+bool raw_any(void)
+{
+	return !list_empty(&raw_socks);
+}
+
 bool raw_input(int proto, const uint8_t *src, const uint8_t *dst, const uint8_t *hdr,
 	       size_t hlen, const uint8_t *data, size_t len)
 {

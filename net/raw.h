@@ -16,5 +16,7 @@ int raw_create(struct task *t, int family, int protocol, struct socket **out);
  * did, so the sender hears no protocol unreachable. */
 bool raw_input(int proto, const uint8_t *src, const uint8_t *dst, const uint8_t *hdr,
 	       size_t hlen, const uint8_t *data, size_t len);
+/* Is there a raw socket at all (lo then carries TCP as bytes for it)? */
+bool raw_any(void);
 
 #endif

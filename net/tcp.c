@@ -12,6 +12,7 @@
 #include "net/tcp.h"
 #include "net/inet.h"
 #include "net/ip.h"
+#include "net/raw.h"
 #include "net/route.h"
 #include "sentry/time.h"
 
@@ -78,8 +79,9 @@ struct txpkt {
 	struct txpkt *next;
 	uint8_t src[16], dst[16];
 	size_t len;
-	uint8_t *data;              /* malloc'ed, owned */
+	uint8_t *data;              /* malloc'ed, owned; NULL: pkt */
 	unsigned int mss;           /* cut larger segments to this (TSO); 0: none */
+	struct tcp_pkt pkt;         /* to a local address: by reference */
 };
 
 /* Sockets with a local port, by port: binding checks and listeners. */
@@ -97,6 +99,10 @@ static struct list_head *port_bucket(uint16_t port)
 #define CONN_HASH 1024
 static struct list_head conn_hash[CONN_HASH];
 static struct txpkt *txq_head, **txq_tail = &txq_head;
+/* Spent txpkts for reuse (one allocation per segment less). */
+#define TXFREE_MAX 64
+static struct txpkt *txfree;
+static int ntxfree;
 static bool flushing;
 static uint16_t port_rover = EPHEMERAL_LO;
 static uint64_t rng_state;
@@ -124,11 +130,40 @@ static uint16_t tcp_csum(const uint8_t *src, const uint8_t *dst, const uint8_t *
 	return ip_csum_fold(ip_csum_add(ip_pseudo(src, dst, IPPROTO_TCP, len), seg, len));
 }
 
+static struct txpkt *txpkt_get(void)
+{
+	struct txpkt *p = txfree;
+
+	if (!p)
+		return malloc(sizeof(*p));
+	txfree = p->next;
+	ntxfree--;
+	return p;
+}
+
+static void txpkt_put(struct txpkt *p)
+{
+	if (ntxfree >= TXFREE_MAX) {
+		free(p);
+		return;
+	}
+	p->next = txfree;
+	txfree = p;
+	ntxfree++;
+}
+
+static void txq_add(struct txpkt *p)
+{
+	p->next = NULL;
+	*txq_tail = p;
+	txq_tail = &p->next;
+}
+
 /* Queue seg (malloc'ed: taken over, or freed) for ip_output. */
 static void queue_pkt(const uint8_t *src, const uint8_t *dst, uint8_t *seg, size_t len,
 		      unsigned int mss)
 {
-	struct txpkt *p = malloc(sizeof(*p));
+	struct txpkt *p = txpkt_get();
 	uint16_t c;
 
 	if (!p) {
@@ -148,16 +183,34 @@ static void queue_pkt(const uint8_t *src, const uint8_t *dst, uint8_t *seg, size
 	}
 	p->len = len;
 	p->mss = mss;
-	p->next = NULL;
-	*txq_tail = p;
-	txq_tail = &p->next;
+	p->pkt.nspan = 0;
+	txq_add(p);
 }
 
-static void env_output(struct tcp_cb *tp, uint8_t *seg, size_t len)
+/* A segment by reference: to a local address it stays one (lo hands the
+ * receiver the sender's chunks); elsewhere it becomes bytes here. */
+static void env_output_pkt(struct tcp_cb *tp, struct tcp_pkt *pk)
 {
 	struct tcp_sock *ts = ts_cb(tp);
+	struct txpkt *p;
+	uint8_t *seg;
 
-	queue_pkt(ts->laddr, ts->raddr, seg, len, tp->mss);
+	if (ip_is_local(ts->raddr) && (p = txpkt_get())) {
+		memcpy(p->src, ts->laddr, 16);
+		memcpy(p->dst, ts->raddr, 16);
+		p->data = NULL;
+		p->len = pk->hlen + pk->dlen;
+		p->mss = tp->mss;
+		p->pkt = *pk;   /* the references move with it */
+		txq_add(p);
+		return;
+	}
+	seg = malloc(pk->hlen + pk->dlen);
+	if (seg)
+		tcp_pkt_flatten(pk, seg);
+	tcp_pkt_release(pk);
+	if (seg)
+		queue_pkt(ts->laddr, ts->raddr, seg, pk->hlen + pk->dlen, tp->mss);
 }
 
 static uint64_t env_now(struct tcp_cb *tp)
@@ -312,7 +365,7 @@ static void env_event(struct tcp_cb *tp, int ev)
 }
 
 static const struct tcp_env tcp_env = {
-	.output = env_output,
+	.output_pkt = env_output_pkt,
 	.now = env_now,
 	.timer = env_timer,
 	.event = env_event,
@@ -332,12 +385,28 @@ static void flush(void)
 		txq_head = p->next;
 		if (!txq_head)
 			txq_tail = &txq_head;
-		if (p->mss)
-			ip_output_tso(p->src, p->dst, p->data, p->len, 64, p->mss);
-		else
-			ip_output(p->src, p->dst, IPPROTO_TCP, p->data, p->len, 64);
-		free(p->data);
-		free(p);
+		if (!p->data) {
+			/* lo delivers at once: by reference, unless raw
+			 * sockets want a copy of every packet or the route
+			 * is not lo's; then as bytes */
+			if (!raw_any() && p->len + (ip_is_v4mapped(p->dst) ? 20 : 0) <= 65535 &&
+			    ip_route_lo(p->dst)) {
+				tcp_input_local(p->src, p->dst, &p->pkt);
+			} else {
+				p->data = malloc(p->len);
+				if (p->data)
+					tcp_pkt_flatten(&p->pkt, p->data);
+			}
+		}
+		tcp_pkt_release(&p->pkt);
+		if (p->data) {
+			if (p->mss)
+				ip_output_tso(p->src, p->dst, p->data, p->len, 64, p->mss);
+			else
+				ip_output(p->src, p->dst, IPPROTO_TCP, p->data, p->len, 64);
+			free(p->data);
+		}
+		txpkt_put(p);
 	}
 	flushing = false;
 }
@@ -1605,6 +1674,34 @@ int tcp_input_ip(const uint8_t *src, const uint8_t *dst, const uint8_t *data, si
 out:
 	flush();
 	return 0;
+}
+
+/* lo's segments by reference (ip_output_tcp_local): a connection's
+ * segment goes to its engine as it is; anything else (listeners, resets,
+ * handshakes) takes tcp_input_ip's path as bytes. */
+int tcp_input_local(const uint8_t *src, const uint8_t *dst, const struct tcp_pkt *p)
+{
+	const uint8_t *h = p->hdr;
+	struct tcp_sock *ts;
+	uint8_t *buf;
+	int r;
+
+	if (p->hlen < 20 || p->hlen > sizeof(p->hdr) || (size_t)(h[12] >> 4) * 4 != p->hlen)
+		return -EINVAL;
+	ts = lookup_conn(src, (uint16_t)(h[0] << 8 | h[1]), dst, (uint16_t)(h[2] << 8 | h[3]));
+	if (ts && ts->cb.state != TCPS_SYN_RECV) {
+		tcp_input_pkt(&ts->cb, p);
+		maybe_free(ts);
+		flush();
+		return 0;
+	}
+	buf = malloc(p->hlen + p->dlen);
+	if (!buf)
+		return -ENOMEM;
+	tcp_pkt_flatten(p, buf);
+	r = tcp_input_ip(src, dst, buf, p->hlen + p->dlen);
+	free(buf);
+	return r;
 }
 
 static const struct sock_ops tcp_ops = {

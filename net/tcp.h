@@ -64,11 +64,55 @@ enum tcp_state {
 #define TCP_CC_RENO 0
 #define TCP_CC_CUBIC 1
 
-/* A byte ring that grows on demand up to a limit. */
-struct tcp_ring {
-	uint8_t *buf;
-	size_t cap, head, len;
+/* Stream bytes live in reference-counted, append-only chunks: the bytes
+ * below used are never written again, so a segment handed to lo and the
+ * receive queue that keeps it refer to the sender's chunks instead of
+ * copying them. Only the queue that made a chunk (its fill) appends. */
+struct tcp_chunk {
+	uint32_t ref;
+	uint32_t cap, used;
+	uint8_t data[];
 };
+
+/* Bytes [off, off + len) of c, holding one reference. */
+struct tcp_span {
+	struct tcp_chunk *c;
+	uint32_t off, len;
+};
+
+/* A byte queue of spans (the send queue, the in-order receive queue):
+ * appended at the tail, consumed at the head. */
+struct tcp_bufq {
+	struct tcp_span *v;          /* ring of spans */
+	size_t vcap, vhead, vn;
+	size_t len;                  /* bytes */
+	struct tcp_chunk *fill;      /* ours to append to (a reference), or NULL */
+	uint32_t next_cap;           /* size of the next chunk (grows to TCP_CHUNK_MAX) */
+};
+#define TCP_CHUNK_MAX 65536
+
+/* Out-of-order bytes by sequence number, sorted and disjoint. */
+struct tcp_oseg {
+	uint32_t seq;
+	struct tcp_span sp;
+};
+struct tcp_oooq {
+	struct tcp_oseg *v;
+	int n, cap;
+};
+
+/* A segment by reference: the TCP header (checksum zero) and its payload
+ * as spans, each holding a reference (tcp_pkt_release drops them). */
+#define TCP_PKT_SPANS 16
+struct tcp_pkt {
+	uint8_t hdr[60];
+	size_t hlen, dlen;
+	int nspan;
+	struct tcp_span span[TCP_PKT_SPANS];
+};
+void tcp_pkt_release(struct tcp_pkt *p);
+/* The header and payload as one run of bytes (hlen + dlen) at out. */
+void tcp_pkt_flatten(const struct tcp_pkt *p, uint8_t *out);
 
 /* Sorted, disjoint sequence ranges [start, end): the sender's SACK
  * scoreboard and the receiver's out-of-order map. */
@@ -85,6 +129,10 @@ struct tcp_env {
 	 * zero: the callee fills it) and payload, malloc'ed: the callee
 	 * owns it (saves a copy of every segment). */
 	void (*output)(struct tcp_cb *tp, uint8_t *seg, size_t len);
+	/* When set, used instead of output: the segment by reference (the
+	 * callee owns p's references; p itself is the caller's). Segments
+	 * then span at most TCP_PKT_SPANS chunks. */
+	void (*output_pkt)(struct tcp_cb *tp, struct tcp_pkt *p);
 	uint64_t (*now)(struct tcp_cb *tp);         /* ns, monotonic */
 	/* The connection's one timer: fire tcp_timer() at when (ns), or
 	 * not at all (when == 0). */
@@ -121,7 +169,7 @@ struct tcp_cb {
 	bool rxt_head_valid;
 	struct tcp_ranges sacked;
 	uint32_t sacked_bytes;
-	struct tcp_ring sndq;        /* from snd_una (SYN excluded) */
+	struct tcp_bufq sndq;        /* from snd_una (SYN excluded) */
 	size_t sndbuf;               /* limit of sndq */
 	bool fin_queued;             /* FIN after the queued data */
 	bool fin_sent, fin_acked;
@@ -131,9 +179,10 @@ struct tcp_cb {
 	bool syn_acked;
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt, rcv_adv;
-	struct tcp_ring rcvq;        /* in-order bytes, out-of-order beyond */
+	struct tcp_bufq rcvq;        /* in-order bytes */
 	size_t rcvbuf;
-	struct tcp_ranges ooo;
+	struct tcp_oooq oooq;        /* out-of-order bytes */
+	struct tcp_ranges ooo;       /* what the peer is told of them (SACK) */
 	int ooo_last;                /* index of the last out-of-order range touched */
 	uint32_t ooo_last_start;
 	bool fin_rcvd;               /* FIN seen in order: read returns 0 at end */
@@ -207,6 +256,9 @@ int tcp_accept_syn(struct tcp_cb *tp, const uint8_t *seg, size_t len, uint16_t a
 /* A segment for this connection (header checked by the caller for
  * length; checksum already verified). */
 void tcp_input(struct tcp_cb *tp, const uint8_t *seg, size_t len);
+/* The same for a segment by reference (lo): the receive queue keeps
+ * references to its chunks instead of copying. p stays the caller's. */
+void tcp_input_pkt(struct tcp_cb *tp, const struct tcp_pkt *p);
 /* The timer armed through env->timer has expired. */
 void tcp_timer(struct tcp_cb *tp);
 
@@ -253,15 +305,20 @@ void tcp_cc_on_ack(struct tcp_cb *tp, uint32_t acked, uint64_t now);
 uint32_t tcp_cc_ssthresh(struct tcp_cb *tp);   /* on loss */
 void tcp_cc_on_rto(struct tcp_cb *tp);
 
-/* Ring helpers (shared with the unit test). */
-int tcp_ring_reserve(struct tcp_ring *r, size_t need, size_t limit);
-void tcp_ring_write_at(struct tcp_ring *r, size_t off, const void *p, size_t n);
-void tcp_ring_read_at(const struct tcp_ring *r, size_t off, void *p, size_t n);
-void tcp_ring_drop(struct tcp_ring *r, size_t n);
+/* Byte queue helpers (shared with the unit test). Append copies n bytes
+ * (-ENOMEM, or the count); read_at copies out from offset off; drop
+ * consumes n bytes at the head; free drops every reference. */
+long tcp_bufq_append(struct tcp_bufq *q, const void *p, size_t n);
+void tcp_bufq_read_at(const struct tcp_bufq *q, size_t off, void *p, size_t n);
+void tcp_bufq_drop(struct tcp_bufq *q, size_t n);
+void tcp_bufq_free(struct tcp_bufq *q);
 
 /* The socket layer (net/tcp.c). */
 int tcp_create(struct task *t, int family, struct socket **out);
 /* The receive path's entry: a TCP segment to dst from src. */
 int tcp_input_ip(const uint8_t *src, const uint8_t *dst, const uint8_t *data, size_t len);
+/* The same for a segment lo carries by reference (flush, when the route
+ * is lo's: ip_route_lo). */
+int tcp_input_local(const uint8_t *src, const uint8_t *dst, const struct tcp_pkt *p);
 
 #endif

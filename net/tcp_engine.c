@@ -135,77 +135,410 @@ static int parse(const uint8_t *p, size_t len, struct seg *s)
 	return 0;
 }
 
-/* ---- rings ---- */
+/* ---- chunks and byte queues ---- */
 
-int tcp_ring_reserve(struct tcp_ring *r, size_t need, size_t limit)
+static struct tcp_chunk *chunk_new(uint32_t cap)
 {
-	size_t cap = r->cap ? r->cap : 4096;
-	uint8_t *nb;
+	struct tcp_chunk *c = malloc(sizeof(*c) + cap);
 
-	if (need <= r->cap)
-		return 0;
-	if (need > limit)
-		return -ENOBUFS;
-	while (cap < need)
-		cap *= 2;
-	if (cap > limit)
-		cap = limit;
-	nb = malloc(cap);
-	if (!nb)
-		return -ENOMEM;
-	/* Keep every byte of the old capacity, out-of-order ones too. */
-	if (r->cap) {
-		size_t first = r->cap - r->head;
+	if (!c)
+		return NULL;
+	c->ref = 1;
+	c->cap = cap;
+	c->used = 0;
+	return c;
+}
 
-		memcpy(nb, r->buf + r->head, first);
-		memcpy(nb + first, r->buf, r->head);
+static void chunk_put(struct tcp_chunk *c)
+{
+	if (c && !--c->ref)
+		free(c);
+}
+
+void tcp_pkt_release(struct tcp_pkt *p)
+{
+	for (int i = 0; i < p->nspan; i++)
+		chunk_put(p->span[i].c);
+	p->nspan = 0;
+	p->dlen = 0;
+}
+
+void tcp_pkt_flatten(const struct tcp_pkt *p, uint8_t *out)
+{
+	memcpy(out, p->hdr, p->hlen);
+	out += p->hlen;
+	for (int i = 0; i < p->nspan; i++) {
+		memcpy(out, p->span[i].c->data + p->span[i].off, p->span[i].len);
+		out += p->span[i].len;
 	}
-	free(r->buf);
-	r->buf = nb;
-	r->cap = cap;
-	r->head = 0;
+}
+
+static struct tcp_span *q_at(const struct tcp_bufq *q, size_t i)
+{
+	return &q->v[(q->vhead + i) & (q->vcap - 1)];
+}
+
+/* Append sp, whose reference passes to q (merged into the tail span when
+ * it continues it); -ENOMEM leaves the reference with the caller. */
+static int q_push(struct tcp_bufq *q, struct tcp_span sp)
+{
+	if (q->vn) {
+		struct tcp_span *t = q_at(q, q->vn - 1);
+
+		if (t->c == sp.c && t->off + t->len == sp.off) {
+			t->len += sp.len;
+			q->len += sp.len;
+			chunk_put(sp.c);
+			return 0;
+		}
+	}
+	if (q->vn == q->vcap) {
+		size_t nc = q->vcap ? q->vcap * 2 : 8;
+		struct tcp_span *nv = malloc(nc * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		for (size_t i = 0; i < q->vn; i++)
+			nv[i] = *q_at(q, i);
+		free(q->v);
+		q->v = nv;
+		q->vcap = nc;
+		q->vhead = 0;
+	}
+	*q_at(q, q->vn) = sp;
+	q->vn++;
+	q->len += sp.len;
 	return 0;
 }
 
-void tcp_ring_write_at(struct tcp_ring *r, size_t off, const void *p, size_t n)
+/* q's fill chunk with room, a new one (of at least want bytes, up to
+ * TCP_CHUNK_MAX, sizes doubling) when it is full. */
+static struct tcp_chunk *fill_room(struct tcp_bufq *q, size_t want)
 {
-	const uint8_t *s = p;
-	size_t pos = (r->head + off) % r->cap;
+	uint32_t cap;
 
-	while (n) {
-		size_t c = r->cap - pos < n ? r->cap - pos : n;
-
-		memcpy(r->buf + pos, s, c);
-		s += c;
-		n -= c;
-		pos = 0;
-	}
+	if (q->fill && q->fill->used < q->fill->cap)
+		return q->fill;
+	chunk_put(q->fill);
+	q->fill = NULL;
+	cap = q->next_cap ? q->next_cap : 2048;
+	while (cap < want && cap < TCP_CHUNK_MAX)
+		cap *= 2;
+	if (cap > TCP_CHUNK_MAX)
+		cap = TCP_CHUNK_MAX;
+	q->fill = chunk_new(cap);
+	if (!q->fill)
+		return NULL;
+	q->next_cap = cap < TCP_CHUNK_MAX ? cap * 2 : cap;
+	return q->fill;
 }
 
-void tcp_ring_read_at(const struct tcp_ring *r, size_t off, void *p, size_t n)
+/* Copy n bytes into q's fill chunks; the spans holding them (a reference
+ * each) go to out (room for max). Returns their count, -ENOMEM. */
+static int fill_copy(struct tcp_bufq *q, const uint8_t *p, size_t n, struct tcp_span *out, int max)
 {
-	uint8_t *d = p;
-	size_t pos;
+	int k = 0;
 
-	if (!n)
-		return;
-	pos = (r->head + off) % r->cap;
 	while (n) {
-		size_t c = r->cap - pos < n ? r->cap - pos : n;
+		struct tcp_chunk *c = k < max ? fill_room(q, n) : NULL;
+		size_t m;
 
-		memcpy(d, r->buf + pos, c);
+		if (!c) {
+			while (k)
+				chunk_put(out[--k].c);
+			return -ENOMEM;
+		}
+		m = c->cap - c->used < n ? c->cap - c->used : n;
+		memcpy(c->data + c->used, p, m);
+		out[k].c = c;
+		out[k].off = c->used;
+		out[k].len = (uint32_t)m;
+		c->ref++;
+		c->used += (uint32_t)m;
+		k++;
+		p += m;
+		n -= m;
+	}
+	return k;
+}
+
+long tcp_bufq_append(struct tcp_bufq *q, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+	size_t done = 0;
+
+	while (done < n) {
+		struct tcp_span sp[2];
+		size_t m = n - done < TCP_CHUNK_MAX ? n - done : TCP_CHUNK_MAX;
+		int k = fill_copy(q, p + done, m, sp, 2), i;
+
+		if (k < 0)
+			break;
+		for (i = 0; i < k; i++) {
+			if (q_push(q, sp[i]) < 0)
+				break;
+			done += sp[i].len;
+		}
+		if (i < k) {
+			/* the bytes stay in the fill chunk, unqueued */
+			while (i < k)
+				chunk_put(sp[i++].c);
+			break;
+		}
+	}
+	return done || !n ? (long)done : -ENOMEM;
+}
+
+void tcp_bufq_read_at(const struct tcp_bufq *q, size_t off, void *buf, size_t n)
+{
+	uint8_t *d = buf;
+
+	for (size_t i = 0; i < q->vn && n; i++) {
+		const struct tcp_span *s = q_at(q, i);
+		size_t c;
+
+		if (off >= s->len) {
+			off -= s->len;
+			continue;
+		}
+		c = s->len - off < n ? s->len - off : n;
+		memcpy(d, s->c->data + s->off + off, c);
 		d += c;
 		n -= c;
-		pos = 0;
+		off = 0;
 	}
 }
 
-void tcp_ring_drop(struct tcp_ring *r, size_t n)
+void tcp_bufq_drop(struct tcp_bufq *q, size_t n)
 {
-	if (!n)
-		return;
-	r->head = (r->head + n) % r->cap;
-	r->len -= n;
+	if (n > q->len)
+		n = q->len;
+	q->len -= n;
+	while (n) {
+		struct tcp_span *s = q_at(q, 0);
+
+		if (n < s->len) {
+			s->off += (uint32_t)n;
+			s->len -= (uint32_t)n;
+			break;
+		}
+		n -= s->len;
+		chunk_put(s->c);
+		q->vhead = (q->vhead + 1) & (q->vcap - 1);
+		q->vn--;
+	}
+}
+
+void tcp_bufq_free(struct tcp_bufq *q)
+{
+	tcp_bufq_drop(q, q->len);
+	free(q->v);
+	chunk_put(q->fill);
+	memset(q, 0, sizeof(*q));
+}
+
+/* References to the bytes [off, off + n) of q in at most max spans (out
+ * NULL: only count); returns the bytes covered. */
+static size_t q_spans(const struct tcp_bufq *q, size_t off, size_t n, struct tcp_span *out,
+		      int max, int *cnt)
+{
+	size_t got = 0;
+	int k = 0;
+
+	for (size_t i = 0; i < q->vn && got < n && k < max; i++) {
+		const struct tcp_span *s = q_at(q, i);
+		size_t c;
+
+		if (off >= s->len) {
+			off -= s->len;
+			continue;
+		}
+		c = s->len - off < n - got ? s->len - off : n - got;
+		if (out) {
+			out[k].c = s->c;
+			out[k].off = s->off + (uint32_t)off;
+			out[k].len = (uint32_t)c;
+			s->c->ref++;
+		}
+		k++;
+		got += c;
+		off = 0;
+	}
+	if (cnt)
+		*cnt = k;
+	return got;
+}
+
+/* Where a segment's payload is: bytes, or chunks lo lent. */
+struct dsrc {
+	const uint8_t *flat;
+	const struct tcp_pkt *pkt;
+};
+
+#define SRC_SPANS (TCP_PKT_SPANS + 2)
+
+/* Spans with their own references to the payload bytes [off, off + n):
+ * the segment's chunks, or copies into the receive queue's fill chunks.
+ * out has room for SRC_SPANS. Returns their count, -ENOMEM. */
+static int src_spans(struct tcp_cb *tp, const struct dsrc *d, size_t off, size_t n,
+		     struct tcp_span *out)
+{
+	int k = 0;
+
+	if (!d->pkt)
+		return fill_copy(&tp->rcvq, d->flat + off, n, out, SRC_SPANS);
+	for (int i = 0; i < d->pkt->nspan && n; i++) {
+		const struct tcp_span *s = &d->pkt->span[i];
+		uint32_t c;
+
+		if (off >= s->len) {
+			off -= s->len;
+			continue;
+		}
+		c = s->len - (uint32_t)off < n ? s->len - (uint32_t)off : (uint32_t)n;
+		out[k].c = s->c;
+		out[k].off = s->off + (uint32_t)off;
+		out[k].len = c;
+		s->c->ref++;
+		k++;
+		n -= c;
+		off = 0;
+	}
+	return k;
+}
+
+static uint8_t src_byte(const struct dsrc *d, size_t off)
+{
+	if (!d->pkt)
+		return d->flat[off];
+	for (int i = 0; i < d->pkt->nspan; i++) {
+		const struct tcp_span *s = &d->pkt->span[i];
+
+		if (off < s->len)
+			return s->c->data[s->off + off];
+		off -= s->len;
+	}
+	return 0;
+}
+
+/* ---- out-of-order bytes ---- */
+
+#define OOO_MAX 4096
+
+static void ooo_free(struct tcp_oooq *o)
+{
+	for (int i = 0; i < o->n; i++)
+		chunk_put(o->v[i].sp.c);
+	free(o->v);
+	memset(o, 0, sizeof(*o));
+}
+
+/* Put sp (its reference passes on) at index i, merged into the entry
+ * before when it continues it in sequence and in its chunk. Returns the
+ * index after it, -ENOMEM (the reference stays the caller's). */
+static int ooo_put(struct tcp_oooq *o, int i, uint32_t seq, struct tcp_span sp)
+{
+	if (i > 0) {
+		struct tcp_oseg *p = &o->v[i - 1];
+
+		if (p->seq + p->sp.len == seq && p->sp.c == sp.c && p->sp.off + p->sp.len == sp.off) {
+			p->sp.len += sp.len;
+			chunk_put(sp.c);
+			return i;
+		}
+	}
+	if (o->n >= OOO_MAX)
+		return -ENOMEM;
+	if (o->n == o->cap) {
+		int nc = o->cap ? o->cap * 2 : 16;
+		struct tcp_oseg *nv = realloc(o->v, (size_t)nc * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		o->v = nv;
+		o->cap = nc;
+	}
+	memmove(&o->v[i + 1], &o->v[i], (size_t)(o->n - i) * sizeof(*o->v));
+	o->v[i].seq = seq;
+	o->v[i].sp = sp;
+	o->n++;
+	return i + 1;
+}
+
+/* Keep the payload bytes [doff, doff + n), at seq, out of order: those no
+ * entry holds yet. False when they could not all be kept. */
+static bool ooo_insert(struct tcp_cb *tp, const struct dsrc *d, size_t doff, uint32_t seq,
+		       size_t n)
+{
+	struct tcp_oooq *o = &tp->oooq;
+	uint32_t cur = seq, end = seq + (uint32_t)n;
+	int i = 0;
+
+	while (i < o->n && SEQ_LEQ(o->v[i].seq + o->v[i].sp.len, cur))
+		i++;
+	while (SEQ_LT(cur, end)) {
+		struct tcp_span sp[SRC_SPANS];
+		uint32_t pe = end, at;
+		int k, j;
+
+		if (i < o->n && SEQ_LEQ(o->v[i].seq, cur)) {
+			cur = o->v[i].seq + o->v[i].sp.len;
+			i++;
+			continue;
+		}
+		if (i < o->n && SEQ_LT(o->v[i].seq, pe))
+			pe = o->v[i].seq;
+		k = src_spans(tp, d, doff + (cur - seq), pe - cur, sp);
+		if (k < 0)
+			return false;
+		at = cur;
+		for (j = 0; j < k; j++) {
+			int r = ooo_put(o, i, at, sp[j]);
+
+			if (r < 0) {
+				while (j < k)
+					chunk_put(sp[j++].c);
+				return false;
+			}
+			i = r;
+			at += sp[j].len;
+		}
+		cur = pe;
+	}
+	return true;
+}
+
+/* Move what now continues the in-order bytes to the receive queue. */
+static void ooo_pull(struct tcp_cb *tp)
+{
+	struct tcp_oooq *o = &tp->oooq;
+	int i = 0;
+
+	while (i < o->n && SEQ_LEQ(o->v[i].seq, tp->rcv_nxt)) {
+		struct tcp_oseg *e = &o->v[i];
+		uint32_t end = e->seq + e->sp.len;
+
+		if (SEQ_GT(end, tp->rcv_nxt)) {
+			uint32_t cut = tp->rcv_nxt - e->seq;
+			struct tcp_span sp = { e->sp.c, e->sp.off + cut, e->sp.len - cut };
+
+			if (q_push(&tp->rcvq, sp) < 0) {
+				/* keep the rest for the next arrival */
+				e->sp = sp;
+				e->seq = tp->rcv_nxt;
+				break;
+			}
+			tp->bytes_received += sp.len;
+			tp->rcv_nxt = end;
+		} else {
+			chunk_put(e->sp.c);
+		}
+		i++;
+	}
+	if (i) {
+		memmove(&o->v[0], &o->v[i], (size_t)(o->n - i) * sizeof(*o->v));
+		o->n -= i;
+	}
 }
 
 /* ---- ranges ---- */
@@ -458,18 +791,28 @@ static void xmit(struct tcp_cb *tp, uint32_t seq, uint8_t flags, size_t off, siz
 	hdr[12] = (uint8_t)(((HDR + ol) / 4) << 4);
 	hdr[13] = flags;
 	wr16(hdr + 14, wnd);
+	tp->segs_out++;
+	if (dlen) {
+		tp->data_segs_out++;
+		tp->last_data_sent = now(tp);
+	}
+	if (tp->env->output_pkt) {
+		struct tcp_pkt p;
+
+		memcpy(p.hdr, hdr, HDR + ol);
+		p.hlen = HDR + ol;
+		p.nspan = 0;
+		p.dlen = dlen ? q_spans(&tp->sndq, off, dlen, p.span, TCP_PKT_SPANS, &p.nspan) : 0;
+		tp->env->output_pkt(tp, &p);
+		return;
+	}
 	len = HDR + ol + dlen;
 	pkt = malloc(len);
 	if (!pkt)
 		return; /* as a lost segment: retransmission recovers */
 	memcpy(pkt, hdr, HDR + ol);
 	if (dlen)
-		tcp_ring_read_at(&tp->sndq, off, pkt + HDR + ol, dlen);
-	tp->segs_out++;
-	if (dlen) {
-		tp->data_segs_out++;
-		tp->last_data_sent = now(tp);
-	}
+		tcp_bufq_read_at(&tp->sndq, off, pkt + HDR + ol, dlen);
 	tp->env->output(tp, pkt, len);
 }
 
@@ -537,6 +880,9 @@ static uint32_t send_range(struct tcp_cb *tp, uint32_t seq, uint32_t max, bool r
 			dlen = max;
 		if (dlen > seg)
 			dlen = seg;
+		/* a segment by reference spans a bounded number of chunks */
+		if (tp->env->output_pkt)
+			dlen = q_spans(&tp->sndq, off, dlen, NULL, TCP_PKT_SPANS, NULL);
 	}
 	if (tp->fin_queued && off + dlen == tp->sndq.len &&
 	    (rexmit ? tp->fin_sent : true))
@@ -745,16 +1091,15 @@ void tcp_cb_init(struct tcp_cb *tp, const struct tcp_env *env, void *ctx)
 	tp->max_retries = 15;
 	tp->ssthresh = 0x7fffffff;
 	tp->ooo_last = -1;
+	tp->sndq.next_cap = tp->rcvq.next_cap = 2048;
 	tp->cc.algo = TCP_CC_CUBIC;
 }
 
 void tcp_cb_free(struct tcp_cb *tp)
 {
-	free(tp->sndq.buf);
-	free(tp->rcvq.buf);
-	tp->sndq.buf = tp->rcvq.buf = NULL;
-	tp->sndq.cap = tp->rcvq.cap = 0;
-	tp->sndq.len = tp->rcvq.len = 0;
+	tcp_bufq_free(&tp->sndq);
+	tcp_bufq_free(&tp->rcvq);
+	ooo_free(&tp->oooq);
 	tp->env->timer(tp, 0);
 }
 
@@ -991,7 +1336,7 @@ static bool process_ack(struct tcp_cb *tp, const struct seg *s)
 		}
 		if (data > tp->sndq.len)
 			data = (uint32_t)tp->sndq.len;
-		tcp_ring_drop(&tp->sndq, data);
+		tcp_bufq_drop(&tp->sndq, data);
 		tp->bytes_acked += data;
 		tp->snd_una = ack;
 		if (tp->rxt_head_valid && SEQ_GT(ack, tp->rxt_head_seq))
@@ -1068,8 +1413,8 @@ static bool process_ack(struct tcp_cb *tp, const struct seg *s)
 }
 
 /* Data and FIN of an acceptable, trimmed segment. */
-static void process_data(struct tcp_cb *tp, const struct seg *s, uint32_t seq,
-			 const uint8_t *data, size_t dlen, bool fin)
+static void process_data(struct tcp_cb *tp, const struct dsrc *d, size_t doff, uint32_t seq,
+			 size_t dlen, bool fin)
 {
 	size_t off = seq - tp->rcv_nxt, space = rcv_space(tp);
 	bool ooo = tp->ooo.n > 0;
@@ -1079,10 +1424,25 @@ static void process_data(struct tcp_cb *tp, const struct seg *s, uint32_t seq,
 	}
 	if (off + dlen > space)
 		dlen = off < space ? space - off : 0;
-	if (dlen) {
-		if (tcp_ring_reserve(&tp->rcvq, tp->rcvq.len + off + dlen, tp->rcvbuf) < 0)
+	if (dlen && off == 0) {
+		struct tcp_span sp[SRC_SPANS];
+		int k = src_spans(tp, d, doff, dlen, sp), i;
+		size_t got = 0;
+
+		if (k < 0)
 			return;
-		tcp_ring_write_at(&tp->rcvq, tp->rcvq.len + off, data, dlen);
+		for (i = 0; i < k && q_push(&tp->rcvq, sp[i]) == 0; i++)
+			got += sp[i].len;
+		if (i < k) {
+			while (i < k)
+				chunk_put(sp[i++].c);
+			fin = false;
+			dlen = got;
+		}
+	} else if (dlen && !ooo_insert(tp, d, doff, seq, dlen)) {
+		return;
+	}
+	if (dlen) {
 		tp->data_segs_in++;
 		tp->last_data_recv = now(tp);
 	}
@@ -1091,19 +1451,10 @@ static void process_data(struct tcp_cb *tp, const struct seg *s, uint32_t seq,
 		tp->peer_fin_seq = seq + (uint32_t)dlen;
 	}
 	if (off == 0 && dlen) {
-		tp->rcvq.len += dlen;
 		tp->rcv_nxt += (uint32_t)dlen;
 		tp->bytes_received += dlen;
-		while (tp->ooo.n && SEQ_LEQ(tp->ooo.start[0], tp->rcv_nxt)) {
-			uint32_t e = tp->ooo.end[0];
-
-			if (SEQ_GT(e, tp->rcv_nxt)) {
-				tp->rcvq.len += e - tp->rcv_nxt;
-				tp->bytes_received += e - tp->rcv_nxt;
-				tp->rcv_nxt = e;
-			}
-			ranges_trim(&tp->ooo, tp->rcv_nxt);
-		}
+		ooo_pull(tp);
+		ranges_trim(&tp->ooo, tp->rcv_nxt);
 		tp->ooo_last = -1;
 		if (ooo)
 			tp->ack_now = true;  /* a hole filled: tell at once */
@@ -1142,7 +1493,6 @@ static void process_data(struct tcp_cb *tp, const struct seg *s, uint32_t seq,
 		}
 		event(tp, TCP_EV_READABLE);
 	}
-	(void)s;
 }
 
 static uint32_t copied_seq(const struct tcp_cb *tp)
@@ -1152,7 +1502,7 @@ static uint32_t copied_seq(const struct tcp_cb *tp)
 
 /* The urgent pointer of a segment (Linux's tcp_check_urg and tcp_urg:
  * the pointer names the byte after the urgent one, as BSD). */
-static void urgent(struct tcp_cb *tp, const struct seg *s)
+static void urgent(struct tcp_cb *tp, const struct seg *s, const struct dsrc *d)
 {
 	if ((s->flags & TH_URG) && s->urp) {
 		uint32_t ptr = s->seq + s->urp - 1;
@@ -1163,7 +1513,7 @@ static void urgent(struct tcp_cb *tp, const struct seg *s)
 			 * come back as data once the mark moves on */
 			if (tp->urg_state != TCP_URG_NONE && tp->urg_seq == copied_seq(tp) &&
 			    !tp->oobinline && tp->rcvq.len)
-				tcp_ring_drop(&tp->rcvq, 1);
+				tcp_bufq_drop(&tp->rcvq, 1);
 			tp->urg_state = TCP_URG_NOTYET;
 			tp->urg_seq = ptr;
 			event(tp, TCP_EV_URG);
@@ -1173,7 +1523,7 @@ static void urgent(struct tcp_cb *tp, const struct seg *s)
 		uint32_t off = tp->urg_seq - s->seq;
 
 		if (off < s->dlen) {
-			tp->urg_byte = s->data[off];
+			tp->urg_byte = src_byte(d, off);
 			tp->urg_state = TCP_URG_VALID;
 			event(tp, TCP_EV_READABLE);
 		}
@@ -1230,16 +1580,38 @@ static void input_syn_sent(struct tcp_cb *tp, const struct seg *s)
 	}
 }
 
+static void input(struct tcp_cb *tp, struct seg *sp, const struct dsrc *d);
+
 void tcp_input(struct tcp_cb *tp, const uint8_t *raw, size_t len)
 {
 	struct seg s;
-	uint32_t seq, seglen, wnd;
-	const uint8_t *data;
-	size_t dlen;
-	bool fin;
+	struct dsrc d = { 0 };
 
 	if (parse(raw, len, &s) < 0)
 		return;
+	d.flat = s.data;
+	input(tp, &s, &d);
+}
+
+void tcp_input_pkt(struct tcp_cb *tp, const struct tcp_pkt *p)
+{
+	struct seg s;
+	struct dsrc d = { .pkt = p };
+
+	if (parse(p->hdr, p->hlen, &s) < 0)
+		return;
+	s.data = NULL;
+	s.dlen = p->dlen;
+	input(tp, &s, &d);
+}
+
+static void input(struct tcp_cb *tp, struct seg *sp, const struct dsrc *d)
+{
+	struct seg s = *sp;
+	uint32_t seq, seglen, wnd;
+	size_t dlen, doff;
+	bool fin;
+
 	tp->segs_in++;
 	if (tp->state == TCPS_CLOSED || tp->state == TCPS_LISTEN)
 		return;
@@ -1348,9 +1720,9 @@ void tcp_input(struct tcp_cb *tp, const uint8_t *raw, size_t len)
 	}
 	if (tp->state == TCPS_ESTABLISHED || tp->state == TCPS_FIN_WAIT1 ||
 	    tp->state == TCPS_FIN_WAIT2)
-		urgent(tp, &s);
+		urgent(tp, &s, d);
 	/* data and FIN */
-	data = s.data;
+	doff = 0;
 	dlen = s.dlen;
 	fin = s.flags & TH_FIN;
 	if (SEQ_LT(seq, tp->rcv_nxt)) {
@@ -1360,7 +1732,7 @@ void tcp_input(struct tcp_cb *tp, const uint8_t *raw, size_t len)
 			dlen = 0;
 			fin = false;
 		} else {
-			data += cut;
+			doff += cut;
 			dlen -= cut;
 		}
 		seq = tp->rcv_nxt;
@@ -1373,7 +1745,7 @@ void tcp_input(struct tcp_cb *tp, const uint8_t *raw, size_t len)
 				tcp_abort(tp, ECONNRESET);
 				goto out;
 			}
-			process_data(tp, &s, seq, data, dlen, fin);
+			process_data(tp, d, doff, seq, dlen, fin);
 		} else if (dlen || fin) {
 			tp->ack_now = true;
 		}
@@ -1494,10 +1866,11 @@ long tcp_send(struct tcp_cb *tp, const void *buf, size_t len, int flags)
 	if (len > room)
 		len = room;
 	if (len) {
-		if (tcp_ring_reserve(&tp->sndq, tp->sndq.len + len, tp->sndbuf) < 0)
+		long n = tcp_bufq_append(&tp->sndq, buf, len);
+
+		if (n < 0)
 			return -ENOMEM;
-		tcp_ring_write_at(&tp->sndq, tp->sndq.len, buf, len);
-		tp->sndq.len += len;
+		len = (size_t)n;
 	}
 	tp->more = flags & TCP_SEND_MORE;
 	if ((flags & TCP_SEND_OOB) && len) {
@@ -1582,13 +1955,13 @@ size_t tcp_recv(struct tcp_cb *tp, void *buf, size_t len, bool peek, size_t off)
 		if (tp->urg_state != TCP_URG_NONE && SEQ_LT(seq, tp->urg_seq) && tp->urg_seq - seq < n)
 			n = tp->urg_seq - seq;
 		if (buf)
-			tcp_ring_read_at(&tp->rcvq, pos, (uint8_t *)buf + done, n);
+			tcp_bufq_read_at(&tp->rcvq, pos, (uint8_t *)buf + done, n);
 		done += n;
 		pos += n;
 		seq += (uint32_t)n;
 	}
 	if (!peek) {
-		tcp_ring_drop(&tp->rcvq, pos - off);
+		tcp_bufq_drop(&tp->rcvq, pos - off);
 		if (tp->urg_state != TCP_URG_NONE && SEQ_GT(copied_seq(tp), tp->urg_seq))
 			tp->urg_state = TCP_URG_NONE;
 		tcp_rcv_window_update(tp);

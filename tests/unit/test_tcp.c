@@ -35,8 +35,13 @@ struct pkt {
 	uint64_t order;
 	int to;
 	size_t len;
-	uint8_t *data;
+	uint8_t *data;              /* NULL: ref */
+	struct tcp_pkt ref;         /* by reference (as the sentry's lo) */
 };
+
+/* Segments travel by reference (env->output_pkt, tcp_input_pkt), the
+ * receiver keeping the sender's chunks, as over the sentry's lo. */
+static bool byref;
 
 static struct sim {
 	uint64_t now;
@@ -132,6 +137,7 @@ static void link_send(int to, const uint8_t *seg, size_t len, bool lossless)
 		need(p->data);
 		memcpy(p->data, seg, len);
 		p->len = len;
+		p->ref.nspan = 0;
 		p->to = to;
 		p->when = S.now + S.delay;
 		if (!lossless && frand() < S.reorder)
@@ -149,6 +155,54 @@ static void env_output(struct tcp_cb *tp, uint8_t *seg, size_t len)
 	free(seg);
 }
 
+/* The same link for segments by reference: every copy in flight holds
+ * its own references to the sender's chunks. */
+static void env_output_pkt(struct tcp_cb *tp, struct tcp_pkt *seg)
+{
+	struct ep *e = tp->ctx;
+	int copies = 1;
+
+	S.sent++;
+	need(seg->nspan <= TCP_PKT_SPANS);
+	if (frand() < S.loss) {
+		S.dropped++;
+		tcp_pkt_release(seg);
+		return;
+	}
+	if (frand() < S.dup)
+		copies = 2;
+	for (int c = 0; c < copies; c++) {
+		struct pkt *p = malloc(sizeof(*p));
+		size_t n = 0;
+
+		need(p);
+		p->data = NULL;
+		p->ref = *seg;
+		for (int i = 0; i < seg->nspan; i++) {
+			n += seg->span[i].len;
+			if (c)
+				seg->span[i].c->ref++;
+		}
+		need(n == seg->dlen);
+		p->len = seg->hlen + seg->dlen;
+		p->to = 1 - e->id;
+		p->when = S.now + S.delay;
+		if (frand() < S.reorder)
+			p->when += (uint64_t)(frand() * 3 * (double)S.delay);
+		p->order = S.order++;
+		heap_push(p);
+	}
+}
+
+static void pkt_free(struct pkt *p)
+{
+	if (p->data)
+		free(p->data);
+	else
+		tcp_pkt_release(&p->ref);
+	free(p);
+}
+
 static uint64_t env_now(struct tcp_cb *tp)
 {
 	return S.now;
@@ -163,6 +217,13 @@ static uint32_t env_random(struct tcp_cb *tp)
 {
 	return rnd();
 }
+
+static const struct tcp_env env_ref = {
+	.output_pkt = env_output_pkt,
+	.now = env_now,
+	.timer = env_timer,
+	.random = env_random,
+};
 
 static const struct tcp_env env = {
 	.output = env_output,
@@ -181,7 +242,7 @@ static void sim_init(uint64_t seed, double loss, double dup, double reorder, uin
 	S.delay = delay;
 	S.now = SEC;
 	for (int i = 0; i < 2; i++) {
-		tcp_cb_init(&S.ep[i].cb, &env, &S.ep[i]);
+		tcp_cb_init(&S.ep[i].cb, byref ? &env_ref : &env, &S.ep[i]);
 		S.ep[i].id = i;
 		S.ep[i].cb.sport = (uint16_t)(1000 + i);
 		S.ep[i].cb.dport = (uint16_t)(1001 - i);
@@ -192,12 +253,8 @@ static void sim_init(uint64_t seed, double loss, double dup, double reorder, uin
 
 static void sim_free(void)
 {
-	while (S.n) {
-		struct pkt *p = heap_pop();
-
-		free(p->data);
-		free(p);
-	}
+	while (S.n)
+		pkt_free(heap_pop());
 	free(S.heap);
 	tcp_cb_free(&S.ep[0].cb);
 	tcp_cb_free(&S.ep[1].cb);
@@ -206,9 +263,30 @@ static void sim_free(void)
 static void deliver(struct pkt *p)
 {
 	struct ep *e = &S.ep[p->to];
-	uint32_t seq = (uint32_t)p->data[4] << 24 | (uint32_t)p->data[5] << 16 |
-		       (uint32_t)p->data[6] << 8 | p->data[7];
-	size_t hl = (size_t)(p->data[12] >> 4) * 4;
+	uint32_t seq;
+	size_t hl;
+
+	if (!p->data && (e->no_socket || (e->listening && e->cb.state == TCPS_CLOSED))) {
+		/* not a connection's segment: as bytes */
+		p->data = malloc(p->len);
+		need(p->data);
+		tcp_pkt_flatten(&p->ref, p->data);
+		tcp_pkt_release(&p->ref);
+	}
+	if (!p->data) {
+		const uint8_t *h = p->ref.hdr;
+
+		S.delivered++;
+		seq = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
+		if (!p->ref.dlen && !(h[13] & (TH_SYN | TH_FIN | TH_RST)) &&
+		    SEQ_LT(seq, e->cb.rcv_nxt) && e->cb.state == TCPS_ESTABLISHED)
+			S.probes_seen++;
+		tcp_input_pkt(&e->cb, &p->ref);
+		return;
+	}
+	seq = (uint32_t)p->data[4] << 24 | (uint32_t)p->data[5] << 16 |
+	      (uint32_t)p->data[6] << 8 | p->data[7];
+	hl = (size_t)(p->data[12] >> 4) * 4;
 
 	S.delivered++;
 	if (p->len == hl && !(p->data[13] & (TH_SYN | TH_FIN | TH_RST)) &&
@@ -254,8 +332,7 @@ static bool sim_step(uint64_t limit)
 		struct pkt *p = heap_pop();
 
 		deliver(p);
-		free(p->data);
-		free(p);
+		pkt_free(p);
 	} else {
 		S.ep[which].timer = 0;
 		tcp_timer(&S.ep[which].cb);
@@ -372,6 +449,24 @@ END_TEST
 START_TEST(bulk_64m_loss_20)
 {
 	transfer(64 << 20, 0.20, "cubic", 3);
+}
+END_TEST
+
+/* The same by reference: the receive queue and its out-of-order store
+ * keep the sender's chunks; loss, duplicates and reordering cut them. */
+START_TEST(bulk_64m_loss_5_byref)
+{
+	byref = true;
+	transfer(64 << 20, 0.05, "cubic", 12);
+	byref = false;
+}
+END_TEST
+
+START_TEST(bulk_64m_loss_20_byref)
+{
+	byref = true;
+	transfer(64 << 20, 0.20, "cubic", 13);
+	byref = false;
 }
 END_TEST
 
@@ -727,6 +822,14 @@ START_TEST(urgent_byte)
 }
 END_TEST
 
+START_TEST(urgent_byte_byref)
+{
+	byref = true;
+	urgent_byte_fn(0);
+	byref = false;
+}
+END_TEST
+
 static Suite *tcp_suite(void)
 {
 	Suite *s = suite_create("tcp");
@@ -737,6 +840,8 @@ static Suite *tcp_suite(void)
 	tcase_add_test(bulk, bulk_64m_loss_1);
 	tcase_add_test(bulk, bulk_64m_loss_5);
 	tcase_add_test(bulk, bulk_64m_loss_20);
+	tcase_add_test(bulk, bulk_64m_loss_5_byref);
+	tcase_add_test(bulk, bulk_64m_loss_20_byref);
 	tcase_add_test(bulk, bulk_8m_reno_loss_5);
 	tcase_add_test(bulk, bulk_8m_no_sack_loss_5);
 	suite_add_tcase(s, bulk);
@@ -752,6 +857,7 @@ static Suite *tcp_suite(void)
 	tcase_add_test(sm, keepalive_times_out);
 	tcase_add_test(sm, garbage_segments);
 	tcase_add_test(sm, urgent_byte);
+	tcase_add_test(sm, urgent_byte_byref);
 	suite_add_tcase(s, sm);
 	return s;
 }
