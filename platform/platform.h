@@ -67,6 +67,7 @@ struct trap_info {
 	uint64_t addr;
 	bool write;
 	bool int80; /* syscall came through int $0x80 (32-bit ABI) */
+	bool fast;  /* syscall came through a patched site (see sentry/usertrap.c) */
 };
 
 struct platform;
@@ -120,12 +121,22 @@ struct platform_ops {
 	int (*set_fpstate)(struct context *ctx, const struct arch_fpstate *fp);
 	/* Highest guest address + 1. */
 	uint64_t (*max_addr)(struct platform *p);
+	/* Where a patched guest syscall site may jump to hand the call over
+	 * without a host trap, with %eax = the number and %rcx = the return
+	 * address; 0 (or NULL) when the platform has no such entry. */
+	uint64_t (*syscall_entry)(struct platform *p);
 };
 
 struct platform {
 	const struct platform_ops *ops;
 	int memfd;
 	void *priv;
+	/* A task about to sleep in task_sleep() first spins this long with
+	 * the BKL dropped (0: never), at most sleep_spinners tasks at once:
+	 * set by platforms where waking a sleeping thread on an idle CPU
+	 * costs more than the spin. */
+	unsigned int sleep_spin_ns;
+	unsigned int sleep_spinners;
 };
 
 extern struct platform *the_platform;

@@ -131,6 +131,13 @@ static int ptrace_init(struct platform *p, int memfd)
 		ncpus_allowed = CPU_COUNT(&allowed_cpus);
 	if (getenv("RUNSC_PTRACE_NOPIN"))
 		pin_enabled = false;
+	if (ncpus_allowed > 1) {
+		const char *e = getenv("RUNSC_PTRACE_SPIN_US");
+		unsigned long us = e ? strtoul(e, NULL, 10) : 50;
+
+		p->sleep_spin_ns = (unsigned int)(us < 1000 ? us * 1000 : 1000000);
+		p->sleep_spinners = (unsigned int)ncpus_allowed - 1;
+	}
 	p->memfd = memfd;
 	return 0;
 }
