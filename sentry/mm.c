@@ -1293,6 +1293,8 @@ struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *h
 	child->mmap_base = parent->mmap_base;
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
+	child->usertrap_state = parent->usertrap_state;
+	child->usertrap_sites = parent->usertrap_sites;
 	child->stack_top = parent->stack_top;
 	child->arg_start = parent->arg_start;
 	child->arg_end = parent->arg_end;
@@ -1395,6 +1397,34 @@ int mm_zero_out(struct mm *mm, struct context *ctx, uint64_t dst, size_t n)
 	if (dst + n < dst)
 		return -EFAULT;
 	return copy_common(mm, ctx, dst, NULL, n, 2);
+}
+
+int mm_poke(struct mm *mm, struct context *ctx, uint64_t addr, const void *src, size_t n)
+{
+	struct vma *v = mm_find_vma(mm, addr);
+
+	if (!n)
+		return 0;
+	if (!v || addr + n < addr)
+		return -EFAULT;
+	if ((v->flags & VMA_SHARED) || addr + n > v->end)
+		return -EPERM;
+	while (n) {
+		size_t chunk = PAGE_SIZE - (addr & ~PAGE_MASK);
+		uint64_t pte;
+		int err = 0;
+
+		if (chunk > n)
+			chunk = n;
+		pte = page_present(mm, ctx, v, addr >> PAGE_SHIFT, true, &err);
+		if (!pte)
+			return -EFAULT;
+		memcpy((uint8_t *)pfn_ptr(PTE_PFN(pte)) + (addr & ~PAGE_MASK), src, chunk);
+		src = (const uint8_t *)src + chunk;
+		addr += chunk;
+		n -= chunk;
+	}
+	return 0;
 }
 
 long mm_strncpy_in(struct mm *mm, struct context *ctx, char *dst, uint64_t src, size_t max)

@@ -52,6 +52,10 @@ struct mm {
 	/* The page after the last anonymous fault-around window: a fault
 	 * there means the guest streams through fresh memory. */
 	uint64_t stream_vpn;
+	/* Patched syscall sites (sentry/usertrap.c): 0 no [usertrap] area
+	 * yet, 1 in use, -1 off for this address space; sites used. */
+	int usertrap_state;
+	uint32_t usertrap_sites;
 };
 
 /* pte layout: pfn << 12 | flags */
@@ -102,6 +106,12 @@ int mm_zero_out(struct mm *mm, struct context *ctx, uint64_t dst, size_t n);
 /* Copies a NUL-terminated string of at most max bytes including the NUL.
  * Returns its length, -EFAULT, or -ENAMETOOLONG. */
 long mm_strncpy_in(struct mm *mm, struct context *ctx, char *dst, uint64_t src, size_t max);
+
+/* Write n bytes of a private mapping whatever its protection, as a
+ * debugger's poke does: the pages get private copies first, so no file
+ * and no other address space sees the change. 0, -EFAULT (unmapped) or
+ * -EPERM (shared mapping, or the range spans two mappings). */
+int mm_poke(struct mm *mm, struct context *ctx, uint64_t addr, const void *src, size_t n);
 
 /* Print /proc/pid/maps-style lines into buf; returns length. */
 size_t mm_format_maps(struct mm *mm, char *buf, size_t size);

@@ -26,6 +26,7 @@
 #define PR_SET_NO_NEW_PRIVS 38
 #define SECCOMP_SET_MODE_FILTER 1
 #define ARCH_SET_FS      0x1002
+#define ARCH_SET_GS      0x1001
 #define FUTEX_WAIT       0
 #define FUTEX_WAKE       1
 #define CLONE_THREAD     0x10000
@@ -64,6 +65,77 @@ first_trap:
 	syscall
 	ud2
 
+/* After a trap is published: wake the sentry if it sleeps, then wait for
+ * its answer (spin, yield, sleep on the state word); on to \go with the
+ * new state. Host syscalls go through the trampoline \sys; %rbx is the
+ * slot, and %rbp, %rcx, %rdx, %rsi, %rdi, %r10, %r13 are clobbered. */
+.macro WAIT_ANSWER sys, go
+	cmpl $0, MSG_SENTRY_WAITING(%rbx)
+	je 70f
+	mov $SYS_futex, %eax
+	lea MSG_STATE(%rbx), %rdi
+	mov $FUTEX_WAKE, %esi
+	mov $0x7fffffff, %edx
+	lea 70f(%rip), %rbp
+	jmp \sys
+70:	mov MSG_SPIN(%rbx), %ecx
+	and $0xfffff, %ecx
+71:	cmpl $ST_TRAP, MSG_STATE(%rbx)
+	jne \go
+	pause
+	sub $1, %ecx
+	jnc 71b
+	/* Same-CPU placement: give the CPU to the sentry thread and look
+	 * again, a bounded number of times (no wake-up needed either way:
+	 * cheaper than a futex sleep while the answer is quick). */
+	mov MSG_YIELDS(%rbx), %r13d
+	and $0xffff, %r13d
+72:	sub $1, %r13d
+	jc 74f
+	mov $SYS_sched_yield, %eax
+	lea 73f(%rip), %rbp
+	jmp \sys
+73:	cmpl $ST_TRAP, MSG_STATE(%rbx)
+	jne \go
+	jmp 72b
+74:	movl $1, MSG_STUB_WAITING(%rbx)
+	mfence
+	cmpl $ST_TRAP, MSG_STATE(%rbx)
+	jne 75f
+	mov $SYS_futex, %eax
+	lea MSG_STATE(%rbx), %rdi
+	mov $FUTEX_WAIT, %esi
+	mov $ST_TRAP, %edx
+	lea sleep_ts(%rip), %r10        /* bounded: a guest may clobber the flags */
+	lea 75f(%rip), %rbp
+	jmp \sys
+75:	movl $0, MSG_STUB_WAITING(%rbx)
+	cmpl $ST_TRAP, MSG_STATE(%rbx)
+	je 74b
+	jmp \go
+.endm
+
+/* Before resuming: leave on ST_EXIT, mark the thread running, load the
+ * fs base the sentry asked for. */
+.macro RESUME_PREP sys, exit
+	cmpl $ST_EXIT, MSG_STATE(%rbx)
+	je \exit
+	movl $ST_GUEST, MSG_STATE(%rbx)
+	cmpl $0, MSG_SET_FS(%rbx)
+	je 77f
+	movl $0, MSG_SET_FS(%rbx)
+	mov MSG_NEW_FSBASE(%rbx), %rsi
+	testl $MSG_F_FSGSBASE, MSG_FLAGS(%rbx)
+	jz 76f
+	wrfsbase %rsi
+	jmp 77f
+76:	mov $SYS_arch_prctl, %eax
+	mov $ARCH_SET_FS, %edi
+	lea 77f(%rip), %rbp
+	jmp \sys
+77:
+.endm
+
 /* The signal handler of guest threads (SIGSYS, faults, the kick), on the
  * thread's signal stack inside its slot: slot = %rsp rounded down. */
 	.org SYSTRAP_HANDLER_OFF
@@ -71,77 +143,51 @@ handler:
 	mov %rsp, %rbx
 	and $-SYSTRAP_UNIT, %rbx
 	mov %rdx, %r12                  /* our own ucontext, kept in a register */
-	mov %rdi, MSG_SIGNO(%rbx)
-	mov %rsi, MSG_INFO(%rbx)
-	mov %rdx, MSG_UC(%rbx)
+	mov %rdi, %r14
+	mov %rsi, %r15
+	/* Signals are blocked in this handler, but not in the fast path: a
+	 * kick (si_code <= 0) that lands there is the trap the fast path is
+	 * about to report, or must report once the sentry has answered; in
+	 * its tail, where guest registers are being loaded, it is a kick of
+	 * the guest at the state the sentry wrote. Before the tail a fault
+	 * stays a fault (of stub code: a guest broke its own gs base). */
+	mov (UC_GREGS + 8 * G_RIP)(%rdx), %rax
+	lea fast_begin(%rip), %rcx
+	cmp %rcx, %rax
+	jb h_trap
+	lea fast_end(%rip), %rcx
+	cmp %rcx, %rax
+	jae h_trap
+	lea fast_tail(%rip), %rcx
+	cmp %rcx, %rax
+	jae 1f
+	cmpl $0, 8(%rsi)
+	jg h_trap
+	movl $1, MSG_KICKED(%rbx)
+	jmp h_sigreturn
+1:	/* The tail: a kick, or a fault of the resume itself (a
+	 * non-canonical %rip), happens to the guest at its new state. */
+	movl $0, MSG_KICKED(%rbx)
+	lea FAST_GREGS(%rbx), %rsi
+	lea UC_GREGS(%r12), %rdi
+	mov $G_NSAVED, %ecx
+	rep movsq
+h_trap:
+	/* Only now: a trap the fast path published may not be taken yet. */
+	mov %r14, MSG_SIGNO(%rbx)
+	mov %r15, MSG_INFO(%rbx)
+	mov %r12, MSG_UC(%rbx)
 	testl $MSG_F_FSGSBASE, MSG_FLAGS(%rbx)
 	jz 1f
 	rdfsbase %rax
 	mov %rax, MSG_FSBASE(%rbx)
 1:	mov $ST_TRAP, %eax
 	xchg %eax, MSG_STATE(%rbx)      /* publish, full barrier */
-	cmpl $0, MSG_SENTRY_WAITING(%rbx)
-	je h_wait
-	mov $SYS_futex, %eax
-	lea MSG_STATE(%rbx), %rdi
-	mov $FUTEX_WAKE, %esi
-	mov $0x7fffffff, %edx
-	lea h_wait(%rip), %rbp
-	jmp g_sys
-h_wait:
-	mov MSG_SPIN(%rbx), %ecx
-	and $0xfffff, %ecx
-2:	cmpl $ST_TRAP, MSG_STATE(%rbx)
-	jne h_go
-	pause
-	sub $1, %ecx
-	jnc 2b
-	/* Same-CPU placement: give the CPU to the sentry thread and look
-	 * again, a bounded number of times (no wake-up needed either way:
-	 * cheaper than a futex sleep while the answer is quick). */
-	mov MSG_YIELDS(%rbx), %r13d
-	and $0xffff, %r13d
-h_yield:
-	sub $1, %r13d
-	jc h_sleep
-	mov $SYS_sched_yield, %eax
-	lea 6f(%rip), %rbp
-	jmp g_sys
-6:	cmpl $ST_TRAP, MSG_STATE(%rbx)
-	jne h_go
-	jmp h_yield
-h_sleep:
-	movl $1, MSG_STUB_WAITING(%rbx)
-	mfence
-	cmpl $ST_TRAP, MSG_STATE(%rbx)
-	jne 3f
-	mov $SYS_futex, %eax
-	lea MSG_STATE(%rbx), %rdi
-	mov $FUTEX_WAIT, %esi
-	mov $ST_TRAP, %edx
-	lea sleep_ts(%rip), %r10        /* bounded: a guest may clobber the flags */
-	lea 3f(%rip), %rbp
-	jmp g_sys
-3:	movl $0, MSG_STUB_WAITING(%rbx)
-	cmpl $ST_TRAP, MSG_STATE(%rbx)
-	je h_sleep
+	WAIT_ANSWER g_sys, h_go
 h_go:
-	cmpl $ST_EXIT, MSG_STATE(%rbx)
-	je h_exit
-	movl $ST_GUEST, MSG_STATE(%rbx)
-	cmpl $0, MSG_SET_FS(%rbx)
-	je 4f
-	movl $0, MSG_SET_FS(%rbx)
-	mov MSG_NEW_FSBASE(%rbx), %rsi
-	testl $MSG_F_FSGSBASE, MSG_FLAGS(%rbx)
-	jz 5f
-	wrfsbase %rsi
-	jmp 4f
-5:	mov $SYS_arch_prctl, %eax
-	mov $ARCH_SET_FS, %edi
-	lea 4f(%rip), %rbp
-	jmp g_sys
-4:	mov %r12, %rsp                  /* rt_sigreturn reads the frame at %rsp - 8 */
+	RESUME_PREP g_sys, h_exit
+h_sigreturn:
+	mov %r12, %rsp                  /* rt_sigreturn reads the frame at %rsp - 8 */
 	mov $SYS_rt_sigreturn, %eax
 	jmp g_sys
 h_exit:
@@ -270,7 +316,18 @@ thread_child:
 	mov $8, %r10d
 	lea 2f(%rip), %rbp
 	jmp setup_sys
-2:	mov $SYS_seccomp, %eax
+2:	/* gs base = our slot: the fast path finds its frame through it
+	 * (before the guest filter, which does not allow this). */
+	mov $SYS_arch_prctl, %eax
+	mov $ARCH_SET_GS, %edi
+	mov $(SYSTRAP_CTL_REQ + CTL_ALTSTACK), %rsi
+	mov (%rsi), %rsi
+	sub $SYSTRAP_PAGE, %rsi
+	lea 4f(%rip), %rbp
+	jmp setup_sys
+4:	test %rax, %rax
+	jnz thread_die
+	mov $SYS_seccomp, %eax
 	mov $SECCOMP_SET_MODE_FILTER, %edi
 	xor %esi, %esi
 	mov $(SYSTRAP_CTL_REQ + CTL_FPROG_B), %rdx
@@ -373,6 +430,106 @@ zygote_start:
 	xor %r13d, %r13d
 	mov $SYSTRAP_ZACKFD, %r12d      /* the zygote answers on its own socket */
 	jmp ctl_ack
+
+
+/* The fast path. A guest syscall site that the sentry has patched jumps
+ * (through a trampoline in the guest's [usertrap] area) to fast_entry
+ * with %eax = the syscall number and %rcx = the address after the
+ * syscall; %r11 is free, as after a real syscall. No signal, no host
+ * syscall: the registers go into the frame at the bottom of the slot's
+ * signal stack (found through %gs), the FP state by XSAVE, and the trap
+ * is handed over as the handler does; the answer is loaded back by
+ * XRSTOR and plain moves. The handler treats a kick that lands anywhere
+ * in [fast_begin, fast_end) specially (see there). */
+	.org SYSTRAP_FAST_OFF
+fast_begin:
+fast_sys:
+	syscall
+	jmp *%rbp
+
+	.org SYSTRAP_FAST_ENTRY_OFF
+fast_entry:
+	mov %rsp, %gs:FAST_GREGS + 8 * G_RSP
+	mov %gs:MSG_SELF, %rsp
+	lea FAST_UC(%rsp), %rsp         /* a few words of stack: the top of the message page */
+	pushfq
+	pop %r11
+	mov %r11, %gs:FAST_GREGS + 8 * G_EFL
+	mov %r11, %gs:FAST_GREGS + 8 * G_R11
+	mov %rcx, %gs:FAST_GREGS + 8 * G_RIP
+	mov %rcx, %gs:FAST_GREGS + 8 * G_RCX
+	mov %rax, %gs:FAST_GREGS + 8 * G_RAX
+	mov %rdi, %gs:FAST_GREGS + 8 * G_RDI
+	mov %rsi, %gs:FAST_GREGS + 8 * G_RSI
+	mov %rdx, %gs:FAST_GREGS + 8 * G_RDX
+	mov %r10, %gs:FAST_GREGS + 8 * G_R10
+	mov %r8, %gs:FAST_GREGS + 8 * G_R8
+	mov %r9, %gs:FAST_GREGS + 8 * G_R9
+	mov %rbx, %gs:FAST_GREGS + 8 * G_RBX
+	mov %rbp, %gs:FAST_GREGS + 8 * G_RBP
+	mov %r12, %gs:FAST_GREGS + 8 * G_R12
+	mov %r13, %gs:FAST_GREGS + 8 * G_R13
+	mov %r14, %gs:FAST_GREGS + 8 * G_R14
+	mov %r15, %gs:FAST_GREGS + 8 * G_R15
+	mov %gs:MSG_SELF, %rbx
+	mov MSG_XMASK(%rbx), %eax
+	mov (MSG_XMASK + 4)(%rbx), %edx
+	xsave64 FAST_XSAVE(%rbx)
+	lea FAST_SI_SYS(%rbx), %rax
+	mov %rax, MSG_INFO(%rbx)
+	movq $31, MSG_SIGNO(%rbx)
+f_publish:
+	lea FAST_UC(%rbx), %rax
+	mov %rax, MSG_UC(%rbx)
+	testl $MSG_F_FSGSBASE, MSG_FLAGS(%rbx)
+	jz 1f
+	rdfsbase %rax
+	mov %rax, MSG_FSBASE(%rbx)
+1:	movl $0, MSG_KICKED(%rbx)       /* this trap answers any kick so far */
+	mov $ST_TRAP, %eax
+	xchg %eax, MSG_STATE(%rbx)
+	WAIT_ANSWER fast_sys, f_go
+f_go:
+	RESUME_PREP fast_sys, f_exit
+	mov MSG_XMASK(%rbx), %eax
+	mov (MSG_XMASK + 4)(%rbx), %edx
+	xrstor64 FAST_XSAVE(%rbx)
+	jmp f_check
+f_kicked:
+	/* Kicked while the sentry worked: report the kick at the state it
+	 * wrote (registers in the frame, FP state just loaded from it). */
+	lea FAST_SI_KICK(%rbx), %rax
+	mov %rax, MSG_INFO(%rbx)
+	movq $12, MSG_SIGNO(%rbx)
+	jmp f_publish
+f_exit:
+	mov $SYS_exit, %eax
+	xor %edi, %edi
+	jmp fast_sys
+f_check:
+	cmpl $0, MSG_KICKED(%rbx)
+fast_tail:
+	jne f_kicked
+	push (FAST_GREGS + 8 * G_EFL)(%rbx)
+	popfq
+	mov (FAST_GREGS + 8 * G_R8)(%rbx), %r8
+	mov (FAST_GREGS + 8 * G_R9)(%rbx), %r9
+	mov (FAST_GREGS + 8 * G_R10)(%rbx), %r10
+	mov (FAST_GREGS + 8 * G_R11)(%rbx), %r11
+	mov (FAST_GREGS + 8 * G_R12)(%rbx), %r12
+	mov (FAST_GREGS + 8 * G_R13)(%rbx), %r13
+	mov (FAST_GREGS + 8 * G_R14)(%rbx), %r14
+	mov (FAST_GREGS + 8 * G_R15)(%rbx), %r15
+	mov (FAST_GREGS + 8 * G_RDI)(%rbx), %rdi
+	mov (FAST_GREGS + 8 * G_RSI)(%rbx), %rsi
+	mov (FAST_GREGS + 8 * G_RBP)(%rbx), %rbp
+	mov (FAST_GREGS + 8 * G_RDX)(%rbx), %rdx
+	mov (FAST_GREGS + 8 * G_RAX)(%rbx), %rax
+	mov (FAST_GREGS + 8 * G_RCX)(%rbx), %rcx
+	mov (FAST_GREGS + 8 * G_RSP)(%rbx), %rsp
+	mov (FAST_GREGS + 8 * G_RBX)(%rbx), %rbx
+	jmp *%gs:FAST_GREGS + 8 * G_RIP
+fast_end:
 
 	.section .rodata
 	.balign 8

@@ -17,6 +17,7 @@
 #include "platform/systrap/systrap.h"
 #include "sentry/log.h"
 
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -51,6 +52,7 @@
 #define FP_MIN_SIZE (512 + 64) /* legacy area + xsave header */
 #define SI_HEAD 24 /* siginfo up to and including si_addr */
 #define FP_XSTATE_MAGIC1 0x46505853U
+#define FP_XSTATE_MAGIC2 0x46505845U
 
 extern const char systrap_stub_image_start[], systrap_stub_image_end[];
 
@@ -122,6 +124,9 @@ static enum pin_mode pin_mode = PIN_AUTO;
 #define AUTO_HOLD  32
 #define AUTO_HOLD_MAX 1024
 static bool have_fsgsbase;
+/* Patched syscall sites may enter the fast path (XSAVE available, not
+ * turned off with RUNSC_SYSTRAP_PATCH=0). */
+static bool fast_ok;
 /* Address spaces made ahead of time (see systrap_as_new). */
 #define POOL_MAX 2
 static struct address_space *pool[POOL_MAX];
@@ -358,8 +363,18 @@ static const struct rule ctl_rules[] = {
 	{ SYS_exit_group, -1, 0, { 0 } },
 };
 
+/* The fast path's own trampoline: what the handler's may do, but for
+ * rt_sigreturn (there is no signal frame to return from). */
+static const struct rule fast_rules[] = {
+	{ SYS_futex, 1, 2, { FUTEX_WAIT, FUTEX_WAKE } },
+	{ SYS_arch_prctl, 0, 1, { 0x1002 /* ARCH_SET_FS */ } },
+	{ SYS_sched_yield, -1, 0, { 0 } },
+	{ SYS_exit, -1, 0, { 0 } },
+};
+
 static const struct rule setup_rules[] = {
 	{ SYS_sigaltstack, -1, 0, { 0 } },
+	{ SYS_arch_prctl, 0, 1, { 0x1001 /* ARCH_SET_GS: the slot, for the fast path */ } },
 	{ SYS_rt_sigprocmask, -1, 0, { 0 } },
 	{ SYS_seccomp, -1, 0, { 0 } },
 	{ SYS_exit, -1, 0, { 0 } },
@@ -382,6 +397,8 @@ static int build_filter(struct sock_filter *f, bool guest)
 	RET(SECCOMP_RET_TRAP);
 	ip_block(p, SYSTRAP_BASE + SYSTRAP_G_SYS_OFF + 2, guest_rules,
 		 (int)(sizeof(guest_rules) / sizeof(guest_rules[0])));
+	ip_block(p, SYSTRAP_BASE + SYSTRAP_FAST_SYS_OFF + 2, fast_rules,
+		 (int)(sizeof(fast_rules) / sizeof(fast_rules[0])));
 	if (!guest) {
 		ip_block(p, SYSTRAP_BASE + SYSTRAP_CTL_SYS_OFF + 2, ctl_rules,
 			 (int)(sizeof(ctl_rules) / sizeof(ctl_rules[0])));
@@ -586,6 +603,14 @@ static int systrap_init(struct platform *p, int memfd)
 		pin_mode = !strcmp(e, "same") ? PIN_SAME : !strcmp(e, "none") ? PIN_NONE :
 			   !strcmp(e, "split") ? PIN_SPLIT : PIN_AUTO;
 	have_fsgsbase = (getauxval(AT_HWCAP2) & 2) != 0; /* HWCAP2_FSGSBASE */
+	{
+		unsigned int a, b, c, d;
+
+		/* CPUID.1:ECX.OSXSAVE: XSAVE/XRSTOR usable in user mode. */
+		fast_ok = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 27));
+		if ((e = getenv("RUNSC_SYSTRAP_PATCH")) && !strcmp(e, "0"))
+			fast_ok = false;
+	}
 	if (sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus) == 0)
 		ncpus_allowed = CPU_COUNT(&allowed_cpus);
 	if (ncpus_allowed <= 1 && (pin_mode == PIN_SPLIT || pin_mode == PIN_AUTO))
@@ -970,6 +995,54 @@ static int capture_frame(struct context *ctx, uint64_t *info)
 	return 0;
 }
 
+/* The fast path's frame (see systrap.h), filled once per thread from its
+ * first trap's kernel frame: the same FP layout and size the kernel uses
+ * for this thread's signal frames, so get/set_fpstate read either alike.
+ * The stub writes the registers and the XSAVE image on each fast trap. */
+static void fast_frame_init(struct context *ctx)
+{
+	uint8_t *m = ctx->mem, *x = m + FAST_XSAVE;
+	const uint8_t *kfp = ctx->fp ? slot_ptr(ctx, ctx->fp) : NULL;
+	uint32_t magic = 0, xsize = 512 + 64;
+	uint64_t xfeatures = 3, fpregs = ctx->slot_addr + FAST_XSAVE;
+	greg_t csgsfs = (greg_t)(0x33 | (0x2bULL << 48));
+	siginfo_t si;
+
+	if (kfp)
+		memcpy(&magic, kfp + 464, sizeof(magic));
+	if (magic == FP_XSTATE_MAGIC1) {
+		uint32_t size;
+
+		memcpy(&size, kfp + 464 + 16, sizeof(size));
+		if (size > 512 + 64 && size <= ARCH_XSAVE_MAX - 4 &&
+		    FAST_XSAVE + size + 4 <= SYSTRAP_UNIT - 0x4000) {
+			xsize = size;
+			memcpy(&xfeatures, kfp + 464 + 8, sizeof(xfeatures));
+		} else {
+			magic = 0;
+		}
+	}
+	memset(m + FAST_UC, 0, FAST_XSAVE + xsize + 4 - FAST_UC);
+	memcpy(m + FAST_UC + UC_FPREGS, &fpregs, sizeof(fpregs));
+	memcpy(m + FAST_GREGS + 8 * G_CSGSFS, &csgsfs, sizeof(csgsfs));
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGSYS;
+	si.si_code = 1; /* SYS_SECCOMP */
+	memcpy(m + FAST_SI_SYS, &si, sizeof(si));
+	si.si_signo = KICK_SIGNAL;
+	si.si_code = SI_TKILL;
+	memcpy(m + FAST_SI_KICK, &si, sizeof(si));
+	if (magic == FP_XSTATE_MAGIC1) {
+		uint32_t m2 = FP_XSTATE_MAGIC2;
+
+		/* The software bytes (magic, sizes, features), which XSAVE
+		 * leaves alone, and the second magic after the image. */
+		memcpy(x + 464, kfp + 464, 48);
+		memcpy(x + xsize, &m2, sizeof(m2));
+	}
+	ctx->msg->xmask = xfeatures;
+}
+
 static int spawn_thread(struct address_space *as)
 {
 	const long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
@@ -1021,6 +1094,7 @@ static int spawn_thread(struct address_space *as)
 	ctx->msg = (struct systrap_msg *)ctx->mem;
 	memset(ctx->mem, 0, SYSTRAP_PAGE);
 	ctx->msg->flags = have_fsgsbase ? MSG_F_FSGSBASE : 0;
+	ctx->msg->self = ctx->slot_addr;
 	ctx->spin = sentry_spin;
 	ctx->stub_spin = stub_spin;
 	ctx->msg->spin = stub_spin;
@@ -1052,6 +1126,7 @@ static int spawn_thread(struct address_space *as)
 		goto fail;
 	if ((err = capture_frame(ctx, &info)) < 0)
 		goto fail;
+	fast_frame_init(ctx);
 	pthread_mutex_lock(&as->lock);
 	if (as->nspare < MAX_SPARE) {
 		as->spare[as->nspare++] = ctx;
@@ -1362,8 +1437,10 @@ static int systrap_switch_to(struct context *ctx, struct arch_regs *regs, struct
 	signo = si.si_signo;
 	if (signo == SIGSYS && si.si_code == 1 /* SYS_SECCOMP */) {
 		trap->kind = TRAP_SYSCALL;
-		/* The kernel rolled rax back to the syscall number. */
+		/* The kernel rolled rax back to the syscall number (the fast
+		 * path saved it as it came). */
 		regs->r.orig_rax = regs->r.rax;
+		trap->fast = ctx->uc == ctx->slot_addr + FAST_UC;
 		return 0;
 	}
 	if (signo == SIGILL && si.si_code == SI_KERNEL) {
@@ -1594,6 +1671,12 @@ static int systrap_as_protect(struct context *ctx, uint64_t addr, uint64_t len, 
 	return systrap_as_batch(ctx, &op, 1);
 }
 
+static uint64_t systrap_syscall_entry(struct platform *p)
+{
+	(void)p;
+	return fast_ok ? SYSTRAP_BASE + SYSTRAP_FAST_ENTRY_OFF : 0;
+}
+
 static uint64_t systrap_max_addr(struct platform *p)
 {
 	(void)p;
@@ -1617,4 +1700,5 @@ const struct platform_ops systrap_platform_ops = {
 	.get_fpstate = systrap_get_fpstate,
 	.set_fpstate = systrap_set_fpstate,
 	.max_addr = systrap_max_addr,
+	.syscall_entry = systrap_syscall_entry,
 };

@@ -37,6 +37,12 @@
 #define SYSTRAP_FIRST_OFF     0x130 /* a new thread's first trap */
 #define SYSTRAP_HANDLER_OFF   0x200
 #define SYSTRAP_CTL_OFF       0x600
+/* The fast path (see stub.S): its own trampoline first, then the entry
+ * that patched guest syscall sites jump to. Everything from here to the
+ * end of the fast code is "the fast region" for the signal handler. */
+#define SYSTRAP_FAST_OFF      0x1000
+#define SYSTRAP_FAST_SYS_OFF  SYSTRAP_FAST_OFF
+#define SYSTRAP_FAST_ENTRY_OFF (SYSTRAP_FAST_OFF + 0x10)
 
 /* Control request page (read-only in the stub). */
 #define CTL_SEQ        0     /* u32: bumped by the sentry for each request */
@@ -64,7 +70,43 @@
 #define MSG_FLAGS          60 /* u32: MSG_F_* */
 #define MSG_SPIN           64 /* u32: spin iterations before sleeping */
 #define MSG_YIELDS         68 /* u32: then sched_yield calls before sleeping */
+#define MSG_SELF           72 /* u64: the slot's address, the thread's gs base */
+#define MSG_FAST_RSP       80 /* u64: scratch of the fast path */
+#define MSG_KICKED         88 /* u32: a kick hit the fast path: trap again */
+#define MSG_XMASK          96 /* u64: XSAVE feature mask of the fast path */
 #define MSG_F_FSGSBASE     1
+
+/* The fast path's frame, at the bottom of the thread's signal stack (the
+ * kernel's frames grow down from its top): a ucontext as the kernel
+ * writes one, two siginfos (a syscall, a kick) and an XSAVE area, so the
+ * sentry reads and writes it exactly as a signal frame. */
+#define FAST_UC            0x1000
+#define FAST_GREGS         (FAST_UC + 40)
+#define FAST_SI_SYS        0x1140
+#define FAST_SI_KICK       0x11c0
+#define FAST_XSAVE         0x1240
+#define UC_GREGS           40     /* offsetof(ucontext_t, uc_mcontext.gregs) */
+#define UC_FPREGS          224    /* offsetof(ucontext_t, uc_mcontext.fpregs) */
+#define G_R8  0
+#define G_R9  1
+#define G_R10 2
+#define G_R11 3
+#define G_R12 4
+#define G_R13 5
+#define G_R14 6
+#define G_R15 7
+#define G_RDI 8
+#define G_RSI 9
+#define G_RBP 10
+#define G_RBX 11
+#define G_RDX 12
+#define G_RAX 13
+#define G_RCX 14
+#define G_RSP 15
+#define G_RIP 16
+#define G_EFL 17
+#define G_CSGSFS 18
+#define G_NSAVED 18                /* R8 .. EFL: what a trap saves */
 
 #define ST_GUEST 0 /* running guest code */
 #define ST_TRAP  1 /* in the handler, trap reported, waiting for the sentry */
@@ -78,6 +120,9 @@ struct systrap_msg {
 	uint32_t state, stub_waiting, sentry_waiting, tid;
 	uint64_t signo, info, uc, fs_base, new_fs_base;
 	uint32_t set_fs, flags, spin, yields;
+	uint64_t self, fast_rsp;
+	uint32_t kicked, pad;
+	uint64_t xmask;
 };
 
 struct systrap_ctl_op {
@@ -87,6 +132,9 @@ struct systrap_ctl_op {
 _Static_assert(__builtin_offsetof(struct systrap_msg, spin) == MSG_SPIN, "msg layout");
 _Static_assert(__builtin_offsetof(struct systrap_msg, yields) == MSG_YIELDS, "msg layout");
 _Static_assert(__builtin_offsetof(struct systrap_msg, new_fs_base) == MSG_NEW_FSBASE, "msg layout");
+_Static_assert(__builtin_offsetof(struct systrap_msg, self) == MSG_SELF, "msg layout");
+_Static_assert(__builtin_offsetof(struct systrap_msg, kicked) == MSG_KICKED, "msg layout");
+_Static_assert(__builtin_offsetof(struct systrap_msg, xmask) == MSG_XMASK, "msg layout");
 _Static_assert(sizeof(struct systrap_ctl_op) == 64, "op layout");
 _Static_assert(CTL_OPS + CTL_MAX_OPS * 64 <= CTL_ALTSTACK, "ops overlap");
 #endif
