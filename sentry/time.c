@@ -306,6 +306,12 @@ uint64_t time_now(clockid_t clk)
 static pthread_once_t time_once = PTHREAD_ONCE_INIT;
 static pthread_cond_t timer_cond;
 static struct list_head timer_list = LIST_HEAD_INIT(timer_list);
+/* What the timer thread sleeps until (UINT64_MAX: no deadline; 0: it is
+ * awake, holding the BKL or about to look again). ktimer_arm wakes it
+ * only for an earlier deadline: a connection re-arms its timer on every
+ * segment, and a wake-up each time would cost a context switch and BKL
+ * traffic per packet. */
+static uint64_t timer_wait_until;
 
 static void *timer_main(void *arg)
 {
@@ -339,6 +345,7 @@ static void *timer_main(void *arg)
 		}
 		if (tsc_ok && next_refresh < deadline)
 			deadline = next_refresh;
+		timer_wait_until = deadline;
 		if (deadline == UINT64_MAX) {
 			pthread_cond_wait(&timer_cond, &bkl);
 		} else {
@@ -346,6 +353,7 @@ static void *timer_main(void *arg)
 			ts.tv_nsec = (long)(deadline % NSEC_PER_SEC);
 			pthread_cond_timedwait(&timer_cond, &bkl, &ts);
 		}
+		timer_wait_until = 0;
 	}
 	return NULL;
 }
@@ -438,7 +446,7 @@ void ktimer_arm(struct ktimer *k, uint64_t when)
 	}
 	/* Before o (or at the tail when the loop ran out). */
 	list_add_tail(&k->node, &o->node);
-	if (list_first_entry(&timer_list, struct ktimer, node) == k)
+	if (list_first_entry(&timer_list, struct ktimer, node) == k && when < timer_wait_until)
 		pthread_cond_signal(&timer_cond);
 }
 
