@@ -194,6 +194,7 @@ static void env_output_pkt(struct tcp_cb *tp, struct tcp_pkt *pk)
 	struct tcp_sock *ts = ts_cb(tp);
 	struct txpkt *p;
 	uint8_t *seg;
+	size_t len;
 
 	if (ip_is_local(ts->raddr) && (p = txpkt_get())) {
 		memcpy(p->src, ts->laddr, 16);
@@ -205,12 +206,13 @@ static void env_output_pkt(struct tcp_cb *tp, struct tcp_pkt *pk)
 		txq_add(p);
 		return;
 	}
-	seg = malloc(pk->hlen + pk->dlen);
+	len = pk->hlen + pk->dlen;
+	seg = malloc(len);
 	if (seg)
 		tcp_pkt_flatten(pk, seg);
 	tcp_pkt_release(pk);
 	if (seg)
-		queue_pkt(ts->laddr, ts->raddr, seg, pk->hlen + pk->dlen, tp->mss);
+		queue_pkt(ts->laddr, ts->raddr, seg, len, tp->mss);
 }
 
 static uint64_t env_now(struct tcp_cb *tp)
