@@ -48,6 +48,12 @@ struct context {
 	struct address_space *as;
 	pid_t tid;
 	struct user_regs_struct base; /* valid cs/ss/... for injections */
+	/* The registers the stopped stub thread holds, when cur_valid: from
+	 * the last stop's GETREGS, or what we wrote since. switch_to writes
+	 * only what the sentry changed (a syscall's result is one POKEUSER
+	 * instead of a SETREGS of every register). */
+	struct user_regs_struct cur;
+	bool cur_valid;
 	bool dead;
 };
 
@@ -275,6 +281,7 @@ static int run_to_trap(struct context *ctx, struct user_regs_struct *r)
 	int status;
 
 	r->eflags &= ~0x100UL; /* no single-step */
+	ctx->cur_valid = false;
 	if (ptrace(PTRACE_SETREGS, ctx->tid, 0, r) < 0 || ptrace(PTRACE_CONT, ctx->tid, 0, 0) < 0)
 		return -ESRCH;
 	for (;;) {
@@ -524,6 +531,37 @@ static void ptrace_context_release(struct context *ctx)
 	free(ctx);
 }
 
+/* Give the stopped stub thread the registers r (orig_rax -1), writing
+ * only what differs from ctx->cur. A syscall stop leaves orig_rax at the
+ * syscall number when only rax is poked: harmless, since the kernel reads
+ * it only to restart a call whose result is -ERESTART*, and such results
+ * go through a full SETREGS. */
+static int set_regs(struct context *ctx, const struct user_regs_struct *r)
+{
+	struct user_regs_struct want = *r;
+	long rax = (long)r->rax;
+
+	if (ctx->cur_valid) {
+		want.rax = ctx->cur.rax;
+		want.orig_rax = ctx->cur.orig_rax;
+		if (memcmp(&want, &ctx->cur, sizeof(want)) == 0 && !(rax >= -516 && rax <= -512)) {
+			if (r->rax == ctx->cur.rax)
+				return 0;
+			if (ptrace(PTRACE_POKEUSER, ctx->tid, offsetof(struct user_regs_struct, rax),
+				   r->rax) < 0)
+				return -errno;
+			ctx->cur.rax = r->rax;
+			return 0;
+		}
+	}
+	ctx->cur_valid = false;
+	if (ptrace(PTRACE_SETREGS, ctx->tid, 0, r) < 0)
+		return -errno;
+	ctx->cur = *r;
+	ctx->cur_valid = true;
+	return 0;
+}
+
 static int ptrace_switch_to(struct context *ctx, struct arch_regs *regs,
 			    struct trap_info *trap)
 {
@@ -534,7 +572,7 @@ static int ptrace_switch_to(struct context *ctx, struct arch_regs *regs,
 	if (ctx->dead)
 		goto dead;
 	regs->r.orig_rax = (uint64_t)-1;
-	if (ptrace(PTRACE_SETREGS, tid, 0, &regs->r) < 0)
+	if (set_regs(ctx, &regs->r) < 0)
 		goto dead;
 	if (ptrace(PTRACE_SYSEMU, tid, 0, 0) < 0)
 		goto dead;
@@ -542,8 +580,11 @@ static int ptrace_switch_to(struct context *ctx, struct arch_regs *regs,
 		if (wait_stop(tid, &status) < 0 || !WIFSTOPPED(status))
 			goto dead;
 		sig = WSTOPSIG(status);
+		ctx->cur_valid = false;
 		if (ptrace(PTRACE_GETREGS, tid, 0, &regs->r) < 0)
 			goto dead;
+		ctx->cur = regs->r;
+		ctx->cur_valid = true;
 		memset(trap, 0, sizeof(*trap));
 		if (sig == (SIGTRAP | 0x80)) {
 			trap->kind = TRAP_SYSCALL;
