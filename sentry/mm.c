@@ -1295,6 +1295,18 @@ struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *h
 	child->brk = parent->brk;
 	child->usertrap_state = parent->usertrap_state;
 	child->usertrap_sites = parent->usertrap_sites;
+	if (parent->usertrap_nrets) {
+		size_t sz = parent->usertrap_nrets * sizeof(*parent->usertrap_rets);
+
+		/* The forking thread may itself return through one. */
+		child->usertrap_rets = malloc(sz);
+		if (!child->usertrap_rets) {
+			mm_put(child);
+			return NULL;
+		}
+		memcpy(child->usertrap_rets, parent->usertrap_rets, sz);
+		child->usertrap_nrets = parent->usertrap_nrets;
+	}
 	child->stack_top = parent->stack_top;
 	child->arg_start = parent->arg_start;
 	child->arg_end = parent->arg_end;
@@ -1333,6 +1345,7 @@ void mm_put(struct mm *mm)
 	pt_free(mm->pt);
 	free(mm->vmas);
 	free(mm->exe_path);
+	free(mm->usertrap_rets);
 	if (mm->as)
 		pops()->as_release(mm->as);
 	free(mm);

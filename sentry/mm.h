@@ -56,6 +56,11 @@ struct mm {
 	 * yet, 1 in use, -1 off for this address space; sites used. */
 	int usertrap_state;
 	uint32_t usertrap_sites;
+	/* Sites patched over the syscall itself: a thread resumed at the
+	 * old return address (ret) goes to the trampoline's copy of the
+	 * instruction there (cont) instead. Sorted by ret. */
+	struct usertrap_ret { uint64_t ret, cont; } *usertrap_rets;
+	uint32_t usertrap_nrets;
 };
 
 /* pte layout: pfn << 12 | flags */

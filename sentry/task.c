@@ -1201,6 +1201,8 @@ static void task_run(struct task *t)
 				pthread_cond_wait(&t->cond, &bkl);
 			continue;
 		}
+		if (t->mm && t->mm->usertrap_nrets)
+			usertrap_resume(t);
 		t->in_guest = true;
 		bkl_unlock();
 		t0 = now_ns(CLOCK_MONOTONIC);

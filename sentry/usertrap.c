@@ -24,7 +24,7 @@
  * A guest can read the patched bytes, and a guest that maps over the
  * [usertrap] area breaks its own patched sites; the host sees nothing of
  * either. Sites are only patched in private, executable, non-writable
- * mappings, in one cache line each. */
+ * mappings, in one cache line each when other threads may run them. */
 #include "sentry/usertrap.h"
 #include "sentry/task.h"
 #include "sentry/mm.h"
@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -41,7 +42,7 @@
 #define UT_SITES  2048
 #define UT_TABLE  UT_BASE
 #define UT_CODE   (UT_BASE + UT_SITES * 8UL)
-#define UT_CHUNK  32
+#define UT_CHUNK  64
 #define UT_LEN    (UT_SITES * 8UL + UT_SITES * (uint64_t)UT_CHUNK)
 
 _Static_assert(((UT_TABLE + UT_SITES * 8UL - 1) >> 16) == 0x6, "table address bytes 2-3 must be 06 00");
@@ -49,6 +50,46 @@ _Static_assert(((UT_TABLE + UT_SITES * 8UL - 1) >> 16) == 0x6, "table address by
 static bool in_table(uint32_t a)
 {
 	return a >= UT_TABLE && a < UT_TABLE + UT_SITES * 8UL && !(a & 7);
+}
+
+/* Site patched over its `syscall` (see usertrap_patch): remember where a
+ * thread that returns from it must go instead. */
+static bool add_ret(struct mm *mm, uint64_t ret, uint64_t cont)
+{
+	struct usertrap_ret *r;
+	uint32_t n = mm->usertrap_nrets, i;
+
+	r = realloc(mm->usertrap_rets, (n + 1) * sizeof(*r));
+	if (!r)
+		return false;
+	mm->usertrap_rets = r;
+	for (i = n; i > 0 && r[i - 1].ret > ret; i--)
+		r[i] = r[i - 1];
+	r[i] = (struct usertrap_ret){ ret, cont };
+	mm->usertrap_nrets = n + 1;
+	return true;
+}
+
+void usertrap_resume(struct task *t)
+{
+	const struct mm *mm = t->mm;
+	uint64_t rip = t->regs.r.rip;
+	uint32_t lo = 0, hi = mm->usertrap_nrets;
+
+	if (rip - UT_BASE < UT_LEN)
+		return;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (mm->usertrap_rets[mid].ret == rip) {
+			t->regs.r.rip = mm->usertrap_rets[mid].cont;
+			return;
+		}
+		if (mm->usertrap_rets[mid].ret < rip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 }
 
 static uint64_t entry_addr(void)
@@ -71,18 +112,35 @@ static bool area_ready(struct mm *mm, struct context *ctx)
 	return mm->usertrap_state > 0;
 }
 
+/* Write the 7-byte jump at site, 0x06 first and its opcode last. */
+static void write_jump(struct mm *mm, struct context *ctx, uint64_t site, uint64_t slot_addr,
+		       uint8_t first)
+{
+	uint8_t jmp[7] = { 0xff, 0x24, 0x25, (uint8_t)slot_addr, (uint8_t)(slot_addr >> 8),
+			   (uint8_t)(slot_addr >> 16), (uint8_t)(slot_addr >> 24) };
+	uint8_t bad = 0x06;
+
+	if (mm_poke(mm, ctx, site, &bad, 1) < 0)
+		return;
+	if (mm_poke(mm, ctx, site + 1, jmp + 1, 6) < 0) {
+		mm_poke(mm, ctx, site, &first, 1);
+		return;
+	}
+	mm_poke(mm, ctx, site, jmp, 1);
+}
+
 void usertrap_patch(struct task *t)
 {
 	struct mm *mm = t->mm;
 	const struct user_regs_struct *r = &t->regs.r;
-	uint64_t entry, rip = r->rip, site, ret = rip, slot_addr, chunk_addr;
-	uint8_t b[9], chunk[UT_CHUNK], jmp[7], bad = 0x06;
-	int plen, i;
+	uint64_t entry, rip = r->rip, site, ret = rip, slot_addr, chunk_addr, cont = 0, after = 0;
+	uint8_t b[9], f[8], chunk[UT_CHUNK];
+	int plen = 0, clen = 0, i, n;
 	struct vma *v;
 
 	if (!mm || mm->usertrap_state < 0 || !(entry = entry_addr()))
 		return;
-	if (rip < UT_BASE + UT_LEN + 9 || copy_from_guest(t, b, rip - 9, 9) < 0 ||
+	if (rip < 9 || rip - UT_BASE < UT_LEN + 9 || copy_from_guest(t, b, rip - 9, 9) < 0 ||
 	    b[7] != 0x0f || b[8] != 0x05)
 		return;
 	if (b[2] == 0xb8 && !(r->rax >> 32) &&
@@ -102,14 +160,28 @@ void usertrap_patch(struct task *t)
 						(uint32_t)b[6] << 24) == r->rax) {
 		site = rip - 9;
 		plen = 7;
+	} else if (mm->refs == 1 && copy_from_guest(t, f, rip - 2, 8) == 0 &&
+		   ((f[2] == 0x48 && f[3] == 0x3d) || f[2] == 0x3d)) {
+		/* `syscall; cmp $imm32, %rax` (or %eax), as libc checks
+		 * for an error: the jump covers the syscall and the cmp,
+		 * whose copy in the trampoline runs after the call. A
+		 * thread returning from this site (the caller, or one of
+		 * its signal frames) is redirected by usertrap_resume();
+		 * none can be executing here, as the mm has one user. */
+		site = rip - 2;
+		clen = f[2] == 0x48 ? 6 : 5;
+		after = site + 2 + (uint64_t)clen;
 	} else {
 		return;
 	}
-	if ((site & 63) + 7 > 64)
+	/* Where other threads may run the site, it must not span two cache
+	 * lines (whose new bytes another CPU could fetch at different
+	 * times). */
+	if (plen && (site & 63) + 7 > 64)
 		return;
 	v = mm_find_vma(mm, site);
-	if (!v || rip > v->end || (v->flags & VMA_SHARED) || !(v->prot & PROT_EXEC) ||
-	    (v->prot & PROT_WRITE))
+	if (!v || (after ? after : rip) > v->end || (v->flags & VMA_SHARED) ||
+	    !(v->prot & PROT_EXEC) || (v->prot & PROT_WRITE))
 		return;
 	if (mm->usertrap_sites >= UT_SITES) {
 		mm->usertrap_state = -1;
@@ -121,41 +193,54 @@ void usertrap_patch(struct task *t)
 	slot_addr = UT_TABLE + 8UL * (uint64_t)i;
 	chunk_addr = UT_CODE + (uint64_t)UT_CHUNK * (uint64_t)i;
 
-	/* The trampoline: the replaced instruction; movabs $ret, %rcx;
-	 * movabs $entry, %r11; jmp *%r11. */
+	/* The trampoline: [the replaced instruction;] movabs $ret, %rcx;
+	 * movabs $entry, %r11; jmp *%r11. With a cmp after the site:
+	 * `syscall` (where a restarted call goes back to), then the cmp
+	 * (ret points there) and jmp *0(%rip) to the instruction after. */
 	memset(chunk, 0xcc, sizeof(chunk));
-	memcpy(chunk, b + 9 - 2 - plen, (size_t)plen);
-	chunk[plen] = 0x48;
-	chunk[plen + 1] = 0xb9;
-	memcpy(chunk + plen + 2, &ret, 8);
-	chunk[plen + 10] = 0x49;
-	chunk[plen + 11] = 0xbb;
-	memcpy(chunk + plen + 12, &entry, 8);
-	chunk[plen + 20] = 0x41;
-	chunk[plen + 21] = 0xff;
-	chunk[plen + 22] = 0xe3;
+	n = 0;
+	if (plen) {
+		memcpy(chunk, b + 9 - 2 - plen, (size_t)plen);
+		n = plen;
+	} else {
+		/* rcx and the sentry see the real return address, as after
+		 * a real syscall; usertrap_resume() sends the thread on to
+		 * the copy of the cmp. */
+		cont = chunk_addr + 25;
+	}
+	chunk[n++] = 0x48;
+	chunk[n++] = 0xb9;
+	memcpy(chunk + n, &ret, 8);
+	n += 8;
+	chunk[n++] = 0x49;
+	chunk[n++] = 0xbb;
+	memcpy(chunk + n, &entry, 8);
+	n += 8;
+	chunk[n++] = 0x41;
+	chunk[n++] = 0xff;
+	chunk[n++] = 0xe3;
+	if (!plen) {
+		chunk[n++] = 0x0f;
+		chunk[n++] = 0x05;
+		memcpy(chunk + n, f + 2, (size_t)clen);
+		n += clen;
+		chunk[n++] = 0xff;
+		chunk[n++] = 0x25;
+		memset(chunk + n, 0, 4);
+		n += 4;
+		memcpy(chunk + n, &after, 8);
+	}
 	if (mm_poke(mm, t->ctx, chunk_addr, chunk, sizeof(chunk)) < 0 ||
 	    mm_poke(mm, t->ctx, slot_addr, &chunk_addr, 8) < 0) {
 		mm->usertrap_state = -1;
 		return;
 	}
+	if (!plen && !add_ret(mm, rip, cont))
+		return;
 	mm->usertrap_sites++;
-
-	jmp[0] = 0xff;
-	jmp[1] = 0x24;
-	jmp[2] = 0x25;
-	jmp[3] = (uint8_t)slot_addr;
-	jmp[4] = (uint8_t)(slot_addr >> 8);
-	jmp[5] = (uint8_t)(slot_addr >> 16);
-	jmp[6] = (uint8_t)(slot_addr >> 24);
-	if (mm_poke(mm, t->ctx, site, &bad, 1) < 0)
-		return;
-	if (mm_poke(mm, t->ctx, site + 1, jmp + 1, 6) < 0) {
-		mm_poke(mm, t->ctx, site, b + 9 - 2 - plen, 1);
-		return;
-	}
-	mm_poke(mm, t->ctx, site, jmp, 1);
-	sdebug("usertrap: site %d at %#lx (syscall %d)", i, (unsigned long)site, t->syscall_nr);
+	write_jump(mm, t->ctx, site, slot_addr, plen ? b[9 - 2 - plen] : 0x0f);
+	sdebug("usertrap: site %d at %#lx (syscall %d%s)", i, (unsigned long)site, t->syscall_nr,
+	       plen ? "" : ", over the syscall");
 }
 
 int usertrap_sigill(struct task *t)

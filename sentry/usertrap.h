@@ -11,6 +11,11 @@ struct task;
  * before the call runs: patch its site if it is one we know how to. */
 void usertrap_patch(struct task *t);
 
+/* Called before a task whose mm has sites patched over their `syscall`
+ * resumes: a return address inside such a site becomes the trampoline's
+ * copy of what followed the syscall. */
+void usertrap_resume(struct task *t);
+
 /* Called on SIGILL: 1 when it is a syscall at a patched site (a thread
  * that had executed the instruction before `syscall` when the site was
  * patched; t->regs now describe the syscall trap), 2 when the thread
