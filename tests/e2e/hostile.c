@@ -245,6 +245,76 @@ static void escapes(void)
 	}
 }
 
+/* ---- the fast path (systrap: patched syscall sites enter the stub
+ * without a trap, at the page-aligned trampoline + 0x10) ---- */
+
+static uintptr_t fast_entry;
+
+/* Jump to the fast entry as a patched site would, with %eax = nr and
+ * %rcx = where to come back. */
+static long fast_call(long nr, long a0)
+{
+	register long rdi __asm__("rdi") = a0;
+	register uintptr_t rbx __asm__("rbx") = fast_entry;
+	long rax = nr;
+
+	__asm__ volatile("lea 1f(%%rip), %%rcx\n\t"
+			 "jmp *%%rbx\n"
+			 "1:"
+			 : "+a"(rax), "+D"(rdi), "+b"(rbx)
+			 : : "rcx", "r11", "memory");
+	return rax;
+}
+
+static void fast_one(void *arg)
+{
+	static uint8_t own[0x30000] __attribute__((aligned(0x10000)));
+	unsigned long gs;
+
+	switch (*(int *)arg) {
+	case 0: /* a plain call through the entry: just a syscall */
+		printf("  getppid via the fast entry: %s\n",
+		       fast_call(SYS_getppid, 0) == getppid() ? "right" : "WRONG");
+		break;
+	case 1: /* gs (the stub's pointer to its slot) at unmapped memory */
+	case 2: /* gs at the guest's own memory: the stub writes a trap there */
+		gs = *(int *)arg == 1 ? 0x100000000000UL : (uintptr_t)own;
+		/* SIGILL here: the host does not let user code write gs. */
+		__asm__ volatile("wrgsbase %0" : : "r"(gs) : "memory");
+		fast_call(SYS_getppid, 0);
+		printf("  returned from the fast entry with a forged gs\n");
+		break;
+	case 3: /* scribble on the table of patched sites, then call one */
+		if (mprotect((void *)0x60000, PAGE, PROT_READ | PROT_WRITE) < 0) {
+			printf("  no [usertrap] area: %s\n", strerror(errno));
+			return;
+		}
+		for (int i = 0; i < (int)(PAGE / 8); i++)
+			((volatile uint64_t *)0x60000)[i] = 0x4141414141414141ULL;
+		printf("  getpid after the table was scribbled: %d\n", getpid() > 0);
+		break;
+	}
+}
+
+static void fast_attacks(void)
+{
+	static const char *const what[] = { "fast entry call", "fast entry, gs unmapped",
+					    "fast entry, gs in guest memory",
+					    "patched-site table scribbled" };
+	static int kinds[] = { 0, 1, 2, 3 };
+
+	for (int t = 0; t < ntramps; t++)
+		if (!(tramps[t] & 0xfff))
+			fast_entry = tramps[t] + 0x10;
+	if (!fast_entry) {
+		printf("fast: no fast entry (not systrap)\n");
+		return;
+	}
+	getppid(); /* a patched site in the children */
+	for (int i = 0; i < 4; i++)
+		in_child(what[i], fast_one, &kinds[i], 10);
+}
+
 /* ---- the scribbling race ---- */
 
 static volatile int stop;
@@ -497,6 +567,7 @@ int main(int argc, char **argv)
 	probe_handlers();
 	locate();
 	escapes();
+	fast_attacks();
 
 	/* The bystander runs through the whole race. */
 	if (pipe(ready) < 0)
