@@ -618,6 +618,40 @@ static void put32(uint8_t *p, uint32_t v)
 #define TH_PSH_ 0x08
 #define TH_CWR_ 0x80
 
+/* Can the segments towards res leave as one GSO frame (to mac)? */
+static bool gso_ok(const struct route_res *res, uint8_t *mac)
+{
+	return res->type == RTN_UNICAST && res->ifp->ops && res->ifp->ops->xmit_gso &&
+	       neigh_resolved(res->ifp, res->nexthop, mac) == 0;
+}
+
+/* One GSO frame of the TCP segment (len bytes, checksum not filled) after
+ * the IP header room at h (LINK_HEADROOM before h), cut by the link at
+ * mss. */
+static int gso_xmit(const struct route_res *res, const uint8_t *mac, const uint8_t *src,
+		    const uint8_t *dst, uint8_t *h, size_t len, int ttl, size_t mss)
+{
+	bool v4 = ip_is_v4mapped(dst);
+	size_t hl = v4 ? 20 : 40, doff = (size_t)(h[hl + 12] >> 4) * 4, plen = len - doff;
+	struct link_gso g = { .v6 = !v4, .size = (uint16_t)mss,
+			      .hdr_len = (uint16_t)(ETH_HDR_LEN + hl + doff),
+			      .csum_start = (uint16_t)(ETH_HDR_LEN + hl), .csum_offset = 16 };
+	uint16_t c;
+
+	if (v4) {
+		/* The segments take consecutive identifications. */
+		ip4_header(h, src, dst, IPPROTO_TCP, ttl, hl + len, (uint16_t)(ident4 + 1), 0x4000);
+		ident4 = (uint16_t)(ident4 + (plen + mss - 1) / mss);
+	} else {
+		ip6_header(h, src, dst, IPPROTO_TCP, ttl, len);
+	}
+	/* CHECKSUM_PARTIAL: the pseudo-header sum, not complemented. */
+	c = (uint16_t)~ip_csum_fold(ip_pseudo(src, dst, IPPROTO_TCP, len));
+	h[hl + 16] = (uint8_t)(c >> 8);
+	h[hl + 17] = (uint8_t)c;
+	return eth_xmit_gso(res->ifp, mac, v4 ? ETHTYPE_IP : ETHTYPE_IPV6, h, hl + len, &g);
+}
+
 /* A TCP segment larger than the path MTU (a transport sending in TSO
  * sizes, see ip_tso_max): one GSO frame when the link cuts segments itself
  * and the neighbour is known; else cut here, as the kernel's software GSO
@@ -642,31 +676,13 @@ static int tcp_big_out(const struct route_res *res, const uint8_t *src, const ui
 	if (want && want < mss)
 		mss = want;
 	plen = len - doff;
-	if (res->type == RTN_UNICAST && res->ifp->ops && res->ifp->ops->xmit_gso &&
-	    neigh_resolved(res->ifp, res->nexthop, mac) == 0) {
-		struct link_gso g = { .v6 = !v4, .size = (uint16_t)mss,
-				      .hdr_len = (uint16_t)(ETH_HDR_LEN + hl + doff),
-				      .csum_start = (uint16_t)(ETH_HDR_LEN + hl), .csum_offset = 16 };
-		uint16_t c;
-
+	if (gso_ok(res, mac)) {
 		buf = malloc(LINK_HEADROOM + hl + len);
 		if (!buf)
 			return -ENOBUFS;
 		h = buf + LINK_HEADROOM;
-		if (v4) {
-			/* The segments take consecutive identifications. */
-			ip4_header(h, src, dst, IPPROTO_TCP, ttl, hl + len, (uint16_t)(ident4 + 1),
-				   0x4000);
-			ident4 = (uint16_t)(ident4 + (plen + mss - 1) / mss);
-		} else {
-			ip6_header(h, src, dst, IPPROTO_TCP, ttl, len);
-		}
 		memcpy(h + hl, seg, len);
-		/* CHECKSUM_PARTIAL: the pseudo-header sum, not complemented. */
-		c = (uint16_t)~ip_csum_fold(ip_pseudo(src, dst, IPPROTO_TCP, len));
-		h[hl + 16] = (uint8_t)(c >> 8);
-		h[hl + 17] = (uint8_t)c;
-		r = eth_xmit_gso(res->ifp, mac, v4 ? ETHTYPE_IP : ETHTYPE_IPV6, h, hl + len, &g);
+		r = gso_xmit(res, mac, src, dst, h, len, ttl, mss);
 		free(buf);
 		return r;
 	}
@@ -784,6 +800,54 @@ int ip_output_packet(const uint8_t *dst, const uint8_t *pkt, size_t len)
 	r = xmit(&res, buf + LINK_HEADROOM, len);
 	free(buf);
 	return r;
+}
+
+int ip_output_tcp(const uint8_t *src, const uint8_t *dst, uint8_t *seg, size_t len, int ttl,
+		  unsigned int mss)
+{
+	bool v4 = ip_is_v4mapped(dst);
+	size_t hl = v4 ? 20 : 40, doff;
+	struct route_res res;
+	unsigned int mtu;
+	uint8_t mac[ETH_ALEN_], *h = seg - hl;
+	int r;
+
+	_Static_assert(IP_TCP_HEADROOM >= LINK_HEADROOM + 40, "IP_TCP_HEADROOM");
+	if (len < 20 || len + (v4 ? 20 : 0) > 65535)
+		return len < 20 ? -EINVAL : -EMSGSIZE;
+	doff = (size_t)(seg[12] >> 4) * 4;
+	if (doff < 20 || doff > len)
+		return -EINVAL;
+	r = ip_route(dst, &res);
+	if (r < 0)
+		return r;
+	mtu = res.type == RTN_LOCAL ? 65536 : pmtu_of(dst, res.ifp->mtu);
+	if (res.type == RTN_UNICAST && mss && len - doff > mss) {
+		if (hl + doff + 8 <= mtu && gso_ok(&res, mac)) {
+			size_t m = mtu - hl - doff;
+
+			return gso_xmit(&res, mac, src, dst, h, len, ttl, mss < m ? mss : m);
+		}
+		/* cut here, each piece summed */
+		return tcp_big_out(&res, src, dst, seg, len, ttl, mtu, mss);
+	}
+	/* Leaves whole: summed, but not between local addresses (lo's
+	 * CHECKSUM_PARTIAL; tcp_input_ip does not verify those). */
+	seg[16] = seg[17] = 0;
+	if (!ip_is_local(dst)) {
+		uint16_t c = ip_csum_fold(ip_csum_add(ip_pseudo(src, dst, IPPROTO_TCP, len), seg,
+						      len));
+
+		seg[16] = (uint8_t)(c >> 8);
+		seg[17] = (uint8_t)c;
+	}
+	if (hl + len > mtu)
+		return ip_output(src, dst, IPPROTO_TCP, seg, len, ttl);
+	if (v4)
+		ip4_header(h, src, dst, IPPROTO_TCP, ttl, 20 + len, ++ident4, 0x4000 /* DF */);
+	else
+		ip6_header(h, src, dst, IPPROTO_TCP, ttl, len);
+	return xmit(&res, h, hl + len);
 }
 
 int ip_output_tso(const uint8_t *src, const uint8_t *dst, const void *seg, size_t len, int ttl,

@@ -47,6 +47,17 @@ unsigned int ip_tso_max(const uint8_t *dst);
  * ip_output sends them. */
 int ip_output_tso(const uint8_t *src, const uint8_t *dst, const void *seg, size_t len, int ttl,
 		  unsigned int mss);
+/* Room ip_output_tcp needs in front of a segment: the link's and the
+ * largest IP header. */
+#define IP_TCP_HEADROOM 56
+/* As ip_output_tso for a TCP segment whose checksum is not filled, in a
+ * buffer with IP_TCP_HEADROOM writable bytes before seg: the headers are
+ * built in place rather than in a copy, and the checksum is computed only
+ * where the segment leaves whole (a GSO frame carries the pseudo-header
+ * sum, pieces cut here are summed each, lo takes none). mss 0: never cut
+ * for TSO. */
+int ip_output_tcp(const uint8_t *src, const uint8_t *dst, uint8_t *seg, size_t len, int ttl,
+		  unsigned int mss);
 /* Does a packet to dst go through lo (the receive path at once, as
  * ip_output would deliver it)? TCP then hands its segment to the receiver
  * by reference instead of as a packet. */

@@ -79,7 +79,8 @@ struct txpkt {
 	struct txpkt *next;
 	uint8_t src[16], dst[16];
 	size_t len;
-	uint8_t *data;              /* malloc'ed, owned; NULL: pkt */
+	uint8_t *data;              /* malloc'ed, owned, the segment after
+				     * IP_TCP_HEADROOM; NULL: pkt */
 	unsigned int mss;           /* cut larger segments to this (TSO); 0: none */
 	struct tcp_pkt pkt;         /* to a local address: by reference */
 };
@@ -159,60 +160,60 @@ static void txq_add(struct txpkt *p)
 	txq_tail = &p->next;
 }
 
-/* Queue seg (malloc'ed: taken over, or freed) for ip_output. */
-static void queue_pkt(const uint8_t *src, const uint8_t *dst, uint8_t *seg, size_t len,
+/* Queue a segment for ip_output_tcp: buf (malloc'ed: taken over, or
+ * freed) holds it after IP_TCP_HEADROOM bytes, its checksum not filled. */
+static void queue_pkt(const uint8_t *src, const uint8_t *dst, uint8_t *buf, size_t len,
 		      unsigned int mss)
 {
 	struct txpkt *p = txpkt_get();
-	uint16_t c;
 
 	if (!p) {
-		free(seg);
+		free(buf);
 		return; /* a lost segment */
 	}
 	memcpy(p->src, src, 16);
 	memcpy(p->dst, dst, 16);
-	p->data = seg;
-	p->data[16] = p->data[17] = 0;
-	/* Between local addresses (lo) no checksum, as Linux's
-	 * CHECKSUM_PARTIAL on lo: tcp_input_ip does not verify those. */
-	if (!ip_is_local(dst)) {
-		c = tcp_csum(src, dst, seg, len);
-		p->data[16] = (uint8_t)(c >> 8);
-		p->data[17] = (uint8_t)c;
-	}
+	p->data = buf;
 	p->len = len;
 	p->mss = mss;
 	p->pkt.nspan = 0;
 	txq_add(p);
 }
 
+/* A buffer with the segment's bytes after IP_TCP_HEADROOM, or NULL. */
+static uint8_t *pkt_bytes(const struct tcp_pkt *pk)
+{
+	uint8_t *buf = malloc(IP_TCP_HEADROOM + pk->hlen + pk->dlen);
+
+	if (buf)
+		tcp_pkt_flatten(pk, buf + IP_TCP_HEADROOM);
+	return buf;
+}
+
 /* A segment by reference: to a local address it stays one (lo hands the
- * receiver the sender's chunks); elsewhere it becomes bytes here. */
+ * receiver the sender's chunks); elsewhere it becomes bytes here, once,
+ * and IP builds its headers in front of them. */
 static void env_output_pkt(struct tcp_cb *tp, struct tcp_pkt *pk)
 {
 	struct tcp_sock *ts = ts_cb(tp);
 	struct txpkt *p;
-	uint8_t *seg;
-	size_t len;
+	uint8_t *buf;
+	size_t len = pk->hlen + pk->dlen;
 
 	if (ip_is_local(ts->raddr) && (p = txpkt_get())) {
 		memcpy(p->src, ts->laddr, 16);
 		memcpy(p->dst, ts->raddr, 16);
 		p->data = NULL;
-		p->len = pk->hlen + pk->dlen;
+		p->len = len;
 		p->mss = tp->mss;
 		p->pkt = *pk;   /* the references move with it */
 		txq_add(p);
 		return;
 	}
-	len = pk->hlen + pk->dlen;
-	seg = malloc(len);
-	if (seg)
-		tcp_pkt_flatten(pk, seg);
+	buf = pkt_bytes(pk);
 	tcp_pkt_release(pk);
-	if (seg)
-		queue_pkt(ts->laddr, ts->raddr, seg, len, tp->mss);
+	if (buf)
+		queue_pkt(ts->laddr, ts->raddr, buf, len, tp->mss);
 }
 
 static uint64_t env_now(struct tcp_cb *tp)
@@ -395,17 +396,12 @@ static void flush(void)
 			    ip_route_lo(p->dst)) {
 				tcp_input_local(p->src, p->dst, &p->pkt);
 			} else {
-				p->data = malloc(p->len);
-				if (p->data)
-					tcp_pkt_flatten(&p->pkt, p->data);
+				p->data = pkt_bytes(&p->pkt);
 			}
 		}
 		tcp_pkt_release(&p->pkt);
 		if (p->data) {
-			if (p->mss)
-				ip_output_tso(p->src, p->dst, p->data, p->len, 64, p->mss);
-			else
-				ip_output(p->src, p->dst, IPPROTO_TCP, p->data, p->len, 64);
+			ip_output_tcp(p->src, p->dst, p->data + IP_TCP_HEADROOM, p->len, 64, p->mss);
 			free(p->data);
 		}
 		txpkt_put(p);
@@ -1619,10 +1615,10 @@ static void send_rst_for(const uint8_t *src, const uint8_t *dst, const uint8_t *
 
 	if (!ip_is_local(dst) || ip_is_broadcast(dst))
 		return;
-	out = malloc(20);
+	out = malloc(IP_TCP_HEADROOM + 20);
 	if (!out)
 		return;
-	if (tcp_rst_reply(seg, len, out))
+	if (tcp_rst_reply(seg, len, out + IP_TCP_HEADROOM))
 		queue_pkt(dst, src, out, 20, 0);
 	else
 		free(out);
