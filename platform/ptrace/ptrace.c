@@ -137,9 +137,14 @@ static int ptrace_init(struct platform *p, int memfd)
 		ncpus_allowed = CPU_COUNT(&allowed_cpus);
 	if (getenv("RUNSC_PTRACE_NOPIN"))
 		pin_enabled = false;
+	/* A task that hands work to another task pinned on the other CPU
+	 * and waits for the answer (pipes, sockets, futexes) finds it
+	 * quickly if it spins rather than sleeps: on this VM a wake-up of
+	 * an idle CPU costs ~25 us each way. Budget measured with tcp-lat
+	 * and pipe-pingpong (0, 20, 50, 100, 200 us; docs/performance.md). */
 	if (ncpus_allowed > 1) {
 		const char *e = getenv("RUNSC_PTRACE_SPIN_US");
-		unsigned long us = e ? strtoul(e, NULL, 10) : 50;
+		unsigned long us = e ? strtoul(e, NULL, 10) : 100;
 
 		p->sleep_spin_ns = (unsigned int)(us < 1000 ? us * 1000 : 1000000);
 		p->sleep_spinners = (unsigned int)ncpus_allowed - 1;
