@@ -24,7 +24,8 @@
  * A guest can read the patched bytes, and a guest that maps over the
  * [usertrap] area breaks its own patched sites; the host sees nothing of
  * either. Sites are only patched in private, executable, non-writable
- * mappings, in one cache line each when other threads may run them. */
+ * mappings of files (JIT code in anonymous memory keeps trapping), in
+ * one cache line each when other threads may run them. */
 #include "sentry/usertrap.h"
 #include "sentry/task.h"
 #include "sentry/mm.h"
@@ -180,7 +181,9 @@ void usertrap_patch(struct task *t)
 	if (plen && (site & 63) + 7 > 64)
 		return;
 	v = mm_find_vma(mm, site);
-	if (!v || (after ? after : rip) > v->end || (v->flags & VMA_SHARED) ||
+	/* Code from a file (not JIT output in anonymous memory, which its
+	 * owner may read back or rewrite), privately mapped, not writable. */
+	if (!v || !v->obj || (after ? after : rip) > v->end || (v->flags & VMA_SHARED) ||
 	    !(v->prot & PROT_EXEC) || (v->prot & PROT_WRITE))
 		return;
 	if (mm->usertrap_sites >= UT_SITES) {
