@@ -472,10 +472,17 @@ static bool ooo_insert(struct tcp_cb *tp, const struct dsrc *d, size_t doff, uin
 {
 	struct tcp_oooq *o = &tp->oooq;
 	uint32_t cur = seq, end = seq + (uint32_t)n;
-	int i = 0;
+	int i = 0, hi = o->n;
 
-	while (i < o->n && SEQ_LEQ(o->v[i].seq + o->v[i].sp.len, cur))
-		i++;
+	/* the first entry ending after seq (entries are sorted, disjoint) */
+	while (i < hi) {
+		int m = i + (hi - i) / 2;
+
+		if (SEQ_LEQ(o->v[m].seq + o->v[m].sp.len, cur))
+			i = m + 1;
+		else
+			hi = m;
+	}
 	while (SEQ_LT(cur, end)) {
 		struct tcp_span sp[SRC_SPANS];
 		uint32_t pe = end, at;
