@@ -137,10 +137,22 @@ static int parse(const uint8_t *p, size_t len, struct seg *s)
 
 /* ---- chunks and byte queues ---- */
 
+/* Spent full-size chunks, most recent first: a bulk transfer reuses
+ * memory still in the cache rather than fault in fresh pages (malloc
+ * gives them back to the system). Callers of the engine are serialized
+ * (the BKL), so one list serves every connection. */
+#define CHUNK_CACHE 16
+static struct tcp_chunk *chunk_cache[CHUNK_CACHE];
+static int nchunk_cache;
+
 static struct tcp_chunk *chunk_new(uint32_t cap)
 {
-	struct tcp_chunk *c = malloc(sizeof(*c) + cap);
+	struct tcp_chunk *c;
 
+	if (cap == TCP_CHUNK_MAX && nchunk_cache)
+		c = chunk_cache[--nchunk_cache];
+	else
+		c = malloc(sizeof(*c) + cap);
 	if (!c)
 		return NULL;
 	c->ref = 1;
@@ -151,7 +163,11 @@ static struct tcp_chunk *chunk_new(uint32_t cap)
 
 static void chunk_put(struct tcp_chunk *c)
 {
-	if (c && !--c->ref)
+	if (!c || --c->ref)
+		return;
+	if (c->cap == TCP_CHUNK_MAX && nchunk_cache < CHUNK_CACHE)
+		chunk_cache[nchunk_cache++] = c;
+	else
 		free(c);
 }
 
