@@ -836,6 +836,14 @@ static int gc_fill(struct memobj *obj, uint64_t pgoff, void *page)
 	return n < 0 ? -EIO : 0;
 }
 
+static int gc_fill_run(struct memobj *obj, uint64_t pgoff, uint32_t n, void *pages)
+{
+	struct gcache *gc = obj->priv;
+	ssize_t r = pread(gc->fd, pages, (size_t)n << PAGE_SHIFT, (off_t)(pgoff << PAGE_SHIFT));
+
+	return r < 0 ? -EIO : 0;
+}
+
 static int gc_writeback(struct memobj *obj, uint64_t pgoff, const void *page)
 {
 	struct gcache *gc = obj->priv;
@@ -921,6 +929,7 @@ static void gc_release(struct memobj *obj)
 
 static const struct memobj_ops gcache_ops = {
 	.fill = gc_fill,
+	.fill_run = gc_fill_run,
 	.writeback = gc_writeback,
 	.sync = gc_sync,
 	.release = gc_release,

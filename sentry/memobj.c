@@ -132,6 +132,46 @@ void memobj_put(struct memobj *obj)
 	free(obj);
 }
 
+/* Read ahead: the missing page and up to MEMOBJ_READAHEAD - 1 missing
+ * pages after it (within the object) in one run of the memory file, so
+ * that mappings of the file map long runs (each run is one host mmap in
+ * an address space), filled with one call. */
+#define MEMOBJ_READAHEAD 32
+static int64_t page_run(struct memobj *obj, uint64_t pgoff, uint64_t *slot)
+{
+	uint64_t end = (obj->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	uint32_t n = 1, got;
+	int64_t pfn;
+	int err;
+
+	while (n < MEMOBJ_READAHEAD && pgoff + n < end) {
+		uint64_t *s = pt_slot(obj->pages, pgoff + n, 0);
+
+		if (s && *s)
+			break;
+		n++;
+	}
+	pfn = memfile_alloc_run(n, &got);
+	if (pfn < 0)
+		return pfn;
+	err = obj->ops->fill_run(obj, pgoff, got, pfn_ptr((uint64_t)pfn));
+	if (err < 0) {
+		for (uint32_t i = 0; i < got; i++)
+			page_put((uint64_t)pfn + i);
+		return err;
+	}
+	*slot = (uint64_t)pfn;
+	for (uint32_t i = 1; i < got; i++) {
+		uint64_t *s = pt_slot(obj->pages, pgoff + i, 1);
+
+		if (s && !*s)
+			*s = (uint64_t)pfn + i;
+		else
+			page_put((uint64_t)pfn + i);
+	}
+	return pfn;
+}
+
 int64_t memobj_page(struct memobj *obj, uint64_t pgoff)
 {
 	uint64_t *slot = pt_slot(obj->pages, pgoff, 1);
@@ -142,6 +182,8 @@ int64_t memobj_page(struct memobj *obj, uint64_t pgoff)
 		return -ENOMEM;
 	if (*slot)
 		return (int64_t)*slot;
+	if (obj->ops && obj->ops->fill_run)
+		return page_run(obj, pgoff, slot);
 	pfn = memfile_alloc();
 	if (pfn < 0)
 		return pfn;

@@ -964,9 +964,16 @@ static void adopt_cached_pages(struct mm *mm, struct vma *v, uint64_t limit)
 {
 	uint64_t n = (v->end - v->start) >> PAGE_SHIFT;
 	bool copy = (v->prot & PROT_WRITE) && n <= EAGER_COPY_PAGES;
+	int64_t run = -1;
+	uint32_t got = 0;
+	uint64_t got_used[1] = { 0 };
 
 	if (!v->obj || (v->flags & VMA_SHARED) || !v->obj->ops || n > limit)
 		return;
+	/* Copies in one run of the memory file, page i at run + i: the
+	 * mapping stays one host mmap. */
+	if (copy)
+		run = memfile_alloc_run((uint32_t)n, &got);
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t *c = pt_slot(v->obj->pages, v->pgoff + i, 0);
 		uint64_t *slot;
@@ -977,9 +984,11 @@ static void adopt_cached_pages(struct mm *mm, struct vma *v, uint64_t limit)
 		if (!slot || *slot)
 			continue;
 		if (copy) {
-			int64_t pfn = memfile_alloc();
+			int64_t pfn = run >= 0 && i < got ? run + (int64_t)i : memfile_alloc();
 
 			if (pfn >= 0) {
+				if (run >= 0 && i < got)
+					got_used[i / 64] |= 1ULL << (i % 64);
 				memcpy(pfn_ptr((uint64_t)pfn), pfn_ptr(*c), PAGE_SIZE);
 				*slot = pte_make((uint64_t)pfn, 0);
 				mm->rss_pages++;
@@ -990,6 +999,9 @@ static void adopt_cached_pages(struct mm *mm, struct vma *v, uint64_t limit)
 		*slot = pte_make(*c, 0);
 		mm->rss_pages++;
 	}
+	for (uint32_t i = 0; run >= 0 && i < got; i++)
+		if (!(got_used[i / 64] >> (i % 64) & 1))
+			page_put((uint64_t)run + i);
 }
 
 /* A new image's stack holds only the arguments and environment: its first
@@ -1035,23 +1047,35 @@ static void prefill_small_anon(struct mm *mm, struct vma *v)
 {
 	uint64_t p = v->start >> PAGE_SHIFT, end = v->end >> PAGE_SHIFT, *s;
 
+	int64_t run;
+	uint32_t got, i = 0;
+
 	if (v->obj || !(v->prot & PROT_WRITE) || (v->flags & VMA_GROWSDOWN) ||
 	    end - p > EAGER_COPY_PAGES)
 		return;
-	for (; p < end; p++) {
+	/* One run of the memory file, page p at run + (p - start). */
+	run = memfile_alloc_run((uint32_t)(end - p), &got);
+	if (run < 0)
+		return;
+	for (; p < end; p++, i++) {
 		int64_t pfn;
 
 		s = pt_slot(mm->pt, p, 1);
-		if (!s)
-			return;
-		if (*s)
+		if (!s || *s) {
+			if (i < got)
+				page_put((uint64_t)run + i);
+			if (!s)
+				break;
 			continue;
-		pfn = memfile_alloc();
+		}
+		pfn = i < got ? run + (int64_t)i : memfile_alloc();
 		if (pfn < 0)
-			return;
+			break;
 		*s = pte_make((uint64_t)pfn, 0);
 		mm->rss_pages++;
 	}
+	for (i++; i < got; i++)
+		page_put((uint64_t)run + i);
 }
 
 int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache)
