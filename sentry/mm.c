@@ -1370,6 +1370,7 @@ void mm_put(struct mm *mm)
 	free(mm->vmas);
 	free(mm->exe_path);
 	free(mm->usertrap_rets);
+	free(mm->usertrap_seen);
 	if (mm->as)
 		pops()->as_release(mm->as);
 	free(mm);

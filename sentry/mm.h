@@ -61,6 +61,9 @@ struct mm {
 	 * instruction there (cont) instead. Sorted by ret. */
 	struct usertrap_ret { uint64_t ret, cont; } *usertrap_rets;
 	uint32_t usertrap_nrets;
+	/* Slow traps seen per site, until it is worth patching (a small
+	 * hash by return address; NULL until the first). */
+	struct usertrap_seen { uint64_t rip; uint32_t n; } *usertrap_seen;
 };
 
 /* pte layout: pfn << 12 | flags */

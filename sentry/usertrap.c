@@ -130,6 +130,38 @@ static void write_jump(struct mm *mm, struct context *ctx, uint64_t site, uint64
 	mm_poke(mm, ctx, site, jmp, 1);
 }
 
+/* Patching costs host requests (the site's page gets a private copy,
+ * mapped at once; the [usertrap] pages fault in on first use): a site
+ * is patched on its RUNSC_SYSTRAP_PATCH_AFTER-th slow trap (default 3),
+ * so that code run once or twice, as in a short-lived process, is left
+ * alone. Counts live in a small hash that forgets on collisions. */
+#define UT_SEEN 256
+static unsigned int patch_after;
+
+static bool seen_enough(struct mm *mm, uint64_t rip)
+{
+	struct usertrap_seen *e;
+
+	if (!patch_after) {
+		const char *v = getenv("RUNSC_SYSTRAP_PATCH_AFTER");
+
+		patch_after = v && atoi(v) > 0 ? (unsigned int)atoi(v) : 3;
+	}
+	if (patch_after <= 1)
+		return true;
+	if (!mm->usertrap_seen) {
+		mm->usertrap_seen = calloc(UT_SEEN, sizeof(*mm->usertrap_seen));
+		if (!mm->usertrap_seen)
+			return false;
+	}
+	e = &mm->usertrap_seen[(rip ^ (rip >> 9)) % UT_SEEN];
+	if (e->rip != rip) {
+		e->rip = rip;
+		e->n = 0;
+	}
+	return ++e->n >= patch_after;
+}
+
 void usertrap_patch(struct task *t)
 {
 	struct mm *mm = t->mm;
@@ -141,7 +173,8 @@ void usertrap_patch(struct task *t)
 
 	if (!mm || mm->usertrap_state < 0 || !(entry = entry_addr()))
 		return;
-	if (rip < 9 || rip - UT_BASE < UT_LEN + 9 || copy_from_guest(t, b, rip - 9, 9) < 0 ||
+	if (rip < 9 || rip - UT_BASE < UT_LEN + 9 || !seen_enough(mm, rip) ||
+	    copy_from_guest(t, b, rip - 9, 9) < 0 ||
 	    b[7] != 0x0f || b[8] != 0x05)
 		return;
 	if (b[2] == 0xb8 && !(r->rax >> 32) &&
