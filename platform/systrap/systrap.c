@@ -1215,7 +1215,11 @@ static void pin(struct context *ctx)
 	}
 	ctx->cpu_k = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) %
 		     (unsigned int)ncpus_allowed;
-	pin_stub(ctx, pin_mode != PIN_SAME);
+	/* Auto starts on one CPU: a new thread's first traps are sparse (a
+	 * process starting, a fork child on its way to exec), and split
+	 * placement pays an idle CPU's wake-up on each side of every such
+	 * trap. Busy threads get measured after AUTO_EPOCH traps. */
+	pin_stub(ctx, pin_mode == PIN_SPLIT);
 	ctx->epoch_tsc = __builtin_ia32_rdtsc();
 }
 
