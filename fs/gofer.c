@@ -828,14 +828,6 @@ static const struct inode_ops gofer_iops = {
 
 /* ----------------------------------------------------------- page cache */
 
-static int gc_fill(struct memobj *obj, uint64_t pgoff, void *page)
-{
-	struct gcache *gc = obj->priv;
-	ssize_t n = pread(gc->fd, page, PAGE_SIZE, (off_t)(pgoff << PAGE_SHIFT));
-
-	return n < 0 ? -EIO : 0;
-}
-
 static int gc_fill_run(struct memobj *obj, uint64_t pgoff, uint32_t n, void *pages)
 {
 	struct gcache *gc = obj->priv;
@@ -928,7 +920,6 @@ static void gc_release(struct memobj *obj)
 }
 
 static const struct memobj_ops gcache_ops = {
-	.fill = gc_fill,
 	.fill_run = gc_fill_run,
 	.writeback = gc_writeback,
 	.sync = gc_sync,

@@ -13,8 +13,8 @@ struct memobj_ops {
 	/* Fill a fresh zeroed page with the contents at page index pgoff.
 	 * Returns 0 or -errno. NULL: pages start zeroed (anonymous). */
 	int (*fill)(struct memobj *obj, uint64_t pgoff, void *page);
-	/* Optional, for files read ahead: fill n fresh zeroed pages, from
-	 * index pgoff on, at pages (contiguous). Returns 0 or -errno. */
+	/* Instead of fill, for files read ahead: fill n fresh zeroed pages,
+	 * from index pgoff on, at pages (contiguous). Returns 0 or -errno. */
 	int (*fill_run)(struct memobj *obj, uint64_t pgoff, uint32_t n, void *pages);
 	/* Write a dirty page back (shared writable file mappings). */
 	int (*writeback)(struct memobj *obj, uint64_t pgoff, const void *page);

@@ -378,7 +378,8 @@ int mm_mprotect(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len,
 		struct vma *v = &mm->vmas[i];
 
 		if ((v->flags & VMA_SHARED) && (prot & PROT_WRITE) && v->obj &&
-		    v->obj->ops && v->obj->ops->fill && !v->obj->ops->writeback)
+		    v->obj->ops && (v->obj->ops->fill || v->obj->ops->fill_run) &&
+		    !v->obj->ops->writeback)
 			return -EACCES; /* shared mapping of a read-only file */
 		v->prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 	}

@@ -138,7 +138,10 @@ static void write_jump(struct mm *mm, struct context *ctx, uint64_t site, uint64
 #define UT_SEEN 256
 static unsigned int patch_after;
 
-static bool seen_enough(struct mm *mm, uint64_t rip)
+/* The count of site rip (NULL without memory): a hash slot, taken over
+ * by another site on a collision. */
+#define UT_NEVER UINT32_MAX  /* tried, and it cannot be patched */
+static struct usertrap_seen *seen(struct mm *mm, uint64_t rip)
 {
 	struct usertrap_seen *e;
 
@@ -147,36 +150,31 @@ static bool seen_enough(struct mm *mm, uint64_t rip)
 
 		patch_after = v && atoi(v) > 0 ? (unsigned int)atoi(v) : 3;
 	}
-	if (patch_after <= 1)
-		return true;
 	if (!mm->usertrap_seen) {
 		mm->usertrap_seen = calloc(UT_SEEN, sizeof(*mm->usertrap_seen));
 		if (!mm->usertrap_seen)
-			return false;
+			return NULL;
 	}
 	e = &mm->usertrap_seen[(rip ^ (rip >> 9)) % UT_SEEN];
 	if (e->rip != rip) {
 		e->rip = rip;
 		e->n = 0;
 	}
-	return ++e->n >= patch_after;
+	return e;
 }
 
-void usertrap_patch(struct task *t)
+/* Patch the site of t's syscall trap; false when it cannot be. */
+static bool patch_site(struct task *t, uint64_t entry)
 {
 	struct mm *mm = t->mm;
 	const struct user_regs_struct *r = &t->regs.r;
-	uint64_t entry, rip = r->rip, site, ret = rip, slot_addr, chunk_addr, cont = 0, after = 0;
+	uint64_t rip = r->rip, site, ret = rip, slot_addr, chunk_addr, cont = 0, after = 0;
 	uint8_t b[9], f[8], chunk[UT_CHUNK];
 	int plen = 0, clen = 0, i, n;
 	struct vma *v;
 
-	if (!mm || mm->usertrap_state < 0 || !(entry = entry_addr()))
-		return;
-	if (rip < 9 || rip - UT_BASE < UT_LEN + 9 || !seen_enough(mm, rip) ||
-	    copy_from_guest(t, b, rip - 9, 9) < 0 ||
-	    b[7] != 0x0f || b[8] != 0x05)
-		return;
+	if (copy_from_guest(t, b, rip - 9, 9) < 0 || b[7] != 0x0f || b[8] != 0x05)
+		return false;
 	if (b[2] == 0xb8 && !(r->rax >> 32) &&
 	    (uint32_t)(b[3] | b[4] << 8 | b[5] << 16 | (uint32_t)b[6] << 24) == (uint32_t)r->rax) {
 		site = rip - 7;
@@ -186,7 +184,7 @@ void usertrap_patch(struct task *t)
 
 		if (copy_from_guest(t, &v9, r->rsp + (uint64_t)(int64_t)(int8_t)b[6], 8) < 0 ||
 		    v9 != r->r9)
-			return;
+			return false;
 		site = rip - 7;
 		plen = 5;
 	} else if (b[0] == 0x48 && b[1] == 0xc7 && b[2] == 0xc0 &&
@@ -206,25 +204,25 @@ void usertrap_patch(struct task *t)
 		clen = f[2] == 0x48 ? 6 : 5;
 		after = site + 2 + (uint64_t)clen;
 	} else {
-		return;
+		return false;
 	}
 	/* Where other threads may run the site, it must not span two cache
 	 * lines (whose new bytes another CPU could fetch at different
 	 * times). */
 	if (plen && (site & 63) + 7 > 64)
-		return;
+		return false;
 	v = mm_find_vma(mm, site);
 	/* Code from a file (not JIT output in anonymous memory, which its
 	 * owner may read back or rewrite), privately mapped, not writable. */
 	if (!v || !v->obj || (after ? after : rip) > v->end || (v->flags & VMA_SHARED) ||
 	    !(v->prot & PROT_EXEC) || (v->prot & PROT_WRITE))
-		return;
+		return false;
 	if (mm->usertrap_sites >= UT_SITES) {
 		mm->usertrap_state = -1;
-		return;
+		return false;
 	}
 	if (!area_ready(mm, t->ctx))
-		return;
+		return false;
 	i = (int)mm->usertrap_sites;
 	slot_addr = UT_TABLE + 8UL * (uint64_t)i;
 	chunk_addr = UT_CODE + (uint64_t)UT_CHUNK * (uint64_t)i;
@@ -269,14 +267,32 @@ void usertrap_patch(struct task *t)
 	if (mm_poke(mm, t->ctx, chunk_addr, chunk, sizeof(chunk)) < 0 ||
 	    mm_poke(mm, t->ctx, slot_addr, &chunk_addr, 8) < 0) {
 		mm->usertrap_state = -1;
-		return;
+		return false;
 	}
 	if (!plen && !add_ret(mm, rip, cont))
-		return;
+		return false;
 	mm->usertrap_sites++;
 	write_jump(mm, t->ctx, site, slot_addr, plen ? b[9 - 2 - plen] : 0x0f);
 	sdebug("usertrap: site %d at %#lx (syscall %d%s)", i, (unsigned long)site, t->syscall_nr,
 	       plen ? "" : ", over the syscall");
+	return true;
+}
+
+/* Sites are tried on their patch_after-th slow trap, and one that cannot
+ * be patched is not looked at again: this runs on every such trap. */
+void usertrap_patch(struct task *t)
+{
+	struct mm *mm = t->mm;
+	uint64_t rip = t->regs.r.rip, entry;
+	struct usertrap_seen *e;
+
+	if (!mm || mm->usertrap_state < 0 || !(entry = entry_addr()))
+		return;
+	if (rip < 9 || rip - UT_BASE < UT_LEN + 9 || !(e = seen(mm, rip)) || e->n == UT_NEVER ||
+	    ++e->n < patch_after)
+		return;
+	if (!patch_site(t, entry))
+		e->n = UT_NEVER;
 }
 
 int usertrap_sigill(struct task *t)

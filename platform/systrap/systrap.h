@@ -71,9 +71,8 @@
 #define MSG_SPIN           64 /* u32: spin iterations before sleeping */
 #define MSG_YIELDS         68 /* u32: then sched_yield calls before sleeping */
 #define MSG_SELF           72 /* u64: the slot's address, the thread's gs base */
-#define MSG_FAST_RSP       80 /* u64: scratch of the fast path */
-#define MSG_KICKED         88 /* u32: a kick hit the fast path: trap again */
-#define MSG_XMASK          96 /* u64: XSAVE feature mask of the fast path */
+#define MSG_KICKED         80 /* u32: a kick hit the fast path: trap again */
+#define MSG_XMASK          88 /* u64: XSAVE feature mask of the fast path */
 #define MSG_F_FSGSBASE     1
 
 /* The fast path's frame, at the bottom of the thread's signal stack (the
@@ -120,7 +119,7 @@ struct systrap_msg {
 	uint32_t state, stub_waiting, sentry_waiting, tid;
 	uint64_t signo, info, uc, fs_base, new_fs_base;
 	uint32_t set_fs, flags, spin, yields;
-	uint64_t self, fast_rsp;
+	uint64_t self;
 	uint32_t kicked, pad;
 	uint64_t xmask;
 };

@@ -60,7 +60,7 @@ build() {
 	for f in "$SRC"/*.c; do
 		f=$(basename "$f" .c)
 		if [ ! -x "$OUT/$f" ] || [ "$SRC/$f.c" -nt "$OUT/$f" ] ||
-		   [ "$SRC/bench.h" -nt "$OUT/$f" ]; then
+		   [ "$SRC/bench.h" -nt "$OUT/$f" ] || [ "$SRC/tcp_common.h" -nt "$OUT/$f" ]; then
 			gcc -O2 -static -Wall -Wextra -Werror -o "$OUT/$f" "$SRC/$f.c" || exit 1
 		fi
 	done

@@ -13,7 +13,7 @@
  *   tcp_bw 0 -S ADDR:PORT      source: per connection, reads an 8-byte
  *                              count and writes that many bytes, forever
  * IPv4 only. Prints "tcp-bw MIBPS mib/s" (MiB per second). */
-#include "bench.h"
+#include "tcp_common.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -23,23 +23,6 @@
 #define CHUNK (128u << 10)
 
 static char buf[CHUNK];
-
-static void parse_addr(const char *s, struct sockaddr_in *sa)
-{
-	char host[64];
-	const char *colon = strrchr(s, ':');
-	size_t len = colon ? (size_t)(colon - s) : 0;
-
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	if (!colon || len == 0 || len >= sizeof(host))
-		die("address must be ADDR:PORT");
-	memcpy(host, s, len);
-	host[len] = 0;
-	sa->sin_port = htons((uint16_t)atoi(colon + 1));
-	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-		die("address must be an IPv4 ADDR:PORT");
-}
 
 static int send_all(int fd, const char *p, size_t len)
 {
@@ -125,21 +108,6 @@ static void receive(struct sockaddr_in *sa, long mib, long warm)
 	ns = now_ns() - t0;
 	close(fd);
 	report((double)mib / ((double)ns / 1e9), "mib/s");
-}
-
-static int listener(struct sockaddr_in *sa, int backlog)
-{
-	socklen_t len = sizeof(*sa);
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)sa, sizeof(*sa)) < 0 ||
-	    listen(fd, backlog) < 0 ||
-	    getsockname(fd, (struct sockaddr *)sa, &len) < 0)
-		die("bind/listen");
-	return fd;
 }
 
 int main(int argc, char **argv)

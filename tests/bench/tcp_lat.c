@@ -6,7 +6,7 @@
  *   tcp_lat 0 -s ADDR:PORT      echo server: accepts one connection after
  *                               another, echoes until EOF, forever
  * IPv4 only. Prints "tcp-lat NS ns/op". */
-#include "bench.h"
+#include "tcp_common.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -16,24 +16,6 @@
 
 static int cfd;
 static char byte = 'x';
-
-/* ADDR:PORT into sa; dies on a malformed one. */
-static void parse_addr(const char *s, struct sockaddr_in *sa)
-{
-	char host[64];
-	const char *colon = strrchr(s, ':');
-	size_t len = colon ? (size_t)(colon - s) : 0;
-
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	if (!colon || len == 0 || len >= sizeof(host))
-		die("address must be ADDR:PORT");
-	memcpy(host, s, len);
-	host[len] = 0;
-	sa->sin_port = htons((uint16_t)atoi(colon + 1));
-	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-		die("address must be an IPv4 ADDR:PORT");
-}
 
 static void nodelay(int fd)
 {
@@ -74,21 +56,6 @@ static void op(void)
 	while (r < 0 && errno == EINTR);
 	if (r != 1)
 		die(r == 0 ? "client read: EOF" : "client read");
-}
-
-static int listener(struct sockaddr_in *sa, int backlog)
-{
-	socklen_t len = sizeof(*sa);
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)sa, sizeof(*sa)) < 0 ||
-	    listen(fd, backlog) < 0 ||
-	    getsockname(fd, (struct sockaddr *)sa, &len) < 0)
-		die("bind/listen");
-	return fd;
 }
 
 int main(int argc, char **argv)
