@@ -96,6 +96,13 @@ struct platform_ops {
 	 * comes with one spare thread for context_new(). */
 	struct address_space *(*as_new)(struct platform *p, struct context *creator);
 	void (*as_release)(struct address_space *as);
+	/* exec by a task that is the only user of ctx's address space: may
+	 * the new image keep the space, and ctx? True when ctx is the space's
+	 * only thread; the caller then unmaps every guest mapping ([0,
+	 * max_addr)) before it maps the new image, and loads the initial FP
+	 * state. Saves making a space and killing the old one. May be NULL
+	 * (never). */
+	bool (*as_exec_keep)(struct context *ctx);
 	/* Map memory-file pages [off, off+len) at addr with prot. */
 	int (*as_map)(struct context *ctx, uint64_t addr, uint64_t len,
 		      uint64_t memfile_off, int prot);

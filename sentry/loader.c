@@ -426,6 +426,20 @@ static int exec_creds(struct task *t, const struct exec_file_ops *ops, void *h,
 	return 0;
 }
 
+/* RUNSC_EXEC_KEEP_AS=0: every exec makes a new address space (to
+ * measure what keeping one saves). */
+static bool exec_keep_as_on(void)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *e = getenv("RUNSC_EXEC_KEEP_AS");
+
+		on = !(e && !strcmp(e, "0"));
+	}
+	return on;
+}
+
 static int load(struct task *t, const struct exec_file_ops *ops, const char *path,
 		char *const argv[], char *const envp[], const char *execfn, int depth,
 		struct exec_image *img)
@@ -523,10 +537,16 @@ static int load(struct task *t, const struct exec_file_ops *ops, const char *pat
 		goto out;
 	if ((err = setup_stack(mm, e, ie, argv, envp, execfn, img, &sp)))
 		goto out;
-	mm->as = the_platform->ops->as_new(the_platform, t->ctx);
-	if (!mm->as) {
-		err = -EAGAIN;
-		goto out;
+	/* A single-threaded process keeps its address space (see
+	 * task_exec_commit); the check is made again there. */
+	img->keep_as = t->mm && t->ctx && t->mm->refs == 1 && the_platform->ops->as_exec_keep &&
+		       exec_keep_as_on() && the_platform->ops->as_exec_keep(t->ctx);
+	if (!img->keep_as) {
+		mm->as = the_platform->ops->as_new(the_platform, t->ctx);
+		if (!mm->as) {
+			err = -EAGAIN;
+			goto out;
+		}
 	}
 	memset(&img->regs, 0, sizeof(img->regs));
 	img->regs.r.rip = ie ? ie->entry : e->entry;
@@ -643,6 +663,32 @@ static void memfile_view_trim_later(void)
 	ktimer_arm(&view_trim_timer, time_host_mono() + VIEW_TRIM_FIRST_NS);
 }
 
+/* The FP state of a new image, as fpu__clear_user_states() leaves it:
+ * x87 control word 0x37f, MXCSR 0x1f80, every register zero, the
+ * extended components (AVX and up) in their initial state. */
+static int exec_reset_fp(struct context *ctx)
+{
+	const struct platform_ops *pops = the_platform->ops;
+	struct arch_fpstate fp;
+	uint32_t mxcsr = 0x1f80;
+	uint64_t bv = 3; /* x87 and SSE from the image below, the rest init */
+	int err;
+
+	if ((err = pops->get_fpstate(ctx, &fp)) < 0)
+		return err;
+	memset(fp.fx, 0, 24);
+	memset(fp.fx + 32, 0, 416 - 32);
+	fp.fx[0] = 0x7f; /* FCW 0x037f */
+	fp.fx[1] = 0x03;
+	memcpy(fp.fx + 24, &mxcsr, sizeof(mxcsr));
+	if (fp.size > 576) {
+		memcpy(fp.xsave + 512, &bv, sizeof(bv));
+		memset(fp.xsave + 520, 0, 56);
+		memset(fp.xsave + 576, 0, fp.size - 576);
+	}
+	return pops->set_fpstate(ctx, &fp);
+}
+
 void task_exec_commit(struct task *t, struct exec_image *img)
 {
 	const struct platform_ops *pops = the_platform->ops;
@@ -659,17 +705,53 @@ void task_exec_commit(struct task *t, struct exec_image *img)
 		futex_exit_robust_list(t);
 	t->robust_list = 0;
 	time_tg_exec(t->tg);
-	/* The old address space goes first: when this was its last user, the
-	 * stub is killed at once and the context need not exit by itself. */
-	if (t->mm)
-		mm_put(t->mm);
-	if (t->ctx)
-		pops->context_release(t->ctx);
-	t->mm = img->mm;
-	t->ctx = pops->context_new(the_platform, t->mm->as);
-	if (!t->ctx)
-		sentry_panic("exec: no context in the new address space");
-	mm_populate(t->mm, t->ctx, true);
+	if (img->keep_as && !(t->mm->refs == 1 && pops->as_exec_keep(t->ctx))) {
+		/* Somebody took a reference since the load (rare): a new
+		 * space after all. */
+		img->keep_as = false;
+		img->mm->as = pops->as_new(the_platform, t->ctx);
+		if (!img->mm->as)
+			sentry_panic("exec: no address space for the new image");
+	}
+	if (img->keep_as) {
+		/* The new image moves into the old image's address space, with
+		 * the same thread: one request unmaps the old image and maps
+		 * the new one; nothing is made or killed. The old mm's pages
+		 * are freed only once they are unmapped. */
+		struct mm *old = t->mm;
+
+		img->mm->as = old->as;
+		old->as = NULL;
+		t->mm = img->mm;
+		if (mm_populate(t->mm, t->ctx, true, true) < 0 &&
+		    pops->as_unmap(t->ctx, 0, t->mm->max_addr) < 0) {
+			/* The old image may still be mapped: it must never
+			 * run as the new one. */
+			swarn("exec: cannot reset the address space of task %d", t->tid);
+			sig_force(t, SIGKILL, SI_KERNEL, 0);
+		}
+		mm_put(old);
+	} else {
+		/* The old address space goes first: when this was its last
+		 * user, the stub is killed at once and the context need not
+		 * exit by itself. */
+		if (t->mm)
+			mm_put(t->mm);
+		if (t->ctx)
+			pops->context_release(t->ctx);
+		t->mm = img->mm;
+		t->ctx = pops->context_new(the_platform, t->mm->as);
+		if (!t->ctx)
+			sentry_panic("exec: no context in the new address space");
+		mm_populate(t->mm, t->ctx, true, false);
+	}
+	/* A new context may be a clone of the old one's thread (ptrace),
+	 * and a kept one is the old thread: either way the FP state is the
+	 * old image's until reset. */
+	if (exec_reset_fp(t->ctx) < 0) {
+		swarn("exec: cannot reset the FP state of task %d", t->tid);
+		sig_force(t, SIGKILL, SI_KERNEL, 0);
+	}
 	memfile_view_trim_later();
 	t->regs = img->regs;
 	memcpy(t->comm, img->comm, sizeof(t->comm));

@@ -39,6 +39,7 @@ struct exec_image {
 	char *exe_path;
 	struct cred *cred;      /* the credentials after exec (owned) */
 	bool secure;            /* AT_SECURE: a privilege-changing exec */
+	bool keep_as;           /* mm->as comes from the old image at commit */
 };
 
 /* Build the image of path with argv/envp into *img. Nothing of t changes;

@@ -784,6 +784,8 @@ static int apply_map_ops(struct mm *mm, struct context *ctx, struct opvec *o)
 		uint64_t p = o->ops[i].addr >> PAGE_SHIFT;
 		uint64_t e = p + (o->ops[i].len >> PAGE_SHIFT);
 
+		if (o->ops[i].kind == AS_UNMAP)
+			continue;
 		for (; p < e; p++) {
 			uint64_t *s = pt_slot(mm->pt, p, 0);
 
@@ -1079,10 +1081,16 @@ static void prefill_small_anon(struct mm *mm, struct vma *v)
 		page_put((uint64_t)run + i);
 }
 
-int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache)
+int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache, bool scrub)
 {
 	struct opvec o = { .ops = NULL };
 	int err = 0;
+
+	if (scrub) {
+		struct as_op drop = { .kind = AS_UNMAP, .addr = 0, .len = mm->max_addr };
+
+		err = opvec_push(&o, &drop);
+	}
 
 	if (adopt_cache) {
 		prefill_stack(mm);

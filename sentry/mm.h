@@ -104,8 +104,9 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 /* Map every present page into the address space in one batch (after
  * fork or exec, so the new process does not fault its way in). With
  * adopt_cache, pages of private file mappings already in the page cache
- * become present first. */
-int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache);
+ * become present first. With scrub, the batch first unmaps [0, max_addr)
+ * (an exec that keeps the old image's address space). */
+int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache, bool scrub);
 
 /* The only ways the sentry touches guest memory. 0 or -EFAULT. */
 int mm_copy_in(struct mm *mm, struct context *ctx, void *dst, uint64_t src, size_t n);

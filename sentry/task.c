@@ -451,7 +451,7 @@ static void *task_main(void *arg)
 	}
 	if (t->populate) {
 		t->populate = false;
-		mm_populate(t->mm, t->ctx, false);
+		mm_populate(t->mm, t->ctx, false, false);
 	}
 	if (t->set_child_tid) {
 		int tid = t->tid;

@@ -882,6 +882,17 @@ static void systrap_as_release(struct address_space *as)
 	}
 }
 
+static bool systrap_as_exec_keep(struct context *ctx)
+{
+	struct address_space *as = ctx->as;
+	bool keep;
+
+	pthread_mutex_lock(&as->lock);
+	keep = as->threads == 1 && !as->released && !as->dead && !ctx->dead && ctx->stopped;
+	pthread_mutex_unlock(&as->lock);
+	return keep;
+}
+
 /* ---- the hand-off ---- */
 
 static bool slot_range_ok(const struct context *ctx, uint64_t addr, uint64_t len, uint64_t align)
@@ -1692,6 +1703,7 @@ const struct platform_ops systrap_platform_ops = {
 	.init = systrap_init,
 	.as_new = systrap_as_new,
 	.as_release = systrap_as_release,
+	.as_exec_keep = systrap_as_exec_keep,
 	.as_map = systrap_as_map,
 	.as_unmap = systrap_as_unmap,
 	.as_protect = systrap_as_protect,
