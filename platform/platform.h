@@ -103,6 +103,13 @@ struct platform_ops {
 	 * state. Saves making a space and killing the old one. May be NULL
 	 * (never). */
 	bool (*as_exec_keep)(struct context *ctx);
+	/* A new address space for a fork child of ctx's task, whose host
+	 * mappings start as a copy of ctx's space's guest mappings as they
+	 * are now (mm_fork_hot() with inherit keeps the child's ptes marked
+	 * mapped to match; the pages that differ for the child are mapped
+	 * again before it runs). Saves mapping the child's pages one run at
+	 * a time. May be NULL or fail (the caller uses as_new). */
+	struct address_space *(*as_fork)(struct context *ctx);
 	/* Map memory-file pages [off, off+len) at addr with prot. */
 	int (*as_map)(struct context *ctx, uint64_t addr, uint64_t len,
 		      uint64_t memfile_off, int prot);
@@ -118,6 +125,10 @@ struct platform_ops {
 	/* Claim a spare thread of as for the calling host thread. */
 	struct context *(*context_new)(struct platform *p, struct address_space *as);
 	void (*context_release)(struct context *ctx);
+	/* The task of ctx is about to block in the sentry (task_sleep): the
+	 * platform may let go of the CPU placement it keeps while the task
+	 * runs guest code. May be NULL. */
+	void (*context_sleep)(struct context *ctx);
 	/* Run guest code with *regs until it traps; fills *regs and *trap.
 	 * Returns 0, or -errno when the context is dead. */
 	int (*switch_to)(struct context *ctx, struct arch_regs *regs,

@@ -1234,7 +1234,7 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 
 /* ---- fork ---- */
 
-#define FORK_HOT_MAX 4
+#define FORK_HOT_MAX 16
 struct fork_arg {
 	struct mm *child;
 	struct opvec prot_ops;   /* parent ranges to write-protect */
@@ -1242,7 +1242,26 @@ struct fork_arg {
 	int err;
 	uint64_t hot[FORK_HOT_MAX]; /* page numbers the child gets a copy of now */
 	int nhot;
+	bool inherit;
+	/* This VMA's own pages are copied for the child now (see
+	 * mm_fork_hot), into run + used while the run lasts. */
+	bool eager;
+	int64_t run;
+	uint32_t run_got, run_used;
 };
+
+/* A page only the parent has (no COW sharing, not the page cache's). */
+static bool page_own(uint64_t pte)
+{
+	return !(pte & PTE_SHARED) && page_refs(PTE_PFN(pte)) == 1;
+}
+
+static void count_own(uint64_t idx, uint64_t *slot, void *arg)
+{
+	(void)idx;
+	if (page_own(*slot))
+		(*(uint64_t *)arg)++;
+}
 
 static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
 {
@@ -1252,6 +1271,16 @@ static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
 	if (!dst) {
 		f->err = -ENOMEM;
 		return;
+	}
+	if (f->eager && page_own(*slot)) {
+		int64_t pfn = f->run_used < f->run_got ? f->run + f->run_used++ : memfile_alloc();
+
+		if (pfn >= 0) {
+			memcpy(pfn_ptr((uint64_t)pfn), pfn_ptr(PTE_PFN(*slot)), PAGE_SIZE);
+			*dst = pte_make((uint64_t)pfn, 0);
+			f->child->rss_pages++;
+			return;
+		}
 	}
 	/* A page both sides write at once (the stack under the stack
 	 * pointer, the thread block): the child's private copy now, and the
@@ -1271,7 +1300,6 @@ static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
 		return;
 	}
 	page_get(PTE_PFN(*slot));
-	*dst = *slot & ~(PTE_MAPPED | (7UL << PTE_PROT_SHIFT));
 	f->child->rss_pages++;
 	if (!(*slot & PTE_SHARED) && (*slot & PTE_MAPPED) && (pte_prot(*slot) & PROT_WRITE)) {
 		/* Copy-on-write from now on: write-protect in the parent,
@@ -1288,19 +1316,51 @@ static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
 			f->err = -ENOMEM;
 		*slot = (*slot & ~(7UL << PTE_PROT_SHIFT)) | ((uint64_t)prot << PTE_PROT_SHIFT);
 	}
+	/* Inherited: mapped in the child as in the parent, now that the
+	 * parent's mapping is read-only wherever the page is shared. */
+	*dst = f->inherit ? *slot : *slot & ~(PTE_MAPPED | (7UL << PTE_PROT_SHIFT));
+}
+
+/* Small private writable VMAs (a program's .data and .bss, a small heap,
+ * the stack) have their own pages copied for the child at fork rather
+ * than shared copy-on-write: a 4 KiB copy costs far less than what COW
+ * costs here, write-protecting the parent's pages (a host request), then
+ * a write fault, a trap and a host request for each page either side
+ * writes, and after the child's exec or exit one more fault and request
+ * in the parent to make them writable again. A VMA with more than
+ * FORK_EAGER_VMA such pages, whatever is over FORK_EAGER_MAX in all, and
+ * every page of a parent with other threads stay copy-on-write.
+ * RUNSC_FORK_EAGER=0 turns this off. */
+#define FORK_EAGER_VMA 16
+#define FORK_EAGER_MAX 128
+
+static uint64_t fork_eager_max(void)
+{
+	static int64_t max = -1;
+
+	if (max < 0) {
+		const char *e = getenv("RUNSC_FORK_EAGER");
+
+		max = e && !strcmp(e, "0") ? 0 : FORK_EAGER_MAX;
+	}
+	return (uint64_t)max;
 }
 
 struct mm *mm_fork(struct mm *parent, struct context *ctx)
 {
-	return mm_fork_hot(parent, ctx, NULL, 0);
+	return mm_fork_hot(parent, ctx, NULL, 0, false);
 }
 
 /* mm_fork, and the pages at the addresses hot[] (up to FORK_HOT_MAX) are
  * copied for the child at once (see fork_slot). */
-struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *hot, int nhot)
+struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *hot, int nhot,
+		       bool inherit)
 {
 	struct mm *child = mm_new(parent->max_addr);
-	struct fork_arg f = { .child = child };
+	struct fork_arg f = { .child = child, .inherit = inherit };
+	/* Only from a single-threaded parent: another thread could write a
+	 * page while it is copied (COW takes each page whole). */
+	uint64_t eager_left = parent->refs == 1 ? fork_eager_max() : 0;
 
 	if (!child)
 		return NULL;
@@ -1349,11 +1409,28 @@ struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *h
 	child->auxv_len = parent->auxv_len;
 	child->vdso_base = parent->vdso_base;
 	child->exe_path = parent->exe_path ? strdup(parent->exe_path) : NULL;
-	for (int i = 0; i < parent->nvma; i++) {
+	for (int i = 0; i < parent->nvma && !f.err; i++) {
 		struct vma *v = &parent->vmas[i];
+		uint64_t first = v->start >> PAGE_SHIFT, end = v->end >> PAGE_SHIFT;
 
 		f.vprot = v->prot;
-		pt_walk(parent->pt, v->start >> PAGE_SHIFT, v->end >> PAGE_SHIFT, fork_slot, &f);
+		f.eager = false;
+		f.run_got = f.run_used = 0;
+		if (!(v->flags & VMA_SHARED) && (v->prot & PROT_WRITE) && eager_left) {
+			uint64_t own = 0;
+
+			pt_walk(parent->pt, first, end, count_own, &own);
+			if (own && own <= FORK_EAGER_VMA && own <= eager_left) {
+				eager_left -= own;
+				f.eager = true;
+				f.run = memfile_alloc_run((uint32_t)own, &f.run_got);
+				if (f.run < 0)
+					f.run_got = 0;
+			}
+		}
+		pt_walk(parent->pt, first, end, fork_slot, &f);
+		while (f.run_used < f.run_got)
+			page_put((uint64_t)f.run + f.run_used++);
 	}
 	/* The parent's writable private pages are copy-on-write now. */
 	if (!f.err && ctx && f.prot_ops.n)
@@ -1364,6 +1441,13 @@ struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *h
 		return NULL;
 	}
 	return child;
+}
+
+void mm_fork_uninherit(struct mm *mm)
+{
+	bool any = false;
+
+	pt_walk(mm->pt, 0, mm->max_addr >> PAGE_SHIFT, unmark_slot, &any);
 }
 
 void mm_put(struct mm *mm)

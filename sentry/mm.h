@@ -79,7 +79,14 @@ void mm_put(struct mm *mm);
 /* Copy-on-write duplicate for fork; ctx is the parent's context, used to
  * write-protect the parent's private pages. */
 struct mm *mm_fork(struct mm *parent, struct context *ctx);
-struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *hot, int nhot);
+/* With inherit, the child's ptes stay marked mapped as the parent's are
+ * (after write-protecting the parent's shared pages), for an address
+ * space that starts as a copy of the parent's (platform as_fork); the
+ * hot pages, copied for the child, are left to its mm_populate(). Without
+ * one after all, mm_fork_uninherit() drops the marks. */
+struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *hot, int nhot,
+		       bool inherit);
+void mm_fork_uninherit(struct mm *mm);
 
 /* Returns the address or -errno. obj may be NULL (anonymous). */
 long mm_mmap(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len,

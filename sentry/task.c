@@ -297,6 +297,8 @@ int task_sleep(struct task *t, const struct timespec *deadline)
 		if (!spun) {
 			spun = true;
 			sleep_spin(t, deadline);
+			if (t->ctx && the_platform->ops->context_sleep)
+				the_platform->ops->context_sleep(t->ctx);
 			continue;
 		}
 		if (deadline) {
@@ -435,6 +437,20 @@ static void task_free(struct task *t)
 	free(t);
 }
 
+/* RUNSC_FORK_INHERIT=0: a fork child's address space starts empty and
+ * is mapped from its page table (to measure what inheriting saves). */
+static bool fork_inherit_on(void)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *e = getenv("RUNSC_FORK_INHERIT");
+
+		on = !(e && !strcmp(e, "0"));
+	}
+	return on;
+}
+
 static void *task_main(void *arg)
 {
 	struct task *t = arg;
@@ -450,8 +466,14 @@ static void *task_main(void *arg)
 		task_exit(t, SIGKILL);
 	}
 	if (t->populate) {
-		t->populate = false;
-		mm_populate(t->mm, t->ctx, false, false);
+		/* An inherited address space still maps the parent's own
+		 * pages where the child got copies: it must not run so. */
+		if (mm_populate(t->mm, t->ctx, false, false) < 0 &&
+		    t->populate == POPULATE_INHERITED) {
+			swarn("task %d: cannot map its copies of the parent's pages", t->tid);
+			task_exit(t, SIGKILL);
+		}
+		t->populate = POPULATE_NONE;
 	}
 	if (t->set_child_tid) {
 		int tid = t->tid;
@@ -546,19 +568,32 @@ long task_clone(struct task *p, uint64_t flags, uint64_t stack, uint64_t ptid, u
 		mm_get(c->mm);
 	} else {
 		/* Pages the child writes first: its stack (and the red zone
-		 * below the pointer), its thread block, the child tid word. */
-		uint64_t hot[4] = { p->regs.r.rsp, p->regs.r.rsp - 256, p->regs.r.fs_base,
-				    (flags & CLONE_CHILD_SETTID) ? ctid : 0 };
+		 * and the next frames below the pointer: the parent writes
+		 * there too, in the wait that usually follows), its thread
+		 * block, the child tid word. */
+		uint64_t hot[12] = { p->regs.r.rsp, p->regs.r.rsp - 256, p->regs.r.fs_base,
+				     (flags & CLONE_CHILD_SETTID) ? ctid : 0 };
 
-		c->mm = mm_fork_hot(p->mm, p->ctx, hot, 4);
+		for (int k = 1; k <= 8; k++)
+			hot[3 + k] = p->regs.r.rsp - (uint64_t)k * PAGE_SIZE;
+
+		const struct platform_ops *pops = the_platform->ops;
+		bool inherit = pops->as_fork && p->ctx && fork_inherit_on();
+
+		c->mm = mm_fork_hot(p->mm, p->ctx, hot, 12, inherit);
 		if (!c->mm)
 			goto fail_cred;
-		c->mm->as = the_platform->ops->as_new(the_platform, p->ctx);
+		if (inherit && !(c->mm->as = pops->as_fork(p->ctx))) {
+			mm_fork_uninherit(c->mm);
+			inherit = false;
+		}
+		if (!c->mm->as)
+			c->mm->as = pops->as_new(the_platform, p->ctx);
 		if (!c->mm->as) {
 			mm_put(c->mm);
 			goto fail_cred;
 		}
-		c->populate = true;
+		c->populate = inherit ? POPULATE_INHERITED : POPULATE_ALL;
 	}
 	if (flags & CLONE_FILES) {
 		c->files = p->files;

@@ -175,7 +175,9 @@ struct task {
 	pthread_cond_t cond;
 	bool woken;                     /* set by waitq_wake_all */
 	bool in_guest;                  /* running guest code, kick needed */
-	bool populate;                  /* fork child: map its pages at start */
+	/* fork child: map its pages at start (all of them, or those that
+	 * differ from the parent's in an inherited address space). */
+	enum { POPULATE_NONE, POPULATE_ALL, POPULATE_INHERITED } populate;
 	bool exiting;
 	int exit_code;                  /* wait status for the thread */
 	enum task_state state;

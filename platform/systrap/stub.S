@@ -254,8 +254,11 @@ ctl_ack:
 clone_child:
 	test $CLONE_THREAD, %edi
 	jnz thread_child
-	/* A new address space, forked from the zygote: take over our own
-	 * control pages (offset in extra), say hello, serve requests. */
+	/* A new address space, forked from the zygote or from another
+	 * address space's control thread: take over our own control pages
+	 * (offset in extra), drop the forker's thread slots, say hello where
+	 * the forker answers, serve requests. */
+	mov %r12d, %r14d
 	mov 56(%rbx), %r12
 	mov $SYS_prctl, %eax
 	mov $PR_SET_PDEATHSIG, %edi
@@ -286,14 +289,25 @@ clone_child:
 3:	mov $SYSTRAP_CTL_RESP, %rcx
 	cmp %rcx, %rax
 	jne die
+	/* The forker's slots (message pages, signal stacks) are its own:
+	 * none may stay mapped here. The guest pages a fork inherits are
+	 * the sentry's business (mm_fork_inherit). */
+	mov $SYS_munmap, %eax
+	mov $SYSTRAP_SLOTS, %rdi
+	mov $(SYSTRAP_END - SYSTRAP_SLOTS), %rsi
+	lea 5f(%rip), %rbp
+	jmp ctl_sys
+5:	test %rax, %rax
+	jnz die
 	xor %r15d, %r15d
 	xor %r13d, %r13d
-	/* Hello on the zygote's socket (the one its forker waits on), then
+	/* Hello, with the nonce of our new control page, on the socket
+	 * the forker answers on (the one its requester waits on), then
 	 * every answer on the common one. */
 	mov $SYS_write, %eax
-	mov $SYSTRAP_ZACKFD, %edi
-	mov $SYSTRAP_BASE, %rsi
-	mov $1, %edx
+	mov %r14d, %edi
+	mov $(SYSTRAP_CTL_REQ + CTL_HELLO), %rsi
+	mov $8, %edx
 	lea 4f(%rip), %rbp
 	jmp ctl_sys
 4:	mov $SYSTRAP_ACKFD, %r12d

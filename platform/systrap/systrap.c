@@ -36,6 +36,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/ucontext.h>
@@ -96,6 +97,7 @@ struct context {
 	 * it; PIN_AUTO's measurement. */
 	unsigned int cpu_k;
 	int stub_cpu;              /* the stub thread's CPU when on one CPU, or -1 */
+	int sentry_cpu;            /* same placement: the CPU we pinned ourselves to, or -1 */
 	bool split;
 	unsigned int spin, stub_spin;
 	/* Same placement: how long the sentry, and how many times the stub,
@@ -147,6 +149,8 @@ static pthread_mutex_t zyg_lock = PTHREAD_MUTEX_INITIALIZER;
 /* One request is in flight at a time: all stubs answer on one socket. */
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct address_space zygote;
+/* Nonces of new address spaces' hellos (see ctl_request). */
+static uint64_t hello_seed, hello_count;
 static cpu_set_t allowed_cpus;
 static int ncpus_allowed;
 static unsigned int next_cpu;
@@ -380,14 +384,32 @@ static const struct rule setup_rules[] = {
 	{ SYS_exit, -1, 0, { 0 } },
 };
 
-/* Filter A (control thread, inherited by all) lists every trampoline;
- * filter B (added by each guest thread) only the handler's. Anything not
- * from a trampoline traps: that is how guest syscalls reach us. Where both
+/* Filter A (control thread, inherited by all) lists every trampoline and
+ * what each may do; anything not from a trampoline traps: that is how
+ * guest syscalls reach us. Filter B, added by each guest thread on top,
+ * only takes the control and set-up trampolines away from it: where both
  * apply the stricter wins, so a guest jumping to the control trampoline
- * gets SIGSYS (B) or is killed (A), never the call. */
+ * gets SIGSYS (B) or is killed (A), never the call, and the handler's and
+ * the fast path's trampolines keep A's rules. B looks at the low half of
+ * the instruction pointer only: a syscall elsewhere with the same low
+ * half is not in the stub, and A traps it anyway. B is this small on
+ * purpose: installing a filter costs about 4.5 us per instruction here
+ * (the JIT), on every new thread; the whole of A in B made a thread
+ * 250 us and a fork with its first thread 400 us. */
 static int build_filter(struct sock_filter *f, bool guest)
 {
 	struct bpf_prog prog = { f, 0 }, *p = &prog;
+
+	if (guest) {
+		LD(offsetof(struct seccomp_data, instruction_pointer));
+		emit(p, BPF_JMP | BPF_JEQ | BPF_K,
+		     (uint32_t)(SYSTRAP_BASE + SYSTRAP_CTL_SYS_OFF + 2), 2, 0);
+		emit(p, BPF_JMP | BPF_JEQ | BPF_K,
+		     (uint32_t)(SYSTRAP_BASE + SYSTRAP_SETUP_SYS_OFF + 2), 1, 0);
+		RET(SECCOMP_RET_ALLOW);
+		RET(SECCOMP_RET_TRAP);
+		return prog.n;
+	}
 
 	LD(offsetof(struct seccomp_data, arch));
 	emit(p, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
@@ -399,12 +421,10 @@ static int build_filter(struct sock_filter *f, bool guest)
 		 (int)(sizeof(guest_rules) / sizeof(guest_rules[0])));
 	ip_block(p, SYSTRAP_BASE + SYSTRAP_FAST_SYS_OFF + 2, fast_rules,
 		 (int)(sizeof(fast_rules) / sizeof(fast_rules[0])));
-	if (!guest) {
-		ip_block(p, SYSTRAP_BASE + SYSTRAP_CTL_SYS_OFF + 2, ctl_rules,
-			 (int)(sizeof(ctl_rules) / sizeof(ctl_rules[0])));
-		ip_block(p, SYSTRAP_BASE + SYSTRAP_SETUP_SYS_OFF + 2, setup_rules,
-			 (int)(sizeof(setup_rules) / sizeof(setup_rules[0])));
-	}
+	ip_block(p, SYSTRAP_BASE + SYSTRAP_CTL_SYS_OFF + 2, ctl_rules,
+		 (int)(sizeof(ctl_rules) / sizeof(ctl_rules[0])));
+	ip_block(p, SYSTRAP_BASE + SYSTRAP_SETUP_SYS_OFF + 2, setup_rules,
+		 (int)(sizeof(setup_rules) / sizeof(setup_rules[0])));
 	RET(SECCOMP_RET_TRAP);
 	return prog.n;
 }
@@ -432,8 +452,9 @@ static void ctl_page_init(uint8_t *page)
 /* ---- control requests ---- */
 
 /* Wait for one answer; returns its length and sets *from to the sender's
- * tgid (from SCM_CREDENTIALS, which the kernel fills in: unforgeable). */
-static int ack_recv(int sock, int pidfd, pid_t *from, int timeout_ms)
+ * tgid (from SCM_CREDENTIALS, which the kernel fills in: unforgeable) and
+ * *word to its first 8 bytes (0 if shorter). */
+static int ack_recv(int sock, int pidfd, pid_t *from, uint64_t *word, int timeout_ms)
 {
 	char buf[256], cbuf[CMSG_SPACE(sizeof(struct ucred))];
 	struct iovec iov = { buf, sizeof(buf) };
@@ -455,6 +476,9 @@ static int ack_recv(int sock, int pidfd, pid_t *from, int timeout_ms)
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? -EAGAIN : -errno;
 	*from = 0;
+	*word = 0;
+	if (n >= 8)
+		memcpy(word, buf, 8);
 	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
 			struct ucred uc;
@@ -469,15 +493,18 @@ static int ack_recv(int sock, int pidfd, pid_t *from, int timeout_ms)
 /* Run ops in as's control thread. Returns the number of ops that
  * succeeded (== n on success); rets[] gets their results (untrusted
  * values: only the count is). With want_child, also waits for the hello of
- * the process a fork op made and stores its pid there. */
+ * the process a fork op made and stores its pid there: the hello carries
+ * the nonce of the new process's control page (hello), which no answer
+ * can (answers carry stub text), and its sender is the kernel's word. */
 static int ctl_request(struct address_space *as, const struct systrap_ctl_op *ops, int n,
-		       uint64_t *rets, pid_t *want_child)
+		       uint64_t *rets, pid_t *want_child, uint64_t hello)
 {
 	uint8_t *page = ctl_page(as);
 	volatile uint32_t *seq = (volatile uint32_t *)(page + CTL_SEQ);
 	bool got_ack = false;
 	int done = -ESRCH, waited = 0;
 	pid_t from;
+	uint64_t word;
 
 	if (n > CTL_MAX_OPS)
 		return -EINVAL;
@@ -506,7 +533,7 @@ static int ctl_request(struct address_space *as, const struct systrap_ctl_op *op
 	__atomic_store_n(seq, ++as->seq, __ATOMIC_RELEASE);
 	futex(seq, FUTEX_WAKE, 1, NULL);
 	while (!got_ack || (want_child && *want_child == 0)) {
-		int len = ack_recv(sock, as->pidfd, &from, 100);
+		int len = ack_recv(sock, as->pidfd, &from, &word, 100);
 
 		if (len == -EAGAIN)
 			continue;
@@ -522,7 +549,10 @@ static int ctl_request(struct address_space *as, const struct systrap_ctl_op *op
 			as->dead = true;
 			break;
 		}
-		if (from == as->pid && !got_ack) {
+		if (want_child && *want_child == 0 && from > 0 && from != as->pid &&
+		    len == 8 && word == hello) {
+			*want_child = from;
+		} else if (from == as->pid && !got_ack) {
 			got_ack = true;
 			done = len - 1;
 			if (done > n)
@@ -530,8 +560,6 @@ static int ctl_request(struct address_space *as, const struct systrap_ctl_op *op
 			for (int i = 0; rets && i < n; i++)
 				rets[i] = ((volatile uint64_t *)(shm + (uint64_t)as->ctl_unit *
 						SYSTRAP_UNIT + SYSTRAP_CTL_REQ_LEN))[i];
-		} else if (want_child && from > 0 && from != as->pid && *want_child == 0) {
-			*want_child = from;
 		}
 		/* Anything else is a stale answer of a dead request. */
 	}
@@ -611,6 +639,8 @@ static int systrap_init(struct platform *p, int memfd)
 		if ((e = getenv("RUNSC_SYSTRAP_PATCH")) && !strcmp(e, "0"))
 			fast_ok = false;
 	}
+	if (getrandom(&hello_seed, sizeof(hello_seed), 0) != sizeof(hello_seed))
+		hello_seed = mono_ns() ^ ((uint64_t)getpid() << 32);
 	if (sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus) == 0)
 		ncpus_allowed = CPU_COUNT(&allowed_cpus);
 	if (ncpus_allowed <= 1 && (pin_mode == PIN_SPLIT || pin_mode == PIN_AUTO))
@@ -699,7 +729,9 @@ static int systrap_init(struct platform *p, int memfd)
 	zygote.ctl_cpu = -1;
 	pthread_mutex_init(&zygote.lock, NULL);
 	for (int tries = 0;; tries++) {
-		r = ack_recv(zack_sock, zygote.pidfd, &from, 100);
+		uint64_t word;
+
+		r = ack_recv(zack_sock, zygote.pidfd, &from, &word, 100);
 		if (r > 0 && from == pid)
 			break;
 		if (r == -ESRCH || tries > 50) {
@@ -747,12 +779,16 @@ static bool as_bury(struct address_space *as)
 
 static void systrap_as_release(struct address_space *as);
 
-/* A new address space: a fork of the zygote with its first thread. */
-static struct address_space *as_create(void)
+/* A new address space with its first thread: a fork of the zygote, or
+ * of forker (another address space's control thread, see systrap_as_fork),
+ * made the zygote's child too (CLONE_PARENT): its parent-death signal
+ * and its reaping are the zygote's business, not the forker's, which may
+ * die first. */
+static struct address_space *as_create(struct address_space *forker)
 {
 	struct address_space *as = as_alloc();
 	struct systrap_ctl_op op;
-	uint64_t ret;
+	uint64_t ret, hello;
 	pid_t child = 0;
 	int u, done;
 
@@ -766,13 +802,17 @@ static struct address_space *as_create(void)
 	}
 	as->ctl_unit = (uint32_t)u;
 	ctl_page_init(ctl_page(as));
+	hello = hello_seed + __atomic_add_fetch(&hello_count, 1, __ATOMIC_RELAXED) *
+			     0x9e3779b97f4a7c15ULL;
+	memcpy(ctl_page(as) + CTL_HELLO, &hello, sizeof(hello));
 	memset(&op, 0, sizeof(op));
 	op.nr = SYS_clone;
-	op.a[0] = SIGCHLD;
+	op.a[0] = SIGCHLD | (forker != &zygote ? CLONE_PARENT : 0);
 	op.extra = (uint64_t)u * SYSTRAP_UNIT;
-	done = ctl_request(&zygote, &op, 1, &ret, &child);
+	done = ctl_request(forker, &op, 1, &ret, &child, hello);
 	if (done != 1 || child <= 0) {
-		swarn("systrap: cannot fork the zygote (%d)", done);
+		swarn("systrap: cannot fork %s (%d)", forker == &zygote ? "the zygote" :
+			"an address space", done);
 		unit_free(as->ctl_unit);
 		free(as);
 		errno = EAGAIN;
@@ -805,7 +845,7 @@ static void *pool_fill(void *arg)
 		while (npool >= pool_max)
 			pthread_cond_wait(&pool_cond, &pool_lock);
 		pthread_mutex_unlock(&pool_lock);
-		as = as_create();
+		as = as_create(&zygote);
 		pthread_mutex_lock(&pool_lock);
 		if (as) {
 			pool[npool++] = as;
@@ -846,7 +886,7 @@ static struct address_space *systrap_as_new(struct platform *p, struct context *
 		/* It died waiting (killed from outside). */
 		systrap_as_release(as);
 	}
-	return as_create();
+	return as_create(&zygote);
 }
 
 static void context_free(struct context *ctx)
@@ -880,6 +920,17 @@ static void systrap_as_release(struct address_space *as)
 			close(as->pidfd);
 		free(as);
 	}
+}
+
+/* The forker's control thread forks: the child inherits the guest
+ * mappings, and drops the forker's slots before it says hello. */
+static struct address_space *systrap_as_fork(struct context *ctx)
+{
+	if (ctx->as->dead || ctx->as->released) {
+		errno = ESRCH;
+		return NULL;
+	}
+	return as_create(ctx->as);
 }
 
 static bool systrap_as_exec_keep(struct context *ctx)
@@ -1083,6 +1134,8 @@ static int spawn_thread(struct address_space *as)
 	ctx->as = as;
 	ctx->slot = slot;
 	ctx->slot_addr = SYSTRAP_SLOTS + (uint64_t)slot * SYSTRAP_UNIT;
+	ctx->stub_cpu = -1;
+	ctx->sentry_cpu = -1;
 	memset(ops, 0, sizeof(ops));
 	if (!as->slot_unit[slot]) {
 		int u = unit_alloc();
@@ -1120,7 +1173,7 @@ static int spawn_thread(struct address_space *as)
 	ops[nops].a[2] = ctx->slot_addr + MSG_TID;
 	ops[nops].a[3] = ctx->slot_addr + MSG_TID;
 	nops++;
-	done = ctl_request(as, ops, nops, rets, NULL);
+	done = ctl_request(as, ops, nops, rets, NULL, 0);
 	if ((err = ctl_errno(rets, done, nops)) < 0)
 		goto fail;
 	/* The reply page is guest-writable: the tid must name a thread of
@@ -1183,10 +1236,49 @@ static void follow_sentry(struct context *ctx)
 		ctx->stub_cpu = cpu;
 }
 
+/* Same placement: both threads on the CPU the sentry thread is on now,
+ * pinned, the sentry thread too: unpinned, an idle CPU's newidle balance
+ * took it from under the stub, or a wake-up by the stub woke it on the
+ * idle CPU (an IPI, tens of us here), and the stub then followed it:
+ * 27 against 11.6 us a slow-path getpid, 2.58 against 2.09 ms a
+ * fork+exec+wait. The pin holds only while the task runs guest code:
+ * before the task sleeps in the sentry the sentry thread is let go
+ * (systrap_context_sleep), and the pair is pinned again wherever the
+ * scheduler has woken it by the next resume, so a pair does not stay
+ * queued behind another job while another CPU idles. (A slow yield in
+ * wait_trap is no sign of another job: our own stub running guest code
+ * looks the same.) */
+static void pin_same(struct context *ctx)
+{
+	int cpu = sched_getcpu();
+
+	if (cpu >= 0 && cpu != ctx->sentry_cpu) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		ctx->sentry_cpu = sched_setaffinity(0, sizeof(one), &one) == 0 ? cpu : -1;
+	}
+	follow_sentry(ctx);
+}
+
+static void unpin_sentry(struct context *ctx)
+{
+	if (ctx->sentry_cpu < 0)
+		return;
+	sched_setaffinity(0, sizeof(allowed_cpus), &allowed_cpus);
+	ctx->sentry_cpu = -1;
+}
+
+static void systrap_context_sleep(struct context *ctx)
+{
+	if (!ctx->split)
+		unpin_sentry(ctx);
+}
+
 /* Split: the sentry thread on CPU cpu_k, the stub thread on the next one,
- * both spinning. Same: the stub on the sentry thread's CPU, which is not
- * pinned (follow_sentry); neither side spins (it would only delay the
- * other). */
+ * both spinning. Same: both on one CPU (pin_same); neither side spins
+ * (it would only delay the other). */
 static void pin_stub(struct context *ctx, bool split)
 {
 	cpu_set_t one;
@@ -1199,10 +1291,11 @@ static void pin_stub(struct context *ctx, bool split)
 		CPU_SET(cpu_by_index((ctx->cpu_k + 1) % (unsigned int)ncpus_allowed), &one);
 		sched_setaffinity(ctx->tid, sizeof(one), &one);
 		ctx->stub_cpu = -1;
+		ctx->sentry_cpu = -1;
 	} else {
-		sched_setaffinity(0, sizeof(allowed_cpus), &allowed_cpus);
+		ctx->sentry_cpu = -1;
 		ctx->stub_cpu = -1;
-		follow_sentry(ctx);
+		pin_same(ctx);
 	}
 	ctx->split = split;
 	ctx->spin = split ? sentry_spin : 0;
@@ -1427,7 +1520,7 @@ static int systrap_switch_to(struct context *ctx, struct arch_regs *regs, struct
 	msg->spin = ctx->stub_spin;
 	msg->yields = ctx->yield_off ? 0 : ctx->stub_yields;
 	if (!ctx->split && pin_mode != PIN_NONE && ncpus_allowed > 1)
-		follow_sentry(ctx);
+		pin_same(ctx);
 	ctx->stopped = false;
 	__atomic_store_n(&msg->state, ST_RUN, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&msg->stub_waiting, __ATOMIC_SEQ_CST))
@@ -1647,7 +1740,7 @@ static int systrap_as_batch(struct context *ctx, const struct as_op *ops, int n)
 			}
 			i++;
 		}
-		done = ctl_request(ctx->as, cops, k, rets, NULL);
+		done = ctl_request(ctx->as, cops, k, rets, NULL, 0);
 		if (done >= k)
 			continue;
 		err = ctl_errno(rets, done, k);
@@ -1704,6 +1797,7 @@ const struct platform_ops systrap_platform_ops = {
 	.as_new = systrap_as_new,
 	.as_release = systrap_as_release,
 	.as_exec_keep = systrap_as_exec_keep,
+	.as_fork = systrap_as_fork,
 	.as_map = systrap_as_map,
 	.as_unmap = systrap_as_unmap,
 	.as_protect = systrap_as_protect,
@@ -1711,6 +1805,7 @@ const struct platform_ops systrap_platform_ops = {
 	.as_spawn_thread = systrap_as_spawn_thread,
 	.context_new = systrap_context_new,
 	.context_release = systrap_context_release,
+	.context_sleep = systrap_context_sleep,
 	.switch_to = systrap_switch_to,
 	.interrupt = systrap_interrupt,
 	.get_fpstate = systrap_get_fpstate,

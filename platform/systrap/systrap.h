@@ -50,6 +50,7 @@
 #define CTL_OPS        64    /* ops, 64 bytes each: nr, a0..a5, extra */
 #define CTL_MAX_OPS    60
 #define CTL_ALTSTACK   0xf80 /* stack_t for the thread being created */
+#define CTL_HELLO      0xfc0 /* u64: nonce a new address space says hello with */
 #define CTL_FPROG_A    0x1000 /* struct sock_fprog: control + set-up filter */
 #define CTL_FPROG_B    0x1010 /* struct sock_fprog: guest-thread filter */
 #define CTL_FILTERS    0x1020 /* the instructions of both */

@@ -114,6 +114,44 @@ START_TEST(pt_walk_visits_nonzero_in_order_within_range)
 }
 END_TEST
 
+/* Every window whose ends are at, next to or between the set indices
+ * visits exactly the set indices inside it (the walk skips to the slots
+ * of each node that overlap the window). */
+START_TEST(pt_walk_any_window_matches_a_scan)
+{
+	struct pt *pt = pt_new();
+	uint64_t ends[3 * NIDX + 2];
+	size_t ne = 0;
+
+	for (size_t i = 0; i < NIDX; i++) {
+		*pt_slot(pt, idxs[i], 1) = idxs[i] + 1;
+		ends[ne++] = idxs[i];
+		ends[ne++] = idxs[i] + 1;
+		if (idxs[i])
+			ends[ne++] = idxs[i] - 1;
+	}
+	ends[ne++] = 1UL << 40;
+	ends[ne++] = ~0UL;
+	for (size_t a = 0; a < ne; a++) {
+		for (size_t b = 0; b < ne; b++) {
+			struct seen s = { .n = 0 };
+			int want = 0, k = 0;
+
+			pt_walk(pt, ends[a], ends[b], record, &s);
+			for (size_t i = 0; i < NIDX; i++) {
+				if (idxs[i] < ends[a] || idxs[i] >= ends[b])
+					continue;
+				want++;
+				ck_assert_int_lt(k, s.n);
+				ck_assert_uint_eq(s.idx[k++], idxs[i]);
+			}
+			ck_assert_int_eq(s.n, want);
+		}
+	}
+	pt_free(pt);
+}
+END_TEST
+
 static void clear(uint64_t idx, uint64_t *slot, void *arg)
 {
 	(void)idx;
@@ -263,6 +301,7 @@ static Suite *memobj_suite(void)
 	tcase_add_test(pt, pt_index_beyond_four_levels_is_refused);
 	tcase_add_test(pt, pt_walk_visits_nonzero_in_order_within_range);
 	tcase_add_test(pt, pt_walk_callback_may_clear);
+	tcase_add_test(pt, pt_walk_any_window_matches_a_scan);
 	suite_add_tcase(s, pt);
 	tcase_add_checked_fixture(obj, setup, NULL);
 	tcase_add_test(obj, memobj_page_fills_once);

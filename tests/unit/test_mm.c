@@ -24,13 +24,23 @@ struct platform *the_platform;
 /* mm_populate() hands its map ops here: they are counted, not applied. */
 static int batch_ops, batch_pages;
 
+static int batch_unmaps;
+
 int platform_as_batch(struct context *ctx, const struct as_op *ops, int n)
 {
 	for (int i = 0; i < n; i++) {
+		if (ops[i].kind == AS_UNMAP) {
+			/* Only a scrub, and only first. */
+			ck_assert_int_eq(i, 0);
+			ck_assert_uint_eq(ops[i].addr, 0);
+			ck_assert_uint_eq(ops[i].len, MAX_ADDR);
+			batch_unmaps++;
+			continue;
+		}
 		ck_assert_int_eq(ops[i].kind, AS_MAP);
 		batch_pages += (int)(ops[i].len / PAGE_SIZE);
+		batch_ops++;
 	}
-	batch_ops += n;
 	return 0;
 }
 
@@ -363,27 +373,40 @@ static uint64_t pfn_of(struct mm *m, uint64_t addr)
 	return PTE_PFN(*slot);
 }
 
+/* Pages of a VMA past the eager-copy limit (FORK_EAGER_VMA, 16): they
+ * are shared copy-on-write, not copied at fork. */
+#define COW_PAGES 20
+
+static long cow_vma(void)
+{
+	long a = anon(0x40000000, COW_PAGES * PAGE_SIZE, RW, MAP_FIXED);
+
+	for (int i = 2; i < COW_PAGES; i++)
+		mm_copy_out(mm, NULL, (uint64_t)a + (uint64_t)i * PAGE_SIZE, "fill", 5);
+	return a;
+}
+
 START_TEST(fork_is_copy_on_write)
 {
-	long a = anon(0x40000000, 2 * PAGE_SIZE, RW, MAP_FIXED);
+	long a = cow_vma();
 	struct mm *child;
 	char buf[8];
 
 	mm_copy_out(mm, NULL, (uint64_t)a, "parent", 7);
 	mm_copy_out(mm, NULL, (uint64_t)a + PAGE_SIZE, "second", 7);
-	ck_assert_uint_eq(memfile_pages_in_use(), 2);
+	ck_assert_uint_eq(memfile_pages_in_use(), COW_PAGES);
 	child = mm_fork(mm, NULL);
 	ck_assert_ptr_nonnull(child);
 	ck_assert_uint_eq(pfn_of(child, (uint64_t)a), pfn_of(mm, (uint64_t)a));
 	ck_assert_uint_eq(page_refs(pfn_of(mm, (uint64_t)a)), 2);
 	ck_assert_int_eq(child->nvma, mm->nvma);
-	ck_assert_uint_eq(child->rss_pages, 2);
-	ck_assert_uint_eq(memfile_pages_in_use(), 2);	/* shared, not copied */
+	ck_assert_uint_eq(child->rss_pages, COW_PAGES);
+	ck_assert_uint_eq(memfile_pages_in_use(), COW_PAGES);	/* shared, not copied */
 	ck_assert_int_eq(mm_copy_in(child, NULL, buf, (uint64_t)a, 7), 0);
 	ck_assert_str_eq(buf, "parent");
 	/* A write in the child copies that page only. */
 	ck_assert_int_eq(mm_copy_out(child, NULL, (uint64_t)a, "child", 6), 0);
-	ck_assert_uint_eq(memfile_pages_in_use(), 3);
+	ck_assert_uint_eq(memfile_pages_in_use(), COW_PAGES + 1);
 	ck_assert_uint_ne(pfn_of(child, (uint64_t)a), pfn_of(mm, (uint64_t)a));
 	ck_assert_uint_eq(page_refs(pfn_of(mm, (uint64_t)a)), 1);
 	ck_assert_uint_eq(page_refs(pfn_of(child, (uint64_t)a)), 1);
@@ -394,9 +417,37 @@ START_TEST(fork_is_copy_on_write)
 	ck_assert_str_eq(buf, "child");
 	/* Then a write in the parent to the page still shared. */
 	ck_assert_int_eq(mm_copy_out(mm, NULL, (uint64_t)a + PAGE_SIZE, "PARENT", 7), 0);
-	ck_assert_uint_eq(memfile_pages_in_use(), 4);
+	ck_assert_uint_eq(memfile_pages_in_use(), COW_PAGES + 2);
 	mm_copy_in(child, NULL, buf, (uint64_t)a + PAGE_SIZE, 7);
 	ck_assert_str_eq(buf, "second");
+	mm_put(child);
+	ck_assert_uint_eq(memfile_pages_in_use(), COW_PAGES);
+}
+END_TEST
+
+/* A small VMA's own pages are copied for the child at fork. */
+START_TEST(fork_copies_small_vmas_at_once)
+{
+	long a = anon(0x40000000, 4 * PAGE_SIZE, RW, MAP_FIXED);
+	struct mm *child;
+	char buf[8];
+
+	mm_copy_out(mm, NULL, (uint64_t)a, "own", 4);
+	mm_copy_out(mm, NULL, (uint64_t)a + PAGE_SIZE, "own2", 5);
+	child = mm_fork(mm, NULL);
+	ck_assert_ptr_nonnull(child);
+	ck_assert_uint_ne(pfn_of(child, (uint64_t)a), pfn_of(mm, (uint64_t)a));
+	ck_assert_uint_eq(page_refs(pfn_of(mm, (uint64_t)a)), 1);
+	ck_assert_uint_eq(page_refs(pfn_of(child, (uint64_t)a)), 1);
+	ck_assert_uint_eq(memfile_pages_in_use(), 4);
+	ck_assert_uint_eq(child->rss_pages, 2);
+	/* The copies came as one run of the memory file: one host mapping. */
+	ck_assert_uint_eq(pfn_of(child, (uint64_t)a + PAGE_SIZE), pfn_of(child, (uint64_t)a) + 1);
+	mm_copy_in(child, NULL, buf, (uint64_t)a + PAGE_SIZE, 5);
+	ck_assert_str_eq(buf, "own2");
+	mm_copy_out(child, NULL, (uint64_t)a, "kid", 4);
+	mm_copy_in(mm, NULL, buf, (uint64_t)a, 4);
+	ck_assert_str_eq(buf, "own");
 	mm_put(child);
 	ck_assert_uint_eq(memfile_pages_in_use(), 2);
 }
@@ -452,12 +503,12 @@ START_TEST(populate_maps_present_pages_in_runs)
 	 * allocator placed them), never one covering the hole. */
 	mm_copy_out(mm, NULL, (uint64_t)a, z, sizeof(z));
 	mm_copy_out(mm, NULL, (uint64_t)a + 5 * PAGE_SIZE, "x", 1);
-	ck_assert_int_eq(mm_populate(mm, NULL, false), 0);
+	ck_assert_int_eq(mm_populate(mm, NULL, false, false), 0);
 	ck_assert_int_eq(batch_pages, 4);
 	ck_assert_int_ge(batch_ops, 2);
 	/* Mapped now: a second populate has nothing to do. */
 	batch_ops = batch_pages = 0;
-	ck_assert_int_eq(mm_populate(mm, NULL, false), 0);
+	ck_assert_int_eq(mm_populate(mm, NULL, false, false), 0);
 	ck_assert_int_eq(batch_ops, 0);
 }
 END_TEST
@@ -476,7 +527,7 @@ START_TEST(huge_sparse_mapping_is_cheap)
 	c = mm_fork(mm, NULL);
 	ck_assert_ptr_nonnull(c);
 	/* What a fork child does before it first runs: one op per page. */
-	ck_assert_int_eq(mm_populate(c, NULL, false), 0);
+	ck_assert_int_eq(mm_populate(c, NULL, false, false), 0);
 	ck_assert_int_eq(batch_ops, 2);
 	ck_assert_int_eq(batch_pages, 2);
 	ck_assert_int_eq(mm_copy_in(c, NULL, buf, (uint64_t)a + (1UL << 46) - PAGE_SIZE, 3), 0);
@@ -484,6 +535,58 @@ START_TEST(huge_sparse_mapping_is_cheap)
 	mm_put(c);
 	ck_assert_int_eq(mm_mprotect(mm, NULL, (uint64_t)a, 1UL << 46, PROT_READ), 0);
 	ck_assert_int_eq(mm_munmap(mm, NULL, (uint64_t)a, 1UL << 46), 0);
+}
+END_TEST
+
+/* A fork into an address space that starts as a copy of the parent's
+ * (inherit) leaves the child's mapped pages marked so: its populate maps
+ * only the pages the child got copies of (hot). Without inherit it maps
+ * every present page. */
+START_TEST(fork_inherit_maps_only_the_child_copies)
+{
+	long a = cow_vma();
+	char buf[8];
+	uint64_t hot[1];
+	struct mm *c;
+
+	mm_copy_out(mm, NULL, (uint64_t)a, "zero", 5);
+	mm_copy_out(mm, NULL, (uint64_t)a + PAGE_SIZE, "one", 4);
+	mm_copy_out(mm, NULL, (uint64_t)a + 3 * PAGE_SIZE + 100, "\0\0\0\0\0\0", 6);
+	ck_assert_int_eq(mm_populate(mm, NULL, false, false), 0);
+	ck_assert_int_eq(batch_pages, COW_PAGES);
+
+	hot[0] = (uint64_t)a + 3 * PAGE_SIZE + 100;
+	batch_ops = batch_pages = 0;
+	c = mm_fork_hot(mm, NULL, hot, 1, true);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(mm_populate(c, NULL, false, false), 0);
+	ck_assert_int_eq(batch_pages, 1);
+	/* The copy is the child's: a write there is not the parent's. */
+	mm_copy_out(c, NULL, hot[0], "child", 6);
+	mm_copy_in(mm, NULL, buf, hot[0], 6);
+	ck_assert_int_eq(buf[0], 0);
+	mm_put(c);
+
+	batch_ops = batch_pages = 0;
+	c = mm_fork_hot(mm, NULL, hot, 1, true);
+	ck_assert_ptr_nonnull(c);
+	mm_fork_uninherit(c);
+	ck_assert_int_eq(mm_populate(c, NULL, false, false), 0);
+	ck_assert_int_eq(batch_pages, COW_PAGES);
+	mm_put(c);
+}
+END_TEST
+
+/* An exec that keeps its address space: the new image's one batch starts
+ * by unmapping the whole guest range. */
+START_TEST(populate_scrub_unmaps_first)
+{
+	long a = anon(0x40000000, 2 * PAGE_SIZE, RW, MAP_FIXED);
+
+	mm_copy_out(mm, NULL, (uint64_t)a, "x", 1);
+	ck_assert_int_eq(mm_populate(mm, NULL, false, true), 0);
+	ck_assert_int_eq(batch_unmaps, 1);
+	ck_assert_int_eq(batch_pages, 1);
 }
 END_TEST
 
@@ -512,10 +615,13 @@ static Suite *mm_suite(void)
 	tcase_add_test(remap, mremap_shrink_grow_move);
 	tcase_add_test(remap, mremap_fixed_and_arguments);
 	tcase_add_test(fork, fork_is_copy_on_write);
+	tcase_add_test(fork, fork_copies_small_vmas_at_once);
 	tcase_add_test(fork, fork_shares_shared_anonymous_memory);
 	tcase_add_test(fork, fork_after_child_exit_keeps_parent_pages);
 	tcase_add_test(fork, populate_maps_present_pages_in_runs);
 	tcase_add_test(fork, huge_sparse_mapping_is_cheap);
+	tcase_add_test(fork, fork_inherit_maps_only_the_child_copies);
+	tcase_add_test(fork, populate_scrub_unmaps_first);
 	return s;
 }
 
