@@ -125,10 +125,6 @@ struct platform_ops {
 	/* Claim a spare thread of as for the calling host thread. */
 	struct context *(*context_new)(struct platform *p, struct address_space *as);
 	void (*context_release)(struct context *ctx);
-	/* The task of ctx is about to block in the sentry (task_sleep): the
-	 * platform may let go of the CPU placement it keeps while the task
-	 * runs guest code. May be NULL. */
-	void (*context_sleep)(struct context *ctx);
 	/* Run guest code with *regs until it traps; fills *regs and *trap.
 	 * Returns 0, or -errno when the context is dead. */
 	int (*switch_to)(struct context *ctx, struct arch_regs *regs,

@@ -1008,8 +1008,12 @@ static void adopt_cached_pages(struct mm *mm, struct vma *v, uint64_t limit)
 }
 
 /* A new image's stack holds only the arguments and environment: its first
- * frames fault right below them. Give it the rest of that fault-around
- * window now (zero pages), mapped with the image's first request. */
+ * frames fault right below them. Give it STACK_PREFILL zero pages there
+ * now, mapped with the image's first request: what most programs use
+ * before they are under way. (The whole fault-around window, 64 pages,
+ * cost every exec 256 KiB of zeroing and mapping, and every fork of the
+ * new image as much copying.) */
+#define STACK_PREFILL 16
 static void prefill_stack(struct mm *mm)
 {
 	struct vma *v = mm_find_vma(mm, mm->stack_top - 1);
@@ -1021,8 +1025,8 @@ static void prefill_stack(struct mm *mm)
 		low--;
 	if (low == mm->stack_top >> PAGE_SHIFT || low == v->start >> PAGE_SHIFT)
 		return;
-	first = (low - 1) & ~(uint64_t)(ANON_AROUND - 1);
-	if (first < v->start >> PAGE_SHIFT)
+	first = low - STACK_PREFILL;
+	if (low < STACK_PREFILL || first < v->start >> PAGE_SHIFT)
 		first = v->start >> PAGE_SHIFT;
 	while (first < low) {
 		uint32_t got, k;
@@ -1331,8 +1335,8 @@ static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
  * FORK_EAGER_VMA such pages, whatever is over FORK_EAGER_MAX in all, and
  * every page of a parent with other threads stay copy-on-write.
  * RUNSC_FORK_EAGER=0 turns this off. */
-#define FORK_EAGER_VMA 16
-#define FORK_EAGER_MAX 128
+#define FORK_EAGER_VMA 64
+#define FORK_EAGER_MAX 256
 
 static uint64_t fork_eager_max(void)
 {

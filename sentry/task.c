@@ -297,8 +297,6 @@ int task_sleep(struct task *t, const struct timespec *deadline)
 		if (!spun) {
 			spun = true;
 			sleep_spin(t, deadline);
-			if (t->ctx && the_platform->ops->context_sleep)
-				the_platform->ops->context_sleep(t->ctx);
 			continue;
 		}
 		if (deadline) {

@@ -963,12 +963,19 @@ static bool thread_alive(const struct context *ctx)
 	return !ctx->as->dead && syscall(SYS_tgkill, ctx->as->pid, ctx->tid, 0) == 0;
 }
 
+static void unpin_pair(struct context *ctx);
+/* Longer than the scheduler tick: a wait's timer that would be the next
+ * timer event costs a timer reprogramming (a VM exit here) each time; at
+ * 1 ms a fork+exec+wait lost 12%. */
+#define LET_GO_NS 20000000
+
 /* Wait until the stub reports a trap: spin, then sleep on the state word. */
 static int wait_trap(struct context *ctx, int give_up_ms)
 {
 	volatile uint32_t *state = &ctx->msg->state;
-	struct timespec ts = { 0, 100 * 1000000 };
+	struct timespec ts = { 0, 100 * 1000000 }, let_go = { 0, LET_GO_NS };
 	uint64_t start = 0;
+	bool pinned = !ctx->split && (ctx->sentry_cpu >= 0 || ctx->stub_cpu >= 0);
 
 	for (unsigned int i = 0; i < ctx->spin; i++) {
 		if (__atomic_load_n(state, __ATOMIC_ACQUIRE) == ST_TRAP)
@@ -1005,6 +1012,13 @@ static int wait_trap(struct context *ctx, int give_up_ms)
 		s = __atomic_load_n(state, __ATOMIC_SEQ_CST);
 		if (s == ST_TRAP)
 			break;
+		if (pinned && futex(state, FUTEX_WAIT, s, &let_go) < 0 && errno == ETIMEDOUT) {
+			/* The guest has run for a while without a trap: let
+			 * the pair go (see pin_same). */
+			pinned = false;
+			unpin_pair(ctx);
+			continue;
+		}
 		if (futex(state, FUTEX_WAIT, s, &ts) < 0 && errno == ETIMEDOUT) {
 			uint64_t kick = __atomic_load_n(&ctx->kick_ns, __ATOMIC_RELAXED);
 
@@ -1241,13 +1255,14 @@ static void follow_sentry(struct context *ctx)
  * took it from under the stub, or a wake-up by the stub woke it on the
  * idle CPU (an IPI, tens of us here), and the stub then followed it:
  * 27 against 11.6 us a slow-path getpid, 2.58 against 2.09 ms a
- * fork+exec+wait. The pin holds only while the task runs guest code:
- * before the task sleeps in the sentry the sentry thread is let go
- * (systrap_context_sleep), and the pair is pinned again wherever the
- * scheduler has woken it by the next resume, so a pair does not stay
- * queued behind another job while another CPU idles. (A slow yield in
- * wait_trap is no sign of another job: our own stub running guest code
- * looks the same.) */
+ * fork+exec+wait. The pin is for a pair that hands traps back and forth:
+ * when the guest runs for LET_GO_NS without a trap, wait_trap lets both
+ * threads go (unpin_pair), so the host's load balancer can spread
+ * CPU-bound guests (two of them shared one CPU before, even unpinned),
+ * and the pair is pinned again wherever the sentry thread runs at the
+ * next resume. The pin also stays while the task sleeps in the sentry:
+ * a wake-up on the same CPU is what a fork+exec+wait's parent wants
+ * (the child exits there). */
 static void pin_same(struct context *ctx)
 {
 	int cpu = sched_getcpu();
@@ -1262,18 +1277,13 @@ static void pin_same(struct context *ctx)
 	follow_sentry(ctx);
 }
 
-static void unpin_sentry(struct context *ctx)
+static void unpin_pair(struct context *ctx)
 {
-	if (ctx->sentry_cpu < 0)
-		return;
-	sched_setaffinity(0, sizeof(allowed_cpus), &allowed_cpus);
-	ctx->sentry_cpu = -1;
-}
-
-static void systrap_context_sleep(struct context *ctx)
-{
-	if (!ctx->split)
-		unpin_sentry(ctx);
+	if (ctx->sentry_cpu >= 0)
+		sched_setaffinity(0, sizeof(allowed_cpus), &allowed_cpus);
+	if (ctx->stub_cpu >= 0)
+		sched_setaffinity(ctx->tid, sizeof(allowed_cpus), &allowed_cpus);
+	ctx->sentry_cpu = ctx->stub_cpu = -1;
 }
 
 /* Split: the sentry thread on CPU cpu_k, the stub thread on the next one,
@@ -1805,7 +1815,6 @@ const struct platform_ops systrap_platform_ops = {
 	.as_spawn_thread = systrap_as_spawn_thread,
 	.context_new = systrap_context_new,
 	.context_release = systrap_context_release,
-	.context_sleep = systrap_context_sleep,
 	.switch_to = systrap_switch_to,
 	.interrupt = systrap_interrupt,
 	.get_fpstate = systrap_get_fpstate,
