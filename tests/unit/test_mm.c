@@ -373,9 +373,9 @@ static uint64_t pfn_of(struct mm *m, uint64_t addr)
 	return PTE_PFN(*slot);
 }
 
-/* Pages of a VMA past the eager-copy limit (FORK_EAGER_VMA, 16): they
+/* Pages of a VMA past the eager-copy limit (FORK_EAGER_VMA, 64): they
  * are shared copy-on-write, not copied at fork. */
-#define COW_PAGES 20
+#define COW_PAGES 70
 
 static long cow_vma(void)
 {
