@@ -106,10 +106,12 @@ struct platform_ops {
 	/* A new address space for a fork child of ctx's task, whose host
 	 * mappings start as a copy of ctx's space's guest mappings as they
 	 * are now (mm_fork_hot() with inherit keeps the child's ptes marked
-	 * mapped to match; the pages that differ for the child are mapped
-	 * again before it runs). Saves mapping the child's pages one run at
-	 * a time. May be NULL or fail (the caller uses as_new). */
-	struct address_space *(*as_fork)(struct context *ctx);
+	 * mapped to match), then ops[n] (the pages that differ for the
+	 * child, see mm_populate_ops), all applied before its first thread
+	 * exists. Saves mapping the child's pages one run at a time. May be
+	 * NULL or fail (E2BIG: too many ops; call again with none and map
+	 * them later). */
+	struct address_space *(*as_fork)(struct context *ctx, const struct as_op *ops, int n);
 	/* Map memory-file pages [off, off+len) at addr with prot. */
 	int (*as_map)(struct context *ctx, uint64_t addr, uint64_t len,
 		      uint64_t memfile_off, int prot);

@@ -770,6 +770,23 @@ static int collect_runs(struct mm *mm, struct vma *v, uint64_t first, uint64_t l
 	return r.err;
 }
 
+void mm_mark_mapped(struct mm *mm, const struct as_op *ops, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t p = ops[i].addr >> PAGE_SHIFT;
+		uint64_t e = p + (ops[i].len >> PAGE_SHIFT);
+
+		if (ops[i].kind == AS_UNMAP)
+			continue;
+		for (; p < e; p++) {
+			uint64_t *s = pt_slot(mm->pt, p, 0);
+
+			*s = (*s & ~(7UL << PTE_PROT_SHIFT)) | PTE_MAPPED |
+			     ((uint64_t)ops[i].prot << PTE_PROT_SHIFT);
+		}
+	}
+}
+
 /* Apply collected map ops in one batch and mark their ptes mapped. */
 static int apply_map_ops(struct mm *mm, struct context *ctx, struct opvec *o)
 {
@@ -780,19 +797,7 @@ static int apply_map_ops(struct mm *mm, struct context *ctx, struct opvec *o)
 	err = platform_as_batch(ctx, o->ops, o->n);
 	if (err < 0)
 		return err;
-	for (int i = 0; i < o->n; i++) {
-		uint64_t p = o->ops[i].addr >> PAGE_SHIFT;
-		uint64_t e = p + (o->ops[i].len >> PAGE_SHIFT);
-
-		if (o->ops[i].kind == AS_UNMAP)
-			continue;
-		for (; p < e; p++) {
-			uint64_t *s = pt_slot(mm->pt, p, 0);
-
-			*s = (*s & ~(7UL << PTE_PROT_SHIFT)) | PTE_MAPPED |
-			     ((uint64_t)o->ops[i].prot << PTE_PROT_SHIFT);
-		}
-	}
+	mm_mark_mapped(mm, o->ops, o->n);
 	return 0;
 }
 
@@ -1083,6 +1088,26 @@ static void prefill_small_anon(struct mm *mm, struct vma *v)
 	}
 	for (i++; i < got; i++)
 		page_put((uint64_t)run + i);
+}
+
+int mm_populate_ops(struct mm *mm, struct as_op **ops)
+{
+	struct opvec o = { .ops = NULL };
+	int err = 0;
+
+	for (int i = 0; i < mm->nvma && !err; i++) {
+		struct vma *v = &mm->vmas[i];
+
+		if (v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC))
+			err = collect_runs(mm, v, v->start >> PAGE_SHIFT,
+					   (v->end >> PAGE_SHIFT) - 1, ~0UL, &o);
+	}
+	if (err) {
+		free(o.ops);
+		return err;
+	}
+	*ops = o.ops;
+	return o.n;
 }
 
 int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache, bool scrub)

@@ -15,6 +15,7 @@
 
 struct context;
 struct address_space;
+struct as_op;
 
 #define VMA_SHARED    0x1
 #define VMA_GROWSDOWN 0x2
@@ -114,6 +115,11 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
  * become present first. With scrub, the batch first unmaps [0, max_addr)
  * (an exec that keeps the old image's address space). */
 int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache, bool scrub);
+/* What mm_populate(mm, ctx, false, false) would map, as ops (*ops, to be
+ * freed; returns their number or -errno), for a platform to apply on its
+ * own; mm_mark_mapped() then records them as applied. */
+int mm_populate_ops(struct mm *mm, struct as_op **ops);
+void mm_mark_mapped(struct mm *mm, const struct as_op *ops, int n);
 
 /* The only ways the sentry touches guest memory. 0 or -EFAULT. */
 int mm_copy_in(struct mm *mm, struct context *ctx, void *dst, uint64_t src, size_t n);

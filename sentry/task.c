@@ -576,14 +576,30 @@ long task_clone(struct task *p, uint64_t flags, uint64_t stack, uint64_t ptid, u
 			hot[3 + k] = p->regs.r.rsp - (uint64_t)k * PAGE_SIZE;
 
 		const struct platform_ops *pops = the_platform->ops;
-		bool inherit = pops->as_fork && p->ctx && fork_inherit_on();
+		bool inherit = pops->as_fork && p->ctx && fork_inherit_on(), fixed = false;
 
 		c->mm = mm_fork_hot(p->mm, p->ctx, hot, 12, inherit);
 		if (!c->mm)
 			goto fail_cred;
-		if (inherit && !(c->mm->as = pops->as_fork(p->ctx))) {
-			mm_fork_uninherit(c->mm);
-			inherit = false;
+		if (inherit) {
+			/* The child's own pages go in with the fork itself;
+			 * too many of them, with the child's populate. */
+			struct as_op *fix = NULL;
+			int nfix = mm_populate_ops(c->mm, &fix);
+
+			if (nfix >= 0)
+				c->mm->as = pops->as_fork(p->ctx, fix, nfix);
+			if (c->mm->as) {
+				mm_mark_mapped(c->mm, fix, nfix);
+				fixed = true;
+			} else if (nfix < 0 || errno == E2BIG) {
+				c->mm->as = pops->as_fork(p->ctx, NULL, 0);
+			}
+			free(fix);
+			if (!c->mm->as) {
+				mm_fork_uninherit(c->mm);
+				inherit = false;
+			}
 		}
 		if (!c->mm->as)
 			c->mm->as = pops->as_new(the_platform, p->ctx);
@@ -591,7 +607,7 @@ long task_clone(struct task *p, uint64_t flags, uint64_t stack, uint64_t ptid, u
 			mm_put(c->mm);
 			goto fail_cred;
 		}
-		c->populate = inherit ? POPULATE_INHERITED : POPULATE_ALL;
+		c->populate = fixed ? POPULATE_NONE : inherit ? POPULATE_INHERITED : POPULATE_ALL;
 	}
 	if (flags & CLONE_FILES) {
 		c->files = p->files;

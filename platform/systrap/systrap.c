@@ -490,14 +490,23 @@ static int ack_recv(int sock, int pidfd, pid_t *from, uint64_t *word, int timeou
 	return (int)n;
 }
 
+/* What a fork request also waits for: the hello of the process the fork
+ * op made, which carries the nonce of its new control page (hello; no
+ * answer can, answers carry stub text) and whose sender is the kernel's
+ * word; with want_ack, the answer to the request the new process found
+ * waiting in its control page (its length, or -1). */
+struct child_wait {
+	uint64_t hello;
+	pid_t pid;
+	bool want_ack;
+	int ack_len;
+};
+
 /* Run ops in as's control thread. Returns the number of ops that
  * succeeded (== n on success); rets[] gets their results (untrusted
- * values: only the count is). With want_child, also waits for the hello of
- * the process a fork op made and stores its pid there: the hello carries
- * the nonce of the new process's control page (hello), which no answer
- * can (answers carry stub text), and its sender is the kernel's word. */
+ * values: only the count is). With cw, also waits for what it says. */
 static int ctl_request(struct address_space *as, const struct systrap_ctl_op *ops, int n,
-		       uint64_t *rets, pid_t *want_child, uint64_t hello)
+		       uint64_t *rets, struct child_wait *cw)
 {
 	uint8_t *page = ctl_page(as);
 	volatile uint32_t *seq = (volatile uint32_t *)(page + CTL_SEQ);
@@ -532,7 +541,7 @@ static int ctl_request(struct address_space *as, const struct systrap_ctl_op *op
 	*(volatile uint32_t *)(page + CTL_NOPS) = (uint32_t)n;
 	__atomic_store_n(seq, ++as->seq, __ATOMIC_RELEASE);
 	futex(seq, FUTEX_WAKE, 1, NULL);
-	while (!got_ack || (want_child && *want_child == 0)) {
+	while (!got_ack || (cw && (!cw->pid || (cw->want_ack && cw->ack_len < 0)))) {
 		int len = ack_recv(sock, as->pidfd, &from, &word, 100);
 
 		if (len == -EAGAIN)
@@ -549,9 +558,11 @@ static int ctl_request(struct address_space *as, const struct systrap_ctl_op *op
 			as->dead = true;
 			break;
 		}
-		if (want_child && *want_child == 0 && from > 0 && from != as->pid &&
-		    len == 8 && word == hello) {
-			*want_child = from;
+		if (cw && !cw->pid && from > 0 && from != as->pid && len == 8 &&
+		    word == cw->hello) {
+			cw->pid = from;
+		} else if (cw && cw->pid && from == cw->pid && cw->want_ack && cw->ack_len < 0) {
+			cw->ack_len = len;
 		} else if (from == as->pid && !got_ack) {
 			got_ack = true;
 			done = len - 1;
@@ -779,17 +790,76 @@ static bool as_bury(struct address_space *as)
 
 static void systrap_as_release(struct address_space *as);
 
+/* A thread being made in an address space (see spawn_thread): its
+ * context, and the request that makes it. */
+struct spawn {
+	struct context *ctx;
+	struct systrap_ctl_op ops[2];
+	int nops;
+};
+
+/* as_create gives up: a thread context prepared and not started is
+ * dropped, and the space goes (its process, if any, is killed). */
+static struct address_space *as_create_fail(struct address_space *as, struct spawn *sp, int err)
+{
+	free(sp->ctx);
+	sp->ctx = NULL;
+	if (as->pid > 0) {
+		systrap_as_release(as);
+	} else {
+		as_free_units(as);
+		free(as);
+	}
+	errno = -err;
+	return NULL;
+}
+
+/* One address-space op as a control op; the guest range only, whatever
+ * the caller says. */
+static int ctl_op_of(const struct as_op *o, struct systrap_ctl_op *c)
+{
+	if (o->addr >= SYSTRAP_BASE || o->len > SYSTRAP_BASE - o->addr)
+		return -EINVAL;
+	memset(c, 0, sizeof(*c));
+	c->a[0] = o->addr;
+	c->a[1] = o->len;
+	c->a[2] = (uint64_t)o->prot;
+	switch (o->kind) {
+	case AS_MAP:
+		c->nr = SYS_mmap;
+		c->a[3] = MAP_SHARED | MAP_FIXED;
+		c->a[4] = SYSTRAP_MEMFD;
+		c->a[5] = o->memfile_off;
+		break;
+	case AS_UNMAP:
+		c->nr = SYS_munmap;
+		break;
+	case AS_PROTECT:
+		c->nr = SYS_mprotect;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int spawn_prepare(struct address_space *as, struct spawn *sp);
+static int spawn_finish(struct address_space *as, struct spawn *sp, const uint64_t *rets,
+			int done);
+
 /* A new address space with its first thread: a fork of the zygote, or
  * of forker (another address space's control thread, see systrap_as_fork),
  * made the zygote's child too (CLONE_PARENT): its parent-death signal
  * and its reaping are the zygote's business, not the forker's, which may
  * die first. */
-static struct address_space *as_create(struct address_space *forker)
+static struct address_space *as_create(struct address_space *forker, const struct as_op *pre,
+					int npre)
 {
 	struct address_space *as = as_alloc();
 	struct systrap_ctl_op op;
+	struct child_wait cw = { .ack_len = -1 };
+	struct spawn sp = { .ctx = NULL };
 	uint64_t ret, hello;
-	pid_t child = 0;
 	int u, done;
 
 	if (!as)
@@ -805,22 +875,62 @@ static struct address_space *as_create(struct address_space *forker)
 	hello = hello_seed + __atomic_add_fetch(&hello_count, 1, __ATOMIC_RELAXED) *
 			     0x9e3779b97f4a7c15ULL;
 	memcpy(ctl_page(as) + CTL_HELLO, &hello, sizeof(hello));
+	cw.hello = hello;
+	/* A fork of an address space finds its first request waiting in
+	 * its control page: pre's ops, then the making of its first thread.
+	 * It runs them right after its hello, with no round trip between. */
+	if (forker != &zygote && spawn_prepare(as, &sp) == 0) {
+		uint8_t *page = ctl_page(as);
+		struct systrap_ctl_op *c = (struct systrap_ctl_op *)(page + CTL_OPS);
+		int k = 0;
+
+		for (int i = 0; i < npre && sp.ctx; i++)
+			if (npre + sp.nops > CTL_MAX_OPS || ctl_op_of(&pre[i], &c[k++]) < 0)
+				return as_create_fail(as, &sp, -EINVAL);
+		for (int i = 0; i < sp.nops; i++)
+			c[k++] = sp.ops[i];
+		*(volatile uint32_t *)(page + CTL_NOPS) = (uint32_t)k;
+		__atomic_store_n((volatile uint32_t *)(page + CTL_SEQ), ++as->seq, __ATOMIC_RELEASE);
+		cw.want_ack = true;
+	} else if (npre) {
+		return as_create_fail(as, &sp, -EINVAL);
+	}
 	memset(&op, 0, sizeof(op));
 	op.nr = SYS_clone;
 	op.a[0] = SIGCHLD | (forker != &zygote ? CLONE_PARENT : 0);
 	op.extra = (uint64_t)u * SYSTRAP_UNIT;
-	done = ctl_request(forker, &op, 1, &ret, &child, hello);
-	if (done != 1 || child <= 0) {
+	done = ctl_request(forker, &op, 1, &ret, &cw);
+	if (done != 1 || cw.pid <= 0) {
 		swarn("systrap: cannot fork %s (%d)", forker == &zygote ? "the zygote" :
 			"an address space", done);
-		unit_free(as->ctl_unit);
-		free(as);
-		errno = EAGAIN;
-		return NULL;
+		return as_create_fail(as, &sp, -EAGAIN);
 	}
-	as->pid = child;
-	as->pidfd = (int)syscall(SYS_pidfd_open, child, 0);
-	if (as->pidfd < 0 || spawn_thread(as) < 0) {
+	as->pid = cw.pid;
+	as->pidfd = (int)syscall(SYS_pidfd_open, cw.pid, 0);
+	if (sp.ctx) {
+		int nops = npre + sp.nops;
+		uint64_t rets[CTL_MAX_OPS];
+
+		/* Its answer: 1 + the ops that succeeded, results in its
+		 * reply page. */
+		done = cw.ack_len > 0 ? cw.ack_len - 1 : -ESRCH;
+		if (done > nops)
+			done = nops;
+		for (int i = 0; i < nops; i++)
+			rets[i] = ((volatile uint64_t *)(ctl_page(as) + SYSTRAP_CTL_REQ_LEN))[i];
+		if (as->pidfd < 0 || done < npre) {
+			if (done >= 0 && done < npre)
+				swarn("systrap: a fork's own mappings failed (%d)",
+				      ctl_errno(rets, done, nops));
+			return as_create_fail(as, &sp, -EAGAIN);
+		}
+		/* spawn_finish owns sp.ctx from here, also when it fails. */
+		if (spawn_finish(as, &sp, rets + npre, done - npre) < 0) {
+			systrap_as_release(as);
+			errno = EAGAIN;
+			return NULL;
+		}
+	} else if (as->pidfd < 0 || spawn_thread(as) < 0) {
 		systrap_as_release(as);
 		errno = EAGAIN;
 		return NULL;
@@ -845,7 +955,7 @@ static void *pool_fill(void *arg)
 		while (npool >= pool_max)
 			pthread_cond_wait(&pool_cond, &pool_lock);
 		pthread_mutex_unlock(&pool_lock);
-		as = as_create(&zygote);
+		as = as_create(&zygote, NULL, 0);
 		pthread_mutex_lock(&pool_lock);
 		if (as) {
 			pool[npool++] = as;
@@ -886,7 +996,7 @@ static struct address_space *systrap_as_new(struct platform *p, struct context *
 		/* It died waiting (killed from outside). */
 		systrap_as_release(as);
 	}
-	return as_create(&zygote);
+	return as_create(&zygote, NULL, 0);
 }
 
 static void context_free(struct context *ctx)
@@ -923,14 +1033,19 @@ static void systrap_as_release(struct address_space *as)
 }
 
 /* The forker's control thread forks: the child inherits the guest
- * mappings, and drops the forker's slots before it says hello. */
-static struct address_space *systrap_as_fork(struct context *ctx)
+ * mappings, drops the forker's slots, says hello, then runs ops and makes
+ * its first thread (one request the sentry left in its control page). */
+static struct address_space *systrap_as_fork(struct context *ctx, const struct as_op *ops, int n)
 {
 	if (ctx->as->dead || ctx->as->released) {
 		errno = ESRCH;
 		return NULL;
 	}
-	return as_create(ctx->as);
+	if (n < 0 || n > CTL_MAX_OPS - 2) {
+		errno = E2BIG;
+		return NULL;
+	}
+	return as_create(ctx->as, ops, n);
 }
 
 static bool systrap_as_exec_keep(struct context *ctx)
@@ -1119,16 +1234,19 @@ static void fast_frame_init(struct context *ctx)
 	ctx->msg->xmask = xfeatures;
 }
 
-static int spawn_thread(struct address_space *as)
+/* The first half of making a thread: a context on a free slot (its unit
+ * mapped by the request if new), the signal stack in the control page,
+ * and the request in sp. Nothing runs yet. */
+static int spawn_prepare(struct address_space *as, struct spawn *sp)
 {
 	const long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
 			   CLONE_SYSVSEM | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID;
-	struct systrap_ctl_op ops[2];
+	struct systrap_ctl_op *ops = sp->ops;
 	struct context *ctx;
-	uint64_t rets[2], info;
-	int slot = -1, nops = 0, done, err;
+	int slot = -1, nops = 0;
 	stack_t ss;
 
+	sp->ctx = NULL;
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return -ENOMEM;
@@ -1150,13 +1268,14 @@ static int spawn_thread(struct address_space *as)
 	ctx->slot_addr = SYSTRAP_SLOTS + (uint64_t)slot * SYSTRAP_UNIT;
 	ctx->stub_cpu = -1;
 	ctx->sentry_cpu = -1;
-	memset(ops, 0, sizeof(ops));
+	memset(sp->ops, 0, sizeof(sp->ops));
 	if (!as->slot_unit[slot]) {
 		int u = unit_alloc();
 
 		if (u < 0) {
-			err = -ENOMEM;
-			goto fail;
+			/* The slot stays busy, as after any failure. */
+			free(ctx);
+			return -ENOMEM;
 		}
 		as->slot_unit[slot] = (uint32_t)u;
 		ops[nops].nr = SYS_mmap;
@@ -1187,13 +1306,29 @@ static int spawn_thread(struct address_space *as)
 	ops[nops].a[2] = ctx->slot_addr + MSG_TID;
 	ops[nops].a[3] = ctx->slot_addr + MSG_TID;
 	nops++;
-	done = ctl_request(as, ops, nops, rets, NULL, 0);
-	if ((err = ctl_errno(rets, done, nops)) < 0)
+	sp->ctx = ctx;
+	sp->nops = nops;
+	return 0;
+}
+
+/* The second half: the answer to sp's request (done of its ops
+ * succeeded, their results in rets). The new thread is checked, its first
+ * trap waited for, and it becomes a spare of as. Consumes sp->ctx, also
+ * on failure. */
+static int spawn_finish(struct address_space *as, struct spawn *sp, const uint64_t *rets,
+			int done)
+{
+	struct context *ctx = sp->ctx;
+	uint64_t info;
+	int err;
+
+	sp->ctx = NULL;
+	if ((err = ctl_errno(rets, done, sp->nops)) < 0)
 		goto fail;
 	/* The reply page is guest-writable: the tid must name a thread of
 	 * this stub (tgkill checks the thread group) other than its control
 	 * thread, or a guest could have us pin or signal another one. */
-	ctx->tid = (pid_t)rets[nops - 1];
+	ctx->tid = (pid_t)rets[sp->nops - 1];
 	if (ctx->tid <= 0 || ctx->tid == as->pid ||
 	    syscall(SYS_tgkill, as->pid, ctx->tid, 0) != 0) {
 		err = -ESRCH;
@@ -1225,6 +1360,17 @@ fail:
 	/* The slot stays busy: a half-started thread may still use it. */
 	free(ctx);
 	return err;
+}
+
+static int spawn_thread(struct address_space *as)
+{
+	struct spawn sp;
+	uint64_t rets[2];
+	int err = spawn_prepare(as, &sp);
+
+	if (err < 0)
+		return err;
+	return spawn_finish(as, &sp, rets, ctl_request(as, sp.ops, sp.nops, rets, NULL));
 }
 
 static int systrap_as_spawn_thread(struct context *ctx)
@@ -1714,27 +1860,9 @@ static int systrap_as_batch(struct context *ctx, const struct as_op *ops, int n)
 		while (i < n && k < CTL_MAX_OPS - 1) {
 			const struct as_op *o = &ops[i];
 
-			/* The guest range only, whatever the caller says. */
-			if (o->addr >= SYSTRAP_BASE || o->len > SYSTRAP_BASE - o->addr)
+			if (ctl_op_of(o, &cops[k]) < 0)
 				return -EINVAL;
 			src[k] = i;
-			cops[k].a[0] = o->addr;
-			cops[k].a[1] = o->len;
-			cops[k].a[2] = (uint64_t)o->prot;
-			switch (o->kind) {
-			case AS_MAP:
-				cops[k].nr = SYS_mmap;
-				cops[k].a[3] = MAP_SHARED | MAP_FIXED;
-				cops[k].a[4] = SYSTRAP_MEMFD;
-				cops[k].a[5] = o->memfile_off;
-				break;
-			case AS_UNMAP:
-				cops[k].nr = SYS_munmap;
-				break;
-			case AS_PROTECT:
-				cops[k].nr = SYS_mprotect;
-				break;
-			}
 			k++;
 			/* Filling the page tables with write faults here costs
 			 * less than the guest's one host fault per page. */
@@ -1750,7 +1878,7 @@ static int systrap_as_batch(struct context *ctx, const struct as_op *ops, int n)
 			}
 			i++;
 		}
-		done = ctl_request(ctx->as, cops, k, rets, NULL, 0);
+		done = ctl_request(ctx->as, cops, k, rets, NULL);
 		if (done >= k)
 			continue;
 		err = ctl_errno(rets, done, k);

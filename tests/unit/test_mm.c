@@ -577,6 +577,31 @@ START_TEST(fork_inherit_maps_only_the_child_copies)
 }
 END_TEST
 
+/* The ops a platform applies for a fork child on its own: what populate
+ * would map; once marked, populate has nothing left to do. */
+START_TEST(populate_ops_then_marked)
+{
+	long a = anon(0x40000000, 4 * PAGE_SIZE, RW, MAP_FIXED);
+	struct as_op *ops = NULL;
+	int n, pages = 0;
+
+	mm_copy_out(mm, NULL, (uint64_t)a, "x", 1);
+	mm_copy_out(mm, NULL, (uint64_t)a + 2 * PAGE_SIZE, "y", 1);
+	n = mm_populate_ops(mm, &ops);
+	ck_assert_int_ge(n, 2);
+	for (int i = 0; i < n; i++) {
+		ck_assert_int_eq(ops[i].kind, AS_MAP);
+		pages += (int)(ops[i].len / PAGE_SIZE);
+	}
+	ck_assert_int_eq(pages, 2);
+	ck_assert_int_eq(batch_ops, 0);
+	mm_mark_mapped(mm, ops, n);
+	free(ops);
+	ck_assert_int_eq(mm_populate(mm, NULL, false, false), 0);
+	ck_assert_int_eq(batch_ops, 0);
+}
+END_TEST
+
 /* An exec that keeps its address space: the new image's one batch starts
  * by unmapping the whole guest range. */
 START_TEST(populate_scrub_unmaps_first)
@@ -622,6 +647,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(fork, huge_sparse_mapping_is_cheap);
 	tcase_add_test(fork, fork_inherit_maps_only_the_child_copies);
 	tcase_add_test(fork, populate_scrub_unmaps_first);
+	tcase_add_test(fork, populate_ops_then_marked);
 	return s;
 }
 
