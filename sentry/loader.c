@@ -426,18 +426,12 @@ static int exec_creds(struct task *t, const struct exec_file_ops *ops, void *h,
 	return 0;
 }
 
-/* RUNSC_EXEC_KEEP_AS=0: every exec makes a new address space (to
- * measure what keeping one saves). */
+/* RUNSC_EXEC_KEEP_AS=0: every exec makes a new address space. */
 static bool exec_keep_as_on(void)
 {
 	static int on = -1;
 
-	if (on < 0) {
-		const char *e = getenv("RUNSC_EXEC_KEEP_AS");
-
-		on = !(e && !strcmp(e, "0"));
-	}
-	return on;
+	return env_switch_on("RUNSC_EXEC_KEEP_AS", &on);
 }
 
 static int load(struct task *t, const struct exec_file_ops *ops, const char *path,

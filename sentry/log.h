@@ -5,6 +5,8 @@
 #define SENTRY_LOG_H
 
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Exit status of a sentry that crashed; runsc reports it as such. */
 #define SENTRY_CRASH_STATUS 125
@@ -30,6 +32,19 @@ int crash_register_thread(void);
 void crash_unregister_thread(int slot);
 /* Print backtraces of every sentry thread to fd. */
 void crash_dump_all_stacks(int fd);
+
+/* An on/off switch from the environment, on unless name is set to "0"
+ * (to measure what an optimisation saves); read once into *cache, which
+ * starts at -1. */
+static inline bool env_switch_on(const char *name, int *cache)
+{
+	if (*cache < 0) {
+		const char *e = getenv(name);
+
+		*cache = !(e && !strcmp(e, "0"));
+	}
+	return *cache;
+}
 
 #define BUG_ON(cond)                                                    \
 	do {                                                            \

@@ -1365,14 +1365,9 @@ static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
 
 static uint64_t fork_eager_max(void)
 {
-	static int64_t max = -1;
+	static int on = -1;
 
-	if (max < 0) {
-		const char *e = getenv("RUNSC_FORK_EAGER");
-
-		max = e && !strcmp(e, "0") ? 0 : FORK_EAGER_MAX;
-	}
-	return (uint64_t)max;
+	return env_switch_on("RUNSC_FORK_EAGER", &on) ? FORK_EAGER_MAX : 0;
 }
 
 struct mm *mm_fork(struct mm *parent, struct context *ctx)

@@ -436,17 +436,12 @@ static void task_free(struct task *t)
 }
 
 /* RUNSC_FORK_INHERIT=0: a fork child's address space starts empty and
- * is mapped from its page table (to measure what inheriting saves). */
+ * is mapped from its page table. */
 static bool fork_inherit_on(void)
 {
 	static int on = -1;
 
-	if (on < 0) {
-		const char *e = getenv("RUNSC_FORK_INHERIT");
-
-		on = !(e && !strcmp(e, "0"));
-	}
-	return on;
+	return env_switch_on("RUNSC_FORK_INHERIT", &on);
 }
 
 static void *task_main(void *arg)
@@ -482,6 +477,14 @@ static void *task_main(void *arg)
 	task_run(t);
 }
 
+/* The CPUs the sentry may run on, as at start. A task's host thread
+ * starts with all of them, not with its creator's placement (a platform
+ * may pin a running task's thread to one CPU, see systrap's pin_same):
+ * the host places the new thread, as it would a new process, so tasks
+ * started by one pinned parent do not all share its CPU. */
+static cpu_set_t task_cpus;
+static bool task_cpus_known;
+
 static int task_start_thread(struct task *t)
 {
 	pthread_attr_t attr;
@@ -490,7 +493,20 @@ static int task_start_thread(struct task *t)
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (task_cpus_known &&
+	    pthread_attr_setaffinity_np(&attr, sizeof(task_cpus), &task_cpus) == 0) {
+		err = pthread_create(&t->host, &attr, task_main, t);
+		if (err != EINVAL)
+			goto out;
+		/* None of those CPUs is ours any more (a cpuset changed):
+		 * the creator's placement it is. */
+		pthread_attr_destroy(&attr);
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, 256 * 1024);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	}
 	err = pthread_create(&t->host, &attr, task_main, t);
+out:
 	pthread_attr_destroy(&attr);
 	return err ? -EAGAIN : 0;
 }
@@ -1514,6 +1530,7 @@ int kernel_start_init(const char *path, char *const argv[], char *const envp[],
 
 	pthread_cond_init(&kernel.done_cond, NULL);
 	kernel.boot_ns = now_ns(CLOCK_MONOTONIC);
+	task_cpus_known = sched_getaffinity(0, sizeof(task_cpus), &task_cpus) == 0;
 	last_tid = 0;
 	(void)all_tgs_dummy;
 	bkl_lock();
