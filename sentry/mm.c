@@ -666,13 +666,34 @@ static uint64_t page_present(struct mm *mm, struct context *ctx, struct vma *v,
 		*slot = pte;
 	}
 	if (write && !(pte & PTE_SHARED) && page_refs(PTE_PFN(pte)) > 1) {
+		/* Without a context (a write through /proc/PID/mem) the host
+		 * still maps the shared page here and nothing can change
+		 * that now: the page is kept, so the guest can go on reading
+		 * it but never a page freed and reused, until the mm's next
+		 * resume unmaps it (mm_drop_stale). */
+		bool stale = (pte & PTE_MAPPED) && !ctx;
+
+		if (stale && mm->nstale == mm->stale_cap) {
+			uint32_t cap = mm->stale_cap ? mm->stale_cap * 2 : 16;
+			struct mm_stale *n = realloc(mm->stale, cap * sizeof(*n));
+
+			if (!n) {
+				*err = -ENOMEM;
+				return 0;
+			}
+			mm->stale = n;
+			mm->stale_cap = cap;
+		}
 		pfn = memfile_alloc();
 		if (pfn < 0) {
 			*err = (int)pfn;
 			return 0;
 		}
 		memcpy(pfn_ptr((uint64_t)pfn), pfn_ptr(PTE_PFN(pte)), PAGE_SIZE);
-		page_put(PTE_PFN(pte));
+		if (stale)
+			mm->stale[mm->nstale++] = (struct mm_stale){ vpn, PTE_PFN(pte) };
+		else
+			page_put(PTE_PFN(pte));
 		if ((pte & PTE_MAPPED) && ctx) {
 			/* The sentry writes (a copy-out): map the copy over the
 			 * shared page at once, writable, rather than unmap it
@@ -1467,6 +1488,24 @@ struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *h
 	return child;
 }
 
+void mm_drop_stale(struct mm *mm, struct context *ctx)
+{
+	uint32_t i;
+
+	for (i = 0; i < mm->nstale; i++) {
+		uint64_t *s = pt_slot(mm->pt, mm->stale[i].vpn, 0);
+
+		/* Mapped since: whatever mapped it replaced the old page. */
+		if ((!s || !(*s & PTE_MAPPED)) &&
+		    pops()->as_unmap(ctx, mm->stale[i].vpn << PAGE_SHIFT, PAGE_SIZE) < 0)
+			break;
+		page_put(mm->stale[i].pfn);
+	}
+	memmove(mm->stale, mm->stale + i, (mm->nstale - i) * sizeof(*mm->stale));
+	mm->nstale -= i;
+	memfile_flush();
+}
+
 void mm_fork_uninherit(struct mm *mm)
 {
 	bool any = false;
@@ -1483,6 +1522,11 @@ void mm_put(struct mm *mm)
 	for (int i = 0; i < mm->nvma; i++)
 		memobj_put(mm->vmas[i].obj);
 	pt_walk(mm->pt, 0, ~0UL >> PAGE_SHIFT, clear_slot, &c);
+	/* The address space goes with the mm (or is scrubbed by an exec
+	 * that keeps it, before this). */
+	for (uint32_t i = 0; i < mm->nstale; i++)
+		page_put(mm->stale[i].pfn);
+	free(mm->stale);
 	pt_free(mm->pt);
 	free(mm->vmas);
 	free(mm->exe_path);

@@ -65,6 +65,12 @@ struct mm {
 	/* Slow traps seen per site, until it is worth patching (a small
 	 * hash by return address; NULL until the first). */
 	struct usertrap_seen { uint64_t rip; uint32_t n; } *usertrap_seen;
+	/* Pages the host may still map at vpn though the page table has
+	 * moved on (copy-on-write broken without a context, by a write
+	 * through /proc/PID/mem): each is kept until mm_drop_stale() has
+	 * unmapped it. */
+	struct mm_stale { uint64_t vpn, pfn; } *stale;
+	uint32_t nstale, stale_cap;
 };
 
 /* pte layout: pfn << 12 | flags */
@@ -88,6 +94,9 @@ struct mm *mm_fork(struct mm *parent, struct context *ctx);
 struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *hot, int nhot,
 		       bool inherit);
 void mm_fork_uninherit(struct mm *mm);
+/* Unmap the stale pages (see struct mm) with ctx, a context of mm's,
+ * and let them go: before any task of mm resumes. */
+void mm_drop_stale(struct mm *mm, struct context *ctx);
 
 /* Returns the address or -errno. obj may be NULL (anonymous). */
 long mm_mmap(struct mm *mm, struct context *ctx, uint64_t addr, uint64_t len,

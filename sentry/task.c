@@ -1268,6 +1268,8 @@ static void task_run(struct task *t)
 		}
 		if (t->mm && t->mm->usertrap_nrets)
 			usertrap_resume(t);
+		if (t->mm && t->mm->nstale && t->ctx)
+			mm_drop_stale(t->mm, t->ctx);
 		t->in_guest = true;
 		bkl_unlock();
 		t0 = now_ns(CLOCK_MONOTONIC);
