@@ -295,7 +295,7 @@ static void show_route(struct pbuf *b)
 	for (int i = 0; i < n; i++) {
 		const struct net_route *r = &v[i];
 		const struct net_if *ifp = route_if_by_index(r->ifindex);
-		uint32_t mask = r->dst_len ? htonl(~0u << (32 - r->dst_len)) : 0;
+		uint32_t mask;
 		unsigned int flags = 0x0001; /* RTF_UP */
 
 		/* fib_route_seq_show: the main table, without broadcast and
@@ -303,6 +303,8 @@ static void show_route(struct pbuf *b)
 		if (r->family != AF_INET || r->table != RT_TABLE_MAIN || r->type == RTN_BROADCAST ||
 		    r->type == RTN_MULTICAST || r->type == RTN_LOCAL)
 			continue;
+		/* Only now: an IPv6 route's prefix (up to 128) is no shift. */
+		mask = r->dst_len && r->dst_len <= 32 ? htonl(~0u << (32 - r->dst_len)) : 0;
 		if (r->type == RTN_UNREACHABLE || r->type == RTN_PROHIBIT)
 			flags |= 0x0200; /* RTF_REJECT */
 		if (r->has_gw)
