@@ -485,7 +485,7 @@ static void *task_main(void *arg)
 static cpu_set_t task_cpus;
 static bool task_cpus_known;
 
-static int task_start_thread(struct task *t)
+static int start_thread_on(struct task *t, const cpu_set_t *cpus)
 {
 	pthread_attr_t attr;
 	int err;
@@ -493,21 +493,21 @@ static int task_start_thread(struct task *t)
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (task_cpus_known &&
-	    pthread_attr_setaffinity_np(&attr, sizeof(task_cpus), &task_cpus) == 0) {
+	err = cpus ? pthread_attr_setaffinity_np(&attr, sizeof(*cpus), cpus) : 0;
+	if (!err)
 		err = pthread_create(&t->host, &attr, task_main, t);
-		if (err != EINVAL)
-			goto out;
-		/* None of those CPUs is ours any more (a cpuset changed):
-		 * the creator's placement it is. */
-		pthread_attr_destroy(&attr);
-		pthread_attr_init(&attr);
-		pthread_attr_setstacksize(&attr, 256 * 1024);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	}
-	err = pthread_create(&t->host, &attr, task_main, t);
-out:
 	pthread_attr_destroy(&attr);
+	return err;
+}
+
+static int task_start_thread(struct task *t)
+{
+	int err = task_cpus_known ? start_thread_on(t, &task_cpus) : EINVAL;
+
+	/* None of those CPUs is ours any more (a cpuset changed): the
+	 * creator's placement it is. */
+	if (err == EINVAL)
+		err = start_thread_on(t, NULL);
 	return err ? -EAGAIN : 0;
 }
 
