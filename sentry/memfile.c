@@ -89,19 +89,51 @@ static int64_t find_free_from(uint64_t start)
 	}
 }
 
+/* Free pages from first, counting up to want. */
+static uint32_t hole_len(uint64_t first, uint32_t want)
+{
+	uint32_t n = 0;
+
+	while (n < want && first + n < npages && !bit_test(first + n))
+		n++;
+	return n;
+}
+
+/* Next fit for the whole run: from the rover, the first hole that holds
+ * want pages, among the next RUN_HOLES holes; else the longest of them.
+ * First fit took whatever hole came first, and once the file was
+ * fragmented by processes coming and going, a 34-page heap window came
+ * in 12 runs (12 host mmaps, not 1), as did a program's page cache.
+ * Holes passed over still serve single pages and short runs. */
+#define RUN_HOLES 64
 int64_t memfile_alloc_run(uint32_t want, uint32_t *got)
 {
-	int64_t first = find_free_from(rover);
-	uint32_t n;
+	int64_t first = -1;
+	uint32_t n = 0;
 
-	if (first < 0) {
-		memfile_flush();
-		first = find_free_from(1);
-		if (first < 0)
-			return -ENOMEM;
+	for (int pass = 0; pass < 2 && first < 0; pass++) {
+		uint64_t at = pass ? 1 : rover;
+
+		if (pass)
+			memfile_flush();
+		for (int h = 0; h < RUN_HOLES && n < want; h++) {
+			int64_t f = find_free_from(at);
+			uint32_t len;
+
+			if (f < 0)
+				break;
+			len = hole_len((uint64_t)f, want);
+			if (len > n) {
+				first = f;
+				n = len;
+			}
+			at = (uint64_t)f + len + 1; /* past the page that ends it */
+		}
 	}
-	for (n = 0; n < want && (uint64_t)first + n < npages && !bit_test((uint64_t)first + n); n++) {
-		uint64_t pfn = (uint64_t)first + n;
+	if (first < 0)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t pfn = (uint64_t)first + i;
 
 		bit_set(pfn);
 		refs[pfn] = 1;

@@ -1433,6 +1433,7 @@ struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *h
 	child->brk = parent->brk;
 	child->usertrap_state = parent->usertrap_state;
 	child->usertrap_sites = parent->usertrap_sites;
+	child->usertrap_slow = parent->usertrap_slow;
 	if (parent->usertrap_nrets) {
 		size_t sz = parent->usertrap_nrets * sizeof(*parent->usertrap_rets);
 

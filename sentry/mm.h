@@ -65,6 +65,7 @@ struct mm {
 	/* Slow traps seen per site, until it is worth patching (a small
 	 * hash by return address; NULL until the first). */
 	struct usertrap_seen { uint64_t rip; uint32_t n; } *usertrap_seen;
+	uint32_t usertrap_slow; /* slow syscall traps, up to the warm-up */
 	/* Pages the host may still map at vpn though the page table has
 	 * moved on (copy-on-write broken without a context, by a write
 	 * through /proc/PID/mem): each is kept until mm_drop_stale() has

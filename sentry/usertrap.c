@@ -133,9 +133,15 @@ static void write_jump(struct mm *mm, struct context *ctx, uint64_t site, uint64
 /* Patching costs host requests (the site's page gets a private copy,
  * mapped at once; the [usertrap] pages fault in on first use): a site
  * is patched on its RUNSC_SYSTRAP_PATCH_AFTER-th slow trap (default 3),
- * so that code run once or twice, as in a short-lived process, is left
- * alone. Counts live in a small hash that forgets on collisions. */
+ * so that code run once or twice is left alone, and not before its
+ * address space has taken UT_WARMUP slow syscall traps in all: a
+ * short-lived process (a static binary's start-up and exit make 13) has
+ * no site that pays for itself. In a fork+exec+wait of one, the brk site
+ * was patched on its third call, one before the last: 50-70 us of host
+ * requests to save one trap of 13. Counts live in a small hash that
+ * forgets on collisions. */
 #define UT_SEEN 256
+#define UT_WARMUP 24
 static unsigned int patch_after;
 
 /* The count of site rip (NULL without memory): a hash slot, taken over
@@ -288,8 +294,10 @@ void usertrap_patch(struct task *t)
 
 	if (!mm || mm->usertrap_state < 0 || !(entry = entry_addr()))
 		return;
+	if (mm->usertrap_slow < UT_WARMUP)
+		mm->usertrap_slow++;
 	if (rip < 9 || rip - UT_BASE < UT_LEN + 9 || !(e = seen(mm, rip)) || e->n == UT_NEVER ||
-	    ++e->n < patch_after)
+	    ++e->n < patch_after || mm->usertrap_slow < UT_WARMUP)
 		return;
 	if (!patch_site(t, entry))
 		e->n = UT_NEVER;

@@ -50,20 +50,57 @@ START_TEST(alloc_gives_zeroed_runs_never_pfn0)
 }
 END_TEST
 
-START_TEST(run_stops_at_allocated_page)
+START_TEST(run_skips_a_hole_too_small)
 {
 	uint32_t got;
-	int64_t a = memfile_alloc_run(4, &got), b, c;
+	int64_t a = memfile_alloc_run(4, &got), b, c, d;
 
 	b = memfile_alloc_run(1, &got);
 	ck_assert_int_eq(b, a + 4);
-	/* Free the first run and flush: a run from there stops at b. */
+	/* Free the first run and flush: a hole of 4 before b. A run of 16
+	 * goes past it, whole (the hole stays free). */
 	for (int i = 0; i < 4; i++)
 		page_put((uint64_t)a + i);
 	memfile_flush();
 	c = memfile_alloc_run(16, &got);
-	ck_assert_int_eq(c, a);
+	ck_assert_int_eq(c, b + 1);
+	ck_assert_uint_eq(got, 16);
+	ck_assert_uint_eq(memfile_pages_in_use(), 17);
+	/* Freed again: the rover goes back to the lowest page freed, and
+	 * a run that fits there starts there. */
+	for (uint32_t i = 0; i < got; i++)
+		page_put((uint64_t)c + i);
+	page_put((uint64_t)b);
+	memfile_flush();
+	d = memfile_alloc_run(4, &got);
+	ck_assert_int_eq(d, b);
 	ck_assert_uint_eq(got, 4);
+}
+END_TEST
+
+START_TEST(run_takes_the_longest_hole_when_none_fits)
+{
+	enum { N = TEST_PAGES - 1 };
+	static int64_t p[N];
+	uint32_t got;
+	int64_t r;
+
+	/* Fill the file, then free holes of 2, 5 and 3 pages. */
+	for (int i = 0; i < N; i++)
+		ck_assert_int_gt(p[i] = memfile_alloc(), 0);
+	for (int i = 100; i < 102; i++)
+		page_put((uint64_t)p[i]);
+	for (int i = 200; i < 205; i++)
+		page_put((uint64_t)p[i]);
+	for (int i = 300; i < 303; i++)
+		page_put((uint64_t)p[i]);
+	memfile_flush();
+	r = memfile_alloc_run(8, &got);
+	ck_assert_int_eq(r, p[200]);
+	ck_assert_uint_eq(got, 5);
+	r = memfile_alloc_run(8, &got);
+	ck_assert_int_eq(r, p[300]);
+	ck_assert_uint_eq(got, 3);
 }
 END_TEST
 
@@ -147,7 +184,8 @@ static Suite *memfile_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, alloc_gives_zeroed_runs_never_pfn0);
-	tcase_add_test(tc, run_stops_at_allocated_page);
+	tcase_add_test(tc, run_skips_a_hole_too_small);
+	tcase_add_test(tc, run_takes_the_longest_hole_when_none_fits);
 	tcase_add_test(tc, refcounts);
 	tcase_add_test(tc, freed_page_reused_only_after_flush_and_zeroed);
 	tcase_add_test(tc, exhaustion_then_flush_on_demand);
