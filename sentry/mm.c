@@ -15,6 +15,7 @@
 #define MMAP_MIN_ADDR     0x10000UL
 #define ANON_AROUND       64   /* pages mapped around an anonymous fault */
 #define ANON_STREAM       512  /* pages mapped ahead of a streaming fault */
+#define ANON_STREAM_MIN   16   /* a window at least this long can start a stream */
 #define FILE_AROUND       16   /* pages mapped around a file fault */
 
 static const struct platform_ops *pops(void)
@@ -1236,7 +1237,11 @@ int mm_fault(struct mm *mm, struct context *ctx, uint64_t addr, int code, int *s
 	if (last > vlast)
 		last = vlast;
 	if (!v->obj) {
-		mm->stream_vpn = last + 1;
+		/* A window cut short by the VMA's end (a one-page bss or
+		 * thread block, then brk moves the end) is no sign of a
+		 * stream: the next fault after it would populate a window of
+		 * fresh heap that a short-lived process never touches. */
+		mm->stream_vpn = last + 1 - first >= ANON_STREAM_MIN ? last + 1 : 0;
 		/* Allocate missing anonymous pages in contiguous runs. */
 		for (uint64_t p = first; p <= last;) {
 			uint64_t *s = pt_slot(mm->pt, p, 1);
