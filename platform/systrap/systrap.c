@@ -213,6 +213,69 @@ static struct grave *graves;
 
 static void graves_reap(int wait_ms);
 
+/* The graveyard's keeper: a sentry thread that waits for buried stubs to
+ * die and frees their units, so that the fork that next needs a unit
+ * does not: reaped there, a fork+exec+wait's fork paid for the previous
+ * child's units (a hole punched per unit, 10-20 us each, and pages that
+ * then faulted in again as the fork filled them). A unit it frees has
+ * its first pages (control page, message page) in place again. Started
+ * at the first burial; a byte on graves_pipe says there is a new grave.
+ * Without it (no thread or pipe), unit_alloc reaps on the spot. */
+#define KEEPER_POLL_MAX 63
+#define UNIT_PREFAULT (4 * 4096UL)
+static int graves_pipe[2] = { -1, -1 };
+static bool keeper_started;
+static __thread bool in_keeper;
+/* MADV_POPULATE_READ/WRITE (Linux 5.14): see systrap_as_batch. */
+#define MADV_POPULATE_READ_ 22
+#define MADV_POPULATE_WRITE_ 23
+
+static void *graves_keeper(void *arg)
+{
+	(void)arg;
+	in_keeper = true;
+	for (;;) {
+		struct pollfd pfd[KEEPER_POLL_MAX + 1];
+		int n = 0;
+
+		pfd[n++] = (struct pollfd){ graves_pipe[0], POLLIN, 0 };
+		pthread_mutex_lock(&shm_lock);
+		for (struct grave *g = graves; g && n <= KEEPER_POLL_MAX; g = g->next)
+			pfd[n++] = (struct pollfd){ g->pidfd, POLLIN, 0 };
+		pthread_mutex_unlock(&shm_lock);
+		/* More graves than it watches: look again in a while. */
+		if (poll(pfd, (nfds_t)n, n > KEEPER_POLL_MAX ? 10 : -1) < 0 && errno != EINTR)
+			poll(NULL, 0, 10);
+		if (pfd[0].revents & POLLIN) {
+			char buf[64];
+
+			if (read(graves_pipe[0], buf, sizeof(buf)) < 0 && errno != EAGAIN)
+				poll(NULL, 0, 10);
+		}
+		graves_reap(0);
+	}
+	return NULL;
+}
+
+static void keeper_wake(void)
+{
+	pthread_t th;
+
+	if (graves_pipe[1] < 0)
+		return;
+	if (!__atomic_load_n(&keeper_started, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&shm_lock);
+		if (!keeper_started && pthread_create(&th, NULL, graves_keeper, NULL) == 0) {
+			pthread_detach(th);
+			__atomic_store_n(&keeper_started, true, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&shm_lock);
+	}
+	/* A full pipe already says so. */
+	if (write(graves_pipe[1], "", 1) < 0 && errno != EAGAIN)
+		swarn("systrap: cannot wake the graveyard's keeper: %s", strerror(errno));
+}
+
 /* A free unit of the shared file; it reads as zeroes (fresh, or punched
  * out by unit_free). */
 static int unit_alloc(void)
@@ -220,7 +283,9 @@ static int unit_alloc(void)
 	for (int tries = 0; tries < 2; tries++) {
 		int u = -1;
 
-		if (__atomic_load_n(&graves, __ATOMIC_RELAXED))
+		/* With the keeper, only when no unit is free. */
+		if (__atomic_load_n(&graves, __ATOMIC_RELAXED) &&
+		    (tries || !__atomic_load_n(&keeper_started, __ATOMIC_ACQUIRE)))
 			graves_reap(tries ? 1000 : 0);
 		pthread_mutex_lock(&shm_lock);
 		/* Unit 0 belongs to the zygote. */
@@ -247,6 +312,9 @@ static void unit_free(uint32_t u)
 	if (fallocate(shm_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		      (off_t)(u * SYSTRAP_UNIT), (off_t)SYSTRAP_UNIT) < 0)
 		memset(shm + (uint64_t)u * SYSTRAP_UNIT, 0, SYSTRAP_UNIT);
+	else if (in_keeper)
+		/* Zero pages in place for the next user (the sentry side). */
+		madvise(shm + (uint64_t)u * SYSTRAP_UNIT, UNIT_PREFAULT, MADV_POPULATE_WRITE_);
 	pthread_mutex_lock(&shm_lock);
 	unit_used[u] = 0;
 	pthread_mutex_unlock(&shm_lock);
@@ -733,6 +801,8 @@ static int systrap_init(struct platform *p, int memfd)
 	}
 	close(pipefd[0]);
 	close(pipefd[1]);
+	if (pipe2(graves_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		graves_pipe[0] = graves_pipe[1] = -1;
 	close(sv[1]);
 	close(zsv[1]);
 	zygote.pid = pid;
@@ -785,6 +855,7 @@ static bool as_bury(struct address_space *as)
 	g->next = graves;
 	graves = g;
 	pthread_mutex_unlock(&shm_lock);
+	keeper_wake();
 	return true;
 }
 
@@ -1840,10 +1911,8 @@ static int systrap_set_fpstate(struct context *ctx, const struct arch_fpstate *f
 	return 0;
 }
 
-/* MADV_POPULATE_READ/WRITE (Linux 5.14): a populate hint becomes one of
- * these right after its mmap; kernels without them say EINVAL once. */
-#define MADV_POPULATE_READ_ 22
-#define MADV_POPULATE_WRITE_ 23
+/* A populate hint becomes MADV_POPULATE_READ/WRITE right after its mmap;
+ * kernels without them say EINVAL once. */
 static bool populate_ok = true;
 
 static int systrap_as_batch(struct context *ctx, const struct as_op *ops, int n)
