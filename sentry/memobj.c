@@ -145,14 +145,14 @@ void memobj_put(struct memobj *obj)
  * that mappings of the file map long runs (each run is one host mmap in
  * an address space), filled with one call. */
 #define MEMOBJ_READAHEAD 32
-static int64_t page_run(struct memobj *obj, uint64_t pgoff, uint64_t *slot)
+static int64_t page_run(struct memobj *obj, uint64_t pgoff, uint64_t *slot, uint32_t max)
 {
 	uint64_t end = (obj->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	uint32_t n = 1, got;
 	int64_t pfn;
 	int err;
 
-	while (n < MEMOBJ_READAHEAD && pgoff + n < end) {
+	while (n < max && pgoff + n < end) {
 		uint64_t *s = pt_slot(obj->pages, pgoff + n, 0);
 
 		if (s && *s)
@@ -191,7 +191,7 @@ int64_t memobj_page(struct memobj *obj, uint64_t pgoff)
 	if (*slot)
 		return (int64_t)*slot;
 	if (obj->ops && obj->ops->fill_run)
-		return page_run(obj, pgoff, slot);
+		return page_run(obj, pgoff, slot, MEMOBJ_READAHEAD);
 	pfn = memfile_alloc();
 	if (pfn < 0)
 		return pfn;
@@ -204,6 +204,31 @@ int64_t memobj_page(struct memobj *obj, uint64_t pgoff)
 	}
 	*slot = (uint64_t)pfn;
 	return pfn;
+}
+
+int memobj_prefetch(struct memobj *obj, uint64_t pgoff, uint64_t n)
+{
+	uint64_t end = (obj->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+	if (!obj->ops || !obj->ops->fill_run)
+		return 0;
+	if (n < end - pgoff && pgoff < end)
+		end = pgoff + n;
+	for (uint64_t p = pgoff; p < end; p++) {
+		uint64_t *slot = pt_slot(obj->pages, p, 1);
+		int64_t r;
+
+		if (!slot)
+			return -ENOMEM;
+		if (*slot)
+			continue;
+		/* Fills p and the missing pages after it, up to the next
+		 * present one or end, in as few runs as the file gives. */
+		r = page_run(obj, p, slot, end - p > UINT32_MAX ? UINT32_MAX : (uint32_t)(end - p));
+		if (r < 0)
+			return (int)r;
+	}
+	return 0;
 }
 
 void memobj_truncate(struct memobj *obj, uint64_t pgoff)

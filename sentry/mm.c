@@ -1132,6 +1132,12 @@ int mm_populate_ops(struct mm *mm, struct as_op **ops)
 	return o.n;
 }
 
+/* A new image's file segments up to this size are read whole into the
+ * page cache (memobj_prefetch) when they are not yet: then each is one
+ * run of the memory file, one host mmap in every exec of the program.
+ * A failed read leaves the rest to faults, as before. */
+#define EXEC_PREFETCH_MAX 512
+
 int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache, bool scrub)
 {
 	struct opvec o = { .ops = NULL };
@@ -1153,6 +1159,9 @@ int mm_populate(struct mm *mm, struct context *ctx, bool adopt_cache, bool scrub
 
 		if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
 			continue;
+		if (adopt_cache && v->obj && !(v->flags & VMA_SHARED) &&
+		    v->end - v->start <= EXEC_PREFETCH_MAX * PAGE_SIZE)
+			memobj_prefetch(v->obj, v->pgoff, (v->end - v->start) >> PAGE_SHIFT);
 		if (adopt_cache)
 			adopt_cached_pages(mm, v, 4096);
 		err = collect_runs(mm, v, v->start >> PAGE_SHIFT, (v->end >> PAGE_SHIFT) - 1,
