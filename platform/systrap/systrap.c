@@ -218,10 +218,14 @@ static void graves_reap(int wait_ms);
  * does not: reaped there, a fork+exec+wait's fork paid for the previous
  * child's units (a hole punched per unit, 10-20 us each, and pages that
  * then faulted in again as the fork filled them). A unit it frees has
- * its first pages (control page, message page) in place again. Started
- * at the first burial; a byte on graves_pipe says there is a new grave.
- * Without it (no thread or pipe), unit_alloc reaps on the spot. */
+ * its first pages (control page, message page) in place again. It runs
+ * as SCHED_IDLE, on a CPU nothing else wants: woken on the CPU of an
+ * exiting child, it ran before the parent that child had just woken.
+ * A byte on graves_pipe says the graveyard is no longer empty; graves
+ * buried while it waits on others are seen within KEEPER_LOOK_MS. With
+ * no keeper, unit_alloc reaps on the spot. */
 #define KEEPER_POLL_MAX 63
+#define KEEPER_LOOK_MS 5
 #define UNIT_PREFAULT (4 * 4096UL)
 static int graves_pipe[2] = { -1, -1 };
 static bool keeper_started;
@@ -243,37 +247,43 @@ static void *graves_keeper(void *arg)
 		for (struct grave *g = graves; g && n <= KEEPER_POLL_MAX; g = g->next)
 			pfd[n++] = (struct pollfd){ g->pidfd, POLLIN, 0 };
 		pthread_mutex_unlock(&shm_lock);
-		/* More graves than it watches: look again in a while. */
-		if (poll(pfd, (nfds_t)n, n > KEEPER_POLL_MAX ? 10 : -1) < 0 && errno != EINTR)
-			poll(NULL, 0, 10);
+		if (poll(pfd, (nfds_t)n, n > 1 ? KEEPER_LOOK_MS : -1) < 0 && errno != EINTR)
+			poll(NULL, 0, KEEPER_LOOK_MS);
 		if (pfd[0].revents & POLLIN) {
 			char buf[64];
 
 			if (read(graves_pipe[0], buf, sizeof(buf)) < 0 && errno != EAGAIN)
-				poll(NULL, 0, 10);
+				poll(NULL, 0, KEEPER_LOOK_MS);
 		}
 		graves_reap(0);
 	}
 	return NULL;
 }
 
-static void keeper_wake(void)
+/* At init, before the host filter (which has no sched_setscheduler). */
+static void keeper_start(void)
 {
+	struct sched_param sp = { .sched_priority = 0 };
+	pthread_attr_t attr;
 	pthread_t th;
 
-	if (graves_pipe[1] < 0)
+	if (pipe2(graves_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		graves_pipe[0] = graves_pipe[1] = -1;
 		return;
-	if (!__atomic_load_n(&keeper_started, __ATOMIC_ACQUIRE)) {
-		pthread_mutex_lock(&shm_lock);
-		if (!keeper_started && pthread_create(&th, NULL, graves_keeper, NULL) == 0) {
-			pthread_detach(th);
-			__atomic_store_n(&keeper_started, true, __ATOMIC_RELEASE);
-		}
-		pthread_mutex_unlock(&shm_lock);
 	}
-	/* A full pipe already says so. */
-	if (write(graves_pipe[1], "", 1) < 0 && errno != EAGAIN)
-		swarn("systrap: cannot wake the graveyard's keeper: %s", strerror(errno));
+	if (pthread_attr_init(&attr) != 0)
+		return;
+	if (pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED) != 0 ||
+	    pthread_attr_setschedpolicy(&attr, SCHED_IDLE) != 0 ||
+	    pthread_attr_setschedparam(&attr, &sp) != 0 ||
+	    pthread_create(&th, &attr, graves_keeper, NULL) != 0) {
+		/* Not without SCHED_IDLE: it would compete with the guest. */
+		pthread_attr_destroy(&attr);
+		return;
+	}
+	pthread_attr_destroy(&attr);
+	pthread_detach(th);
+	keeper_started = true;
 }
 
 /* A free unit of the shared file; it reads as zeroes (fresh, or punched
@@ -801,8 +811,7 @@ static int systrap_init(struct platform *p, int memfd)
 	}
 	close(pipefd[0]);
 	close(pipefd[1]);
-	if (pipe2(graves_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		graves_pipe[0] = graves_pipe[1] = -1;
+	keeper_start();
 	close(sv[1]);
 	close(zsv[1]);
 	zygote.pid = pid;
@@ -837,6 +846,7 @@ static void as_free_units(struct address_space *as)
 static bool as_bury(struct address_space *as)
 {
 	struct grave *g;
+	bool was_empty;
 	int n = 1;
 
 	for (int i = 0; i < SYSTRAP_MAX_SLOTS; i++)
@@ -852,10 +862,13 @@ static bool as_bury(struct address_space *as)
 	g->pidfd = as->pidfd;
 	as->pidfd = -1;
 	pthread_mutex_lock(&shm_lock);
+	was_empty = !graves;
 	g->next = graves;
 	graves = g;
 	pthread_mutex_unlock(&shm_lock);
-	keeper_wake();
+	/* A full pipe already says so. */
+	if (was_empty && keeper_started && write(graves_pipe[1], "", 1) < 0 && errno != EAGAIN)
+		swarn("systrap: cannot wake the graveyard's keeper: %s", strerror(errno));
 	return true;
 }
 
