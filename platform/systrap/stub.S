@@ -249,6 +249,13 @@ ctl_ack:
 	mov $SYSTRAP_BASE, %rsi
 	lea 1(%r13), %rdx
 	lea ctl_loop(%rip), %rbp
+	bt $32, %r12                    /* a fork's first request (clone_child) */
+	jnc ctl_sys
+	/* Answered with our hello: the nonce, then 1 + the ops that
+	 * succeeded more bytes of this page. */
+	mov $(SYSTRAP_CTL_REQ + CTL_HELLO), %rsi
+	add $8, %rdx
+	mov $SYSTRAP_ACKFD, %r12d       /* and every answer after on the common one */
 	jmp ctl_sys
 
 clone_child:
@@ -301,7 +308,19 @@ clone_child:
 	jnz die
 	xor %r15d, %r15d
 	xor %r13d, %r13d
-	/* Hello, with the nonce of our new control page, on the socket
+	/* A request already waiting (a fork of an address space: its own
+	 * mappings and first thread): run it, and answer it with the hello
+	 * (ctl_ack), on the forker's socket: one message, one wake-up of
+	 * the sentry, where a hello then an answer took two. Bit 32 of
+	 * %r12 says so; the fd is its low half. */
+	mov $SYSTRAP_CTL_REQ, %rcx
+	mov CTL_SEQ(%rcx), %eax
+	test %eax, %eax
+	jz 6f
+	mov %r14d, %r12d
+	bts $32, %r12
+	jmp ctl_run
+6:	/* Hello, with the nonce of our new control page, on the socket
 	 * the forker answers on (the one its requester waits on), then
 	 * every answer on the common one. */
 	mov $SYS_write, %eax

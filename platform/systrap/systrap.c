@@ -636,9 +636,13 @@ static int ctl_request(struct address_space *as, const struct systrap_ctl_op *op
 			as->dead = true;
 			break;
 		}
-		if (cw && !cw->pid && from > 0 && from != as->pid && len == 8 &&
+		if (cw && !cw->pid && from > 0 && from != as->pid && len >= 8 &&
 		    word == cw->hello) {
+			/* A hello; longer, it also answers the request the
+			 * new process found waiting (see stub.S, ctl_ack). */
 			cw->pid = from;
+			if (len > 8 && cw->want_ack)
+				cw->ack_len = len - 8;
 		} else if (cw && cw->pid && from == cw->pid && cw->want_ack && cw->ack_len < 0) {
 			cw->ack_len = len;
 		} else if (from == as->pid && !got_ack) {
