@@ -9,6 +9,7 @@
 #include "sentry/usertrap.h"
 
 #include <errno.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <linux/sched.h>
 #include <stdlib.h>
@@ -485,9 +486,34 @@ static void *task_main(void *arg)
 static cpu_set_t task_cpus;
 static bool task_cpus_known;
 
+/* A task's host thread: task_exit() comes back here with a longjmp, from
+ * whatever depth, and the thread returns. pthread_exit() from there
+ * unwound the whole stack, frame by frame (_Unwind_Find_FDE for each),
+ * between a child's exit and its parent's wake-up. */
+static __thread jmp_buf *thread_home;
+
+static void run_task(struct task *t)
+{
+	jmp_buf home;
+
+	if (!setjmp(home)) {
+		thread_home = &home;
+		task_main(t);
+	}
+	thread_home = NULL;
+	task_current = NULL;
+}
+
+static void *task_thread(void *arg)
+{
+	run_task(arg);
+	return NULL;
+}
+
 static int start_thread_on(struct task *t, const cpu_set_t *cpus)
 {
 	pthread_attr_t attr;
+	pthread_t th;
 	int err;
 
 	pthread_attr_init(&attr);
@@ -495,7 +521,7 @@ static int start_thread_on(struct task *t, const cpu_set_t *cpus)
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	err = cpus ? pthread_attr_setaffinity_np(&attr, sizeof(*cpus), cpus) : 0;
 	if (!err)
-		err = pthread_create(&t->host, &attr, task_main, t);
+		err = pthread_create(&th, &attr, task_thread, t);
 	pthread_attr_destroy(&attr);
 	return err;
 }
@@ -907,6 +933,8 @@ void task_exit(struct task *t, int code)
 	if (kernel.done && kernel.ntasks == 0)
 		pthread_cond_broadcast(&kernel.done_cond);
 	bkl_unlock();
+	if (thread_home)
+		longjmp(*thread_home, 1);
 	pthread_exit(NULL);
 }
 
