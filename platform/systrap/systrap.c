@@ -227,6 +227,7 @@ static void graves_reap(int wait_ms);
 #define KEEPER_POLL_MAX 63
 #define KEEPER_LOOK_MS 5
 #define UNIT_PREFAULT (4 * 4096UL)
+#define UNIT_PREFAULT_TOP (3 * 4096UL)
 static int graves_pipe[2] = { -1, -1 };
 static bool keeper_started;
 static __thread bool in_keeper;
@@ -322,9 +323,16 @@ static void unit_free(uint32_t u)
 	if (fallocate(shm_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		      (off_t)(u * SYSTRAP_UNIT), (off_t)SYSTRAP_UNIT) < 0)
 		memset(shm + (uint64_t)u * SYSTRAP_UNIT, 0, SYSTRAP_UNIT);
-	else if (in_keeper)
-		/* Zero pages in place for the next user (the sentry side). */
+	else if (in_keeper) {
+		/* Zero pages in place for the next user: its first pages
+		 * (control page, message page), which the sentry fills, and
+		 * its last, where a thread's signal frames land (its signal
+		 * stack's top: the kernel's first frame there found no page,
+		 * 30 us of a fork's first trap). */
 		madvise(shm + (uint64_t)u * SYSTRAP_UNIT, UNIT_PREFAULT, MADV_POPULATE_WRITE_);
+		madvise(shm + (uint64_t)(u + 1) * SYSTRAP_UNIT - UNIT_PREFAULT_TOP,
+			UNIT_PREFAULT_TOP, MADV_POPULATE_WRITE_);
+	}
 	pthread_mutex_lock(&shm_lock);
 	unit_used[u] = 0;
 	pthread_mutex_unlock(&shm_lock);
