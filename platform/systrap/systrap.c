@@ -235,10 +235,22 @@ static __thread bool in_keeper;
 #define MADV_POPULATE_READ_ 22
 #define MADV_POPULATE_WRITE_ 23
 
+static uint32_t keeper_ready; /* futex: 1 when SCHED_IDLE, 2 when it could not be */
+
 static void *graves_keeper(void *arg)
 {
+	struct sched_param sp = { .sched_priority = 0 };
+
 	(void)arg;
 	in_keeper = true;
+	/* glibc's thread attributes take no SCHED_IDLE; the thread sets it
+	 * itself, before keeper_start() returns (and the host filter, which
+	 * has no sched_setscheduler, is installed). */
+	__atomic_store_n(&keeper_ready, sched_setscheduler(0, SCHED_IDLE, &sp) == 0 ? 1 : 2,
+			 __ATOMIC_RELEASE);
+	futex(&keeper_ready, FUTEX_WAKE, 1, NULL);
+	if (keeper_ready != 1)
+		return NULL;
 	for (;;) {
 		struct pollfd pfd[KEEPER_POLL_MAX + 1];
 		int n = 0;
@@ -261,30 +273,25 @@ static void *graves_keeper(void *arg)
 	return NULL;
 }
 
-/* At init, before the host filter (which has no sched_setscheduler). */
+/* At init, before the host filter. Without SCHED_IDLE there is no keeper
+ * (it would compete with the guest): unit_alloc reaps. */
 static void keeper_start(void)
 {
-	struct sched_param sp = { .sched_priority = 0 };
-	pthread_attr_t attr;
 	pthread_t th;
+	uint32_t r;
 
 	if (pipe2(graves_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		graves_pipe[0] = graves_pipe[1] = -1;
 		return;
 	}
-	if (pthread_attr_init(&attr) != 0)
+	if (pthread_create(&th, NULL, graves_keeper, NULL) != 0)
 		return;
-	if (pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED) != 0 ||
-	    pthread_attr_setschedpolicy(&attr, SCHED_IDLE) != 0 ||
-	    pthread_attr_setschedparam(&attr, &sp) != 0 ||
-	    pthread_create(&th, &attr, graves_keeper, NULL) != 0) {
-		/* Not without SCHED_IDLE: it would compete with the guest. */
-		pthread_attr_destroy(&attr);
-		return;
-	}
-	pthread_attr_destroy(&attr);
 	pthread_detach(th);
-	keeper_started = true;
+	while (!(r = __atomic_load_n(&keeper_ready, __ATOMIC_ACQUIRE)))
+		futex(&keeper_ready, FUTEX_WAIT, 0, NULL);
+	keeper_started = r == 1;
+	if (!keeper_started)
+		swarn("systrap: no SCHED_IDLE for the graveyard's keeper");
 }
 
 /* A free unit of the shared file; it reads as zeroes (fresh, or punched
@@ -858,7 +865,6 @@ static void as_free_units(struct address_space *as)
 static bool as_bury(struct address_space *as)
 {
 	struct grave *g;
-	bool was_empty;
 	int n = 1;
 
 	for (int i = 0; i < SYSTRAP_MAX_SLOTS; i++)
@@ -874,12 +880,11 @@ static bool as_bury(struct address_space *as)
 	g->pidfd = as->pidfd;
 	as->pidfd = -1;
 	pthread_mutex_lock(&shm_lock);
-	was_empty = !graves;
 	g->next = graves;
 	graves = g;
 	pthread_mutex_unlock(&shm_lock);
 	/* A full pipe already says so. */
-	if (was_empty && keeper_started && write(graves_pipe[1], "", 1) < 0 && errno != EAGAIN)
+	if (keeper_started && write(graves_pipe[1], "", 1) < 0 && errno != EAGAIN)
 		swarn("systrap: cannot wake the graveyard's keeper: %s", strerror(errno));
 	return true;
 }
