@@ -8,6 +8,7 @@
 #include "sentry/log.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ static uint32_t hole_len(uint64_t first, uint32_t want)
  * in 12 runs (12 host mmaps, not 1), as did a program's page cache.
  * Holes passed over still serve single pages and short runs. */
 #define RUN_HOLES 64
-int64_t memfile_alloc_run(uint32_t want, uint32_t *got)
+static int64_t alloc_run(uint32_t want, uint32_t *got, bool zero)
 {
 	int64_t first = -1;
 	uint32_t n = 0;
@@ -140,13 +141,24 @@ int64_t memfile_alloc_run(uint32_t want, uint32_t *got)
 		if ((dirty[pfn >> 6] >> (pfn & 63)) & 1) {
 			dirty[pfn >> 6] &= ~(1UL << (pfn & 63));
 			ndirty--;
-			memset(pfn_ptr(pfn), 0, PAGE_SIZE);
+			if (zero)
+				memset(pfn_ptr(pfn), 0, PAGE_SIZE);
 		}
 	}
 	rover = (uint64_t)first + n;
 	in_use += n;
 	*got = n;
 	return first;
+}
+
+int64_t memfile_alloc_run(uint32_t want, uint32_t *got)
+{
+	return alloc_run(want, got, true);
+}
+
+int64_t memfile_alloc_run_raw(uint32_t want, uint32_t *got)
+{
+	return alloc_run(want, got, false);
 }
 
 void page_get(uint64_t pfn)

@@ -30,6 +30,16 @@ static inline int64_t memfile_alloc(void)
 
 	return memfile_alloc_run(1, &got);
 }
+/* The same, for pages the caller overwrites whole at once (copies): a
+ * recycled page keeps its old bytes, which the copy replaces, rather
+ * than being zeroed first. */
+int64_t memfile_alloc_run_raw(uint32_t want, uint32_t *got);
+static inline int64_t memfile_alloc_raw(void)
+{
+	uint32_t got;
+
+	return memfile_alloc_run_raw(1, &got);
+}
 void page_get(uint64_t pfn);
 void page_put(uint64_t pfn);
 uint32_t page_refs(uint64_t pfn);

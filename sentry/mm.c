@@ -685,7 +685,7 @@ static uint64_t page_present(struct mm *mm, struct context *ctx, struct vma *v,
 			mm->stale = n;
 			mm->stale_cap = cap;
 		}
-		pfn = memfile_alloc();
+		pfn = memfile_alloc_raw();
 		if (pfn < 0) {
 			*err = (int)pfn;
 			return 0;
@@ -1003,7 +1003,7 @@ static void adopt_cached_pages(struct mm *mm, struct vma *v, uint64_t limit)
 	/* Copies in one run of the memory file, page i at run + i: the
 	 * mapping stays one host mmap. */
 	if (copy)
-		run = memfile_alloc_run((uint32_t)n, &got);
+		run = memfile_alloc_run_raw((uint32_t)n, &got);
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t *c = pt_slot(v->obj->pages, v->pgoff + i, 0);
 		uint64_t *slot;
@@ -1014,7 +1014,7 @@ static void adopt_cached_pages(struct mm *mm, struct vma *v, uint64_t limit)
 		if (!slot || *slot)
 			continue;
 		if (copy) {
-			int64_t pfn = run >= 0 && i < got ? run + (int64_t)i : memfile_alloc();
+			int64_t pfn = run >= 0 && i < got ? run + (int64_t)i : memfile_alloc_raw();
 
 			if (pfn >= 0) {
 				if (run >= 0 && i < got)
@@ -1337,7 +1337,7 @@ static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
 		return;
 	}
 	if (f->eager && page_own(*slot)) {
-		int64_t pfn = f->run_used < f->run_got ? f->run + f->run_used++ : memfile_alloc();
+		int64_t pfn = f->run_used < f->run_got ? f->run + f->run_used++ : memfile_alloc_raw();
 
 		if (pfn >= 0) {
 			memcpy(pfn_ptr((uint64_t)pfn), pfn_ptr(PTE_PFN(*slot)), PAGE_SIZE);
@@ -1355,7 +1355,7 @@ static void fork_slot(uint64_t idx, uint64_t *slot, void *arg)
 
 		if (f->hot[i] != idx)
 			continue;
-		pfn = memfile_alloc();
+		pfn = memfile_alloc_raw();
 		if (pfn < 0)
 			break;
 		memcpy(pfn_ptr((uint64_t)pfn), pfn_ptr(PTE_PFN(*slot)), PAGE_SIZE);
@@ -1483,7 +1483,7 @@ struct mm *mm_fork_hot(struct mm *parent, struct context *ctx, const uint64_t *h
 			if (own && own <= FORK_EAGER_VMA && own <= eager_left) {
 				eager_left -= own;
 				f.eager = true;
-				f.run = memfile_alloc_run((uint32_t)own, &f.run_got);
+				f.run = memfile_alloc_run_raw((uint32_t)own, &f.run_got);
 				if (f.run < 0)
 					f.run_got = 0;
 			}

@@ -138,6 +138,30 @@ START_TEST(freed_page_reused_only_after_flush_and_zeroed)
 }
 END_TEST
 
+START_TEST(raw_pages_come_back_zeroed)
+{
+	uint32_t got;
+	int64_t a = memfile_alloc(), r, z;
+
+	/* A recycled page handed out raw keeps its bytes (the caller
+	 * overwrites it); once freed again, a normal allocation zeroes it. */
+	memset(pfn_ptr((uint64_t)a), 0xa5, PAGE_SIZE);
+	page_put((uint64_t)a);
+	memfile_flush();
+	r = memfile_alloc_run_raw(1, &got);
+	ck_assert_int_eq(r, a);
+	ck_assert_uint_eq(got, 1);
+	ck_assert_uint_eq(page_refs((uint64_t)r), 1);
+	memset(pfn_ptr((uint64_t)r), 0x5a, PAGE_SIZE);
+	page_put((uint64_t)r);
+	memfile_flush();
+	z = memfile_alloc();
+	ck_assert_int_eq(z, a);
+	for (size_t k = 0; k < PAGE_SIZE; k++)
+		ck_assert_uint_eq(((uint8_t *)pfn_ptr((uint64_t)z))[k], 0);
+}
+END_TEST
+
 START_TEST(exhaustion_then_flush_on_demand)
 {
 	int64_t pfn, last = -1;
@@ -188,6 +212,7 @@ static Suite *memfile_suite(void)
 	tcase_add_test(tc, run_takes_the_longest_hole_when_none_fits);
 	tcase_add_test(tc, refcounts);
 	tcase_add_test(tc, freed_page_reused_only_after_flush_and_zeroed);
+	tcase_add_test(tc, raw_pages_come_back_zeroed);
 	tcase_add_test(tc, exhaustion_then_flush_on_demand);
 	tcase_add_test(tc, many_frees_beyond_pending_batch);
 	suite_add_tcase(s, tc);
