@@ -66,6 +66,7 @@ struct address_space {
 	pthread_mutex_t lock;   /* protects slots, spare, threads, released */
 	uint32_t slot_unit[SYSTRAP_MAX_SLOTS]; /* 0: slot never mapped */
 	uint8_t slot_busy[SYSTRAP_MAX_SLOTS];
+	pid_t slot_tid[SYSTRAP_MAX_SLOTS];     /* its thread, once checked (spawn_finish) */
 	struct context *spare[MAX_SPARE];
 	int nspare;
 	int threads;            /* contexts handed out and not released */
@@ -1105,6 +1106,30 @@ static void context_free(struct context *ctx)
 	free(ctx);
 }
 
+/* A stub about to be killed: its threads may run on any CPU but this
+ * one. Dying, it tears its address space down (60-80 us here) in
+ * whichever of its threads goes last, and pinned where they ran, on the
+ * CPU of the sentry thread that kills it, that came before the parent
+ * this sentry thread was about to wake (a trace of a fork+exec+wait: the
+ * parent woke, waited for the big kernel lock, and the dying stub ran). */
+static void send_away(struct address_space *as)
+{
+	cpu_set_t away = allowed_cpus;
+	int cpu = sched_getcpu();
+
+	if (pin_mode == PIN_NONE || cpu < 0 || ncpus_allowed <= 1)
+		return;
+	CPU_CLR(cpu, &away);
+	if (!CPU_COUNT(&away))
+		return;
+	sched_setaffinity(as->pid, sizeof(away), &away);
+	pthread_mutex_lock(&as->lock);
+	for (int i = 0; i < SYSTRAP_MAX_SLOTS; i++)
+		if (as->slot_busy[i] && as->slot_tid[i] > 0)
+			sched_setaffinity(as->slot_tid[i], sizeof(away), &away);
+	pthread_mutex_unlock(&as->lock);
+}
+
 static void systrap_as_release(struct address_space *as)
 {
 	bool free_it;
@@ -1116,6 +1141,7 @@ static void systrap_as_release(struct address_space *as)
 	free_it = as->threads == 0;
 	pthread_mutex_unlock(&as->lock);
 	if (as->pid > 0) {
+		send_away(as);
 		kill(as->pid, SIGKILL);
 		/* Its slots stay mapped until it is gone: only then may
 		 * another address space reuse the units. */
@@ -1356,6 +1382,7 @@ static int spawn_prepare(struct address_space *as, struct spawn *sp)
 		if (!as->slot_busy[i]) {
 			slot = i;
 			as->slot_busy[i] = 1;
+			as->slot_tid[i] = 0;
 			break;
 		}
 	}
@@ -1442,6 +1469,7 @@ static int spawn_finish(struct address_space *as, struct spawn *sp, const uint64
 		goto fail;
 	fast_frame_init(ctx);
 	pthread_mutex_lock(&as->lock);
+	as->slot_tid[ctx->slot] = ctx->tid;
 	if (as->nspare < MAX_SPARE) {
 		as->spare[as->nspare++] = ctx;
 		ctx = NULL;
