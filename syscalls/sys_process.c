@@ -170,14 +170,20 @@ static void strv_free(char **v)
 	free(v);
 }
 
+/* Strings up to this long are read on the stack; a longer one into a
+ * buffer of MAX_ARG_STRLEN (which malloc makes with mmap, and unmaps:
+ * two host syscalls and page faults in every exec, when it was made for
+ * each argv and envp). */
+#define ARG_SHORT 4096
+
 static long copy_strv(struct task *t, uint64_t addr, char ***out, size_t *total)
 {
 	size_t n = 0, cap = 16;
 	char **v = calloc(cap, sizeof(char *));
-	char *buf = malloc(MAX_ARG_STRLEN);
+	char short_buf[ARG_SHORT], *buf = NULL, *str;
 	long err = 0;
 
-	if (!v || !buf) {
+	if (!v) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -195,7 +201,16 @@ static long copy_strv(struct task *t, uint64_t addr, char ***out, size_t *total)
 			err = -E2BIG;
 			goto fail;
 		}
-		len = copy_string_from_guest(t, buf, p, MAX_ARG_STRLEN);
+		str = short_buf;
+		len = copy_string_from_guest(t, short_buf, p, sizeof(short_buf));
+		if (len == -ENAMETOOLONG) {
+			if (!buf && !(buf = malloc(MAX_ARG_STRLEN))) {
+				err = -ENOMEM;
+				goto fail;
+			}
+			str = buf;
+			len = copy_string_from_guest(t, buf, p, MAX_ARG_STRLEN);
+		}
 		if (len < 0) {
 			err = len == -ENAMETOOLONG ? -E2BIG : len;
 			goto fail;
@@ -215,7 +230,7 @@ static long copy_strv(struct task *t, uint64_t addr, char ***out, size_t *total)
 			v = nv;
 			cap *= 2;
 		}
-		v[n] = strdup(buf);
+		v[n] = strdup(str);
 		if (!v[n]) {
 			err = -ENOMEM;
 			goto fail;
