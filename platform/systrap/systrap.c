@@ -978,10 +978,13 @@ static struct address_space *as_create(struct address_space *forker, const struc
 			     0x9e3779b97f4a7c15ULL;
 	memcpy(ctl_page(as) + CTL_HELLO, &hello, sizeof(hello));
 	cw.hello = hello;
-	/* A fork of an address space finds its first request waiting in
-	 * its control page: pre's ops, then the making of its first thread.
-	 * It runs them right after its hello, with no round trip between. */
-	if (forker != &zygote && spawn_prepare(as, &sp) == 0) {
+	/* A new address space finds its first request waiting in its
+	 * control page: pre's ops (a fork's own mappings), then the making
+	 * of its first thread. It runs them before its hello, which answers
+	 * them: one round trip, under the forker's lock only (a zygote fork
+	 * for the pool then takes no turn under ctl_lock, where a fork
+	 * child's first request waited 60-120 us behind its thread's). */
+	if (spawn_prepare(as, &sp) == 0) {
 		uint8_t *page = ctl_page(as);
 		struct systrap_ctl_op *c = (struct systrap_ctl_op *)(page + CTL_OPS);
 		int k = 0;
