@@ -1011,6 +1011,10 @@ static struct address_space *as_create(struct address_space *forker, const struc
 		return as_create_fail(as, &sp, -EAGAIN);
 	}
 	as->pid = cw.pid;
+	/* Its control thread, and the first thread that one cloned, have
+	 * the affinity of the forker's control thread, which ctl_request
+	 * has just set: no need to set it again (see follow_sentry). */
+	as->ctl_cpu = forker->ctl_cpu;
 	as->pidfd = (int)syscall(SYS_pidfd_open, cw.pid, 0);
 	if (sp.ctx) {
 		int nops = npre + sp.nops;
@@ -1471,6 +1475,8 @@ static int spawn_finish(struct address_space *as, struct spawn *sp, const uint64
 	if ((err = capture_frame(ctx, &info)) < 0)
 		goto fail;
 	fast_frame_init(ctx);
+	/* Cloned by the control thread, it has that thread's affinity. */
+	ctx->stub_cpu = as->ctl_cpu;
 	pthread_mutex_lock(&as->lock);
 	as->slot_tid[ctx->slot] = ctx->tid;
 	if (as->nspare < MAX_SPARE) {
@@ -1581,8 +1587,12 @@ static void pin_stub(struct context *ctx, bool split)
 		ctx->stub_cpu = -1;
 		ctx->sentry_cpu = -1;
 	} else {
-		ctx->sentry_cpu = -1;
-		ctx->stub_cpu = -1;
+		/* From split placement both moved; otherwise the stub thread
+		 * may already be where pin_same wants it (spawn_finish). */
+		if (ctx->split) {
+			ctx->sentry_cpu = -1;
+			ctx->stub_cpu = -1;
+		}
 		pin_same(ctx);
 	}
 	ctx->split = split;
