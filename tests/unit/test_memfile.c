@@ -32,6 +32,14 @@ static void setup(void)
 	ck_assert_int_eq(memfile_init(TEST_PAGES * PAGE_SIZE), 0);
 }
 
+static void assert_zero_page(int64_t pfn)
+{
+	const uint8_t *p = pfn_ptr((uint64_t)pfn);
+
+	for (size_t k = 0; k < PAGE_SIZE; k++)
+		ck_assert_uint_eq(p[k], 0);
+}
+
 START_TEST(alloc_gives_zeroed_runs_never_pfn0)
 {
 	uint32_t got;
@@ -40,11 +48,8 @@ START_TEST(alloc_gives_zeroed_runs_never_pfn0)
 	ck_assert_int_gt(a, 0);
 	ck_assert_uint_eq(got, 8);
 	for (uint32_t i = 0; i < got; i++) {
-		const uint8_t *p = pfn_ptr((uint64_t)a + i);
-
 		ck_assert_uint_eq(page_refs((uint64_t)a + i), 1);
-		for (size_t k = 0; k < PAGE_SIZE; k++)
-			ck_assert_uint_eq(p[k], 0);
+		assert_zero_page(a + i);
 	}
 	ck_assert_uint_eq(memfile_pages_in_use(), 8);
 }
@@ -133,8 +138,7 @@ START_TEST(freed_page_reused_only_after_flush_and_zeroed)
 	memfile_flush();
 	c = memfile_alloc();
 	ck_assert_int_eq(c, a);
-	for (size_t k = 0; k < PAGE_SIZE; k++)
-		ck_assert_uint_eq(((uint8_t *)pfn_ptr((uint64_t)c))[k], 0);
+	assert_zero_page(c);
 }
 END_TEST
 
@@ -157,8 +161,7 @@ START_TEST(raw_pages_come_back_zeroed)
 	memfile_flush();
 	z = memfile_alloc();
 	ck_assert_int_eq(z, a);
-	for (size_t k = 0; k < PAGE_SIZE; k++)
-		ck_assert_uint_eq(((uint8_t *)pfn_ptr((uint64_t)z))[k], 0);
+	assert_zero_page(z);
 }
 END_TEST
 
